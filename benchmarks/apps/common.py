@@ -1,0 +1,47 @@
+"""Data and settings every benchmark app shares, so their responses match."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import Any
+
+from itsdangerous import URLSafeTimedSerializer
+
+TEMPLATE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+"""Where ``items.html`` lives; Flask and Kolba find it as their default ``templates``."""
+
+SECRET_KEY = "benchmark secret key"
+
+FILLER_ROUTES = 50
+"""Dynamic routes registered besides the measured ones, so matching has work to do."""
+
+SESSION_COOKIE = "session"
+SESSION_MAX_AGE = 31 * 24 * 3600
+"""Flask's default permanent session lifetime, so signature checks cost the same."""
+
+ITEMS: list[dict[str, Any]] = [
+    {"id": i, "name": f"Item {i} <&>", "price": i * 1.25} for i in range(20)
+]
+"""What the ``template`` scenario renders; the markup characters prove autoescaping."""
+
+TEMPLATE_TITLE = "Items"
+
+
+def make_session_serializer() -> URLSafeTimedSerializer:
+    """Build the signer Flask's cookie sessions use, for apps that verify by hand.
+
+    Same salt, key derivation and digest as Flask's session interface, so raw,
+    Falcon and Bottle pay for the same HMAC work when they check the cookie.
+    """
+    return URLSafeTimedSerializer(
+        SECRET_KEY,
+        salt="cookie-session",
+        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
+    )
+
+
+def signed_session_cookie() -> str:
+    """Return a ``Cookie`` header value carrying the benchmark user's session."""
+    value = make_session_serializer().dumps({"user": "alice"})
+    return f"{SESSION_COOKIE}={value}"

@@ -1,0 +1,1 @@
+"""The smallest "Hello, World!" app per framework, for the import-time section."""

@@ -1,0 +1,12 @@
+"""Hello, World! in Bottle."""
+
+from __future__ import annotations
+
+import bottle
+
+app = bottle.Bottle()
+
+
+@app.get("/")
+def hello() -> str:
+    return "Hello, World!"

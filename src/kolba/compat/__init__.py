@@ -1,0 +1,106 @@
+"""Run Flask code unmodified: ``import kolba.compat; kolba.compat.install()``.
+
+After ``install()``, ``import flask`` and ``import flask.<module>`` give
+Kolba's modules, with Flask's spellings (``Flask``, ``FlaskClient``,
+``FlaskGroup``, ...) added beside Kolba's, so Flask extensions and apps
+work on Kolba without edits.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import sys
+import types
+import typing as t
+
+#: Flask's module names and the Kolba module each one maps to.
+MODULES: dict[str, str] = {
+    "flask": "kolba",
+    "flask.app": "kolba.app",
+    "flask.blueprints": "kolba.blueprints",
+    "flask.cli": "kolba.cli",
+    "flask.config": "kolba.config",
+    "flask.ctx": "kolba.ctx",
+    "flask.debughelpers": "kolba.debughelpers",
+    "flask.globals": "kolba.globals",
+    "flask.helpers": "kolba.helpers",
+    "flask.json": "kolba.json",
+    "flask.json.provider": "kolba.json.provider",
+    "flask.json.tag": "kolba.json.tag",
+    "flask.logging": "kolba.logging",
+    "flask.sessions": "kolba.sessions",
+    "flask.signals": "kolba.signals",
+    "flask.templating": "kolba.templating",
+    "flask.testing": "kolba.testing",
+    "flask.typing": "kolba.typing",
+    "flask.views": "kolba.views",
+    "flask.wrappers": "kolba.wrappers",
+    "flask.scaffold": "kolba.scaffold",
+    "flask.sansio": "kolba",
+    "flask.sansio.app": "kolba.app",
+    "flask.sansio.blueprints": "kolba.blueprints",
+    "flask.sansio.scaffold": "kolba.scaffold",
+}
+
+
+def flask_spelling(name: str) -> str:
+    """``KolbaClient`` -> ``FlaskClient``, ``KOLBA_APP`` -> ``FLASK_APP``."""
+    return name.replace("Kolba", "Flask").replace("KOLBA", "FLASK")
+
+
+def add_flask_spellings(module: types.ModuleType) -> None:
+    """Give every Kolba-named public attribute its Flask name as well."""
+    for name, value in list(vars(module).items()):
+        alias = flask_spelling(name)
+        if alias != name and not hasattr(module, alias):
+            setattr(module, alias, value)
+
+
+class _FlaskAliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Serves ``flask.*`` imports with the matching Kolba modules."""
+
+    def find_spec(
+        self, fullname: str, path: t.Any = None, target: t.Any = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname not in MODULES:
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        module = importlib.import_module(MODULES[spec.name])
+        if spec.name == "flask":
+            _load_lazy_exports(module)
+        add_flask_spellings(module)
+        return module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        """The Kolba module is already executed; nothing to run."""
+
+
+def _load_lazy_exports(module: types.ModuleType) -> None:
+    for name in getattr(module, "__all__", ()):
+        try:
+            getattr(module, name)
+        except (AttributeError, ImportError):
+            continue
+
+
+_finder = _FlaskAliasFinder()
+
+
+def install() -> None:
+    """Make ``flask`` and its submodules resolve to Kolba, process-wide."""
+    for name in [n for n in sys.modules if n == "flask" or n.startswith("flask.")]:
+        del sys.modules[name]
+    if _finder not in sys.meta_path:
+        sys.meta_path.insert(0, _finder)
+
+
+def uninstall() -> None:
+    """Undo :func:`install`; the real Flask imports again afterwards."""
+    if _finder in sys.meta_path:
+        sys.meta_path.remove(_finder)
+    for name in [n for n in sys.modules if n == "flask" or n.startswith("flask.")]:
+        del sys.modules[name]

@@ -1,0 +1,183 @@
+"""The context-bound globals: ``current_app``, ``g``, ``request``, ``session``.
+
+All of them read one :class:`~contextvars.ContextVar` that holds the pair
+``(app_context, request_context)``.  One variable instead of two means a
+request pays for a single ``set`` and ``reset``, and an app context pushed
+inside a request keeps the request visible, as in Flask.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from contextvars import ContextVar
+
+if t.TYPE_CHECKING:
+    from .app import Kolba
+    from .ctx import AppContext, RequestContext, _AppCtxGlobals
+    from .sessions import SessionMixin
+    from .wrappers import Request
+
+#: The current ``(app_context, request_context or None)``, or unset.
+_cv_frame: ContextVar[tuple[AppContext, RequestContext | None]] = ContextVar(
+    "kolba.context"
+)
+
+_no_app_msg = """\
+Working outside of application context.
+
+This typically means that you attempted to use functionality that needed
+the current application. To solve this, set up an application context
+with app.app_context(). See the documentation for more information.\
+"""
+
+_no_req_msg = """\
+Working outside of request context.
+
+This typically means that you attempted to use functionality that needed
+an active HTTP request. Consult the documentation on testing for
+information about how to avoid this problem.\
+"""
+
+
+def _current_app_ctx() -> AppContext:
+    frame = _cv_frame.get(None)
+    if frame is None:
+        raise RuntimeError(_no_app_msg)
+    return frame[0]
+
+
+def _current_request_ctx() -> RequestContext:
+    frame = _cv_frame.get(None)
+    if frame is None or frame[1] is None:
+        raise RuntimeError(_no_req_msg)
+    return frame[1]
+
+
+def _find_app() -> Kolba:
+    frame = _cv_frame.get(None)
+    if frame is None:
+        raise RuntimeError(_no_app_msg)
+    return frame[0].app
+
+
+def _find_g() -> _AppCtxGlobals:
+    frame = _cv_frame.get(None)
+    if frame is None:
+        raise RuntimeError(_no_app_msg)
+    return frame[0].g
+
+
+def _find_request() -> Request:
+    frame = _cv_frame.get(None)
+    if frame is None or frame[1] is None:
+        raise RuntimeError(_no_req_msg)
+    return frame[1].request
+
+
+def _find_session() -> SessionMixin:
+    frame = _cv_frame.get(None)
+    if frame is None or frame[1] is None:
+        raise RuntimeError(_no_req_msg)
+    return frame[1].session
+
+
+_T = t.TypeVar("_T")
+
+
+class ContextProxy(t.Generic[_T]):
+    """Forward every operation to the object a getter finds for this context.
+
+    Kolba's own small proxy rather than Werkzeug's ``LocalProxy``: the
+    common case, an attribute read, goes through a single ``__getattr__``.
+    """
+
+    __slots__ = ("_ContextProxy__get",)
+
+    def __init__(self, get: t.Callable[[], _T]) -> None:
+        object.__setattr__(self, "_ContextProxy__get", get)
+
+    def _get_current_object(self) -> _T:
+        """Return the real object behind the proxy, e.g. to send it elsewhere."""
+        return self.__get()  # type: ignore[no-any-return]
+
+    def __getattr__(self, name: str) -> t.Any:
+        return getattr(self.__get(), name)
+
+    def __setattr__(self, name: str, value: t.Any) -> None:
+        setattr(self.__get(), name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self.__get(), name)
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:  # lets isinstance(request, Request) work
+        try:
+            return type(self.__get())
+        except RuntimeError:
+            return type(self)
+
+    def __repr__(self) -> str:
+        try:
+            obj = self.__get()
+        except RuntimeError:
+            return f"<{type(self).__name__} unbound>"
+        return repr(obj)
+
+    def __str__(self) -> str:
+        return str(self.__get())
+
+    def __bool__(self) -> bool:
+        try:
+            return bool(self.__get())
+        except RuntimeError:
+            return False
+
+    def __dir__(self) -> list[str]:
+        try:
+            return dir(self.__get())
+        except RuntimeError:
+            return []
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self.__get() == other)
+
+    def __ne__(self, other: object) -> bool:
+        return bool(self.__get() != other)
+
+    def __hash__(self) -> int:
+        return hash(self.__get())
+
+    def __len__(self) -> int:
+        return len(self.__get())  # type: ignore[arg-type]
+
+    def __iter__(self) -> t.Iterator[t.Any]:
+        return iter(self.__get())  # type: ignore[call-overload, no-any-return]
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.__get()  # type: ignore[operator]
+
+    def __getitem__(self, key: t.Any) -> t.Any:
+        return self.__get()[key]  # type: ignore[index]
+
+    def __setitem__(self, key: t.Any, value: t.Any) -> None:
+        self.__get()[key] = value  # type: ignore[index]
+
+    def __delitem__(self, key: t.Any) -> None:
+        del self.__get()[key]  # type: ignore[attr-defined]
+
+    def __call__(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        return self.__get()(*args, **kwargs)  # type: ignore[operator]
+
+    def __enter__(self) -> t.Any:
+        return self.__get().__enter__()  # type: ignore[attr-defined]
+
+    def __exit__(self, *exc: t.Any) -> t.Any:
+        return self.__get().__exit__(*exc)  # type: ignore[attr-defined]
+
+
+current_app: Kolba = ContextProxy(_find_app)  # type: ignore[assignment]
+g: _AppCtxGlobals = ContextProxy(_find_g)  # type: ignore[assignment]
+request: Request = ContextProxy(_find_request)  # type: ignore[assignment]
+session: SessionMixin = ContextProxy(_find_session)  # type: ignore[assignment]
+app_ctx: AppContext = ContextProxy(_current_app_ctx)  # type: ignore[assignment]
+request_ctx: RequestContext = ContextProxy(_current_request_ctx)  # type: ignore[assignment]

@@ -1,0 +1,436 @@
+"""JSON providers: how an application turns data into JSON and back.
+
+``DefaultJSONProvider`` produces exactly the text Flask's does, but keeps
+its encoders between calls instead of building a new one for every
+``dumps``; ``dumps_for_response`` gives the app's fast path the body text
+``response()`` would send without building a response object.
+``OrJSONProvider`` does the same work with ``orjson`` where that gives the
+same bytes, and hands everything else to the standard library.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import decimal
+import json
+import re
+import typing as t
+import uuid
+import weakref
+from datetime import date
+from json import encoder as _std_encoder
+
+from werkzeug.http import http_date
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from werkzeug.sansio.response import Response
+
+__all__ = ["JSONProvider", "DefaultJSONProvider", "OrJSONProvider"]
+
+
+class _AppLike(t.Protocol):
+    """What a provider needs from its application."""
+
+    @property
+    def debug(self) -> bool: ...
+
+    @property
+    def response_class(self) -> type[Response]: ...
+
+
+class JSONProvider:
+    """The JSON operations of one application.
+
+    Subclass it and implement at least ``dumps`` and ``loads`` to use another
+    JSON library; set the instance as ``app.json`` or its class as the app's
+    ``json_provider_class``.
+
+    :param app: The application. Only a weak proxy is kept (``_app``) so the
+        provider does not keep its app alive.
+    """
+
+    def __init__(self, app: _AppLike) -> None:
+        self._app: _AppLike = weakref.proxy(app)
+
+    def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+        """Serialize ``obj`` to a JSON string."""
+        raise NotImplementedError
+
+    def dump(self, obj: t.Any, fp: t.IO[str], **kwargs: t.Any) -> None:
+        """Serialize ``obj`` and write it to a text file."""
+        fp.write(self.dumps(obj, **kwargs))
+
+    def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+        """Parse JSON text or UTF-8 bytes."""
+        raise NotImplementedError
+
+    def load(self, fp: t.IO[t.AnyStr], **kwargs: t.Any) -> t.Any:
+        """Parse JSON read from a text or binary file."""
+        return self.loads(fp.read(), **kwargs)
+
+    def _prepare_response_obj(
+        self, args: tuple[t.Any, ...], kwargs: dict[str, t.Any]
+    ) -> t.Any:
+        """Turn ``response()``'s arguments into the one value to serialize.
+
+        No arguments mean ``None``, one positional argument is itself, several
+        form a list (a tuple, which JSON writes as an array) and keyword
+        arguments form an object; mixing the two kinds is ambiguous.
+        """
+        if args and kwargs:
+            raise TypeError("app.json.response() takes either args or kwargs, not both")
+        if len(args) == 1:
+            return args[0]
+        return args or kwargs or None
+
+    def dumps_for_response(self, obj: t.Any) -> str:
+        """Return the body text ``response(obj)`` would send."""
+        return self.dumps(obj)
+
+    def fast_response_mimetype(self) -> str | None:
+        """Return the mimetype ``response()`` uses, or ``None`` if it is customised.
+
+        The app may skip building a response object only when this is not
+        ``None``: then ``dumps_for_response`` plus this mimetype is exactly
+        what ``response()`` would produce.
+        """
+        if type(self).response is JSONProvider.response:
+            return "application/json"
+        return None
+
+    def response(self, *args: t.Any, **kwargs: t.Any) -> Response:
+        """Serialize the arguments and wrap them in an ``application/json`` response.
+
+        Either positional or keyword arguments may be given, not both; see
+        ``_prepare_response_obj``.
+        """
+        obj = self._prepare_response_obj(args, kwargs)
+        return self._app.response_class(self.dumps(obj), mimetype="application/json")
+
+
+def _default(o: t.Any) -> t.Any:
+    """Convert the extra types apps commonly return into JSON-ready values."""
+    if isinstance(o, date):
+        return http_date(o)
+    if isinstance(o, (decimal.Decimal, uuid.UUID)):
+        return str(o)
+    if dataclasses.is_dataclass(o):
+        return dataclasses.asdict(o)  # type: ignore[arg-type]
+    if hasattr(o, "__html__"):
+        return str(o.__html__())
+    raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
+# The three whitespace layouts Kolba itself asks for. ``dumps`` recognises the
+# keyword arguments that select them and reuses a prepared encoder.
+_PLAIN = 0  # json.dumps's own separators: ", " and ": "
+_COMPACT = 1  # separators=(",", ":"): responses out of debug mode
+_INDENT = 2  # indent=2: responses in debug mode
+
+_LAYOUT_KWARGS: tuple[dict[str, t.Any], ...] = (
+    {},
+    {"separators": (",", ":")},
+    {"indent": 2},
+)
+
+_Encode = t.Callable[[t.Any], str]
+
+
+def _layout_of(kwargs: dict[str, t.Any]) -> int | None:
+    """Return the layout the keyword arguments select, or None if they do more."""
+    if not kwargs:
+        return _PLAIN
+    if kwargs == _LAYOUT_KWARGS[_COMPACT]:
+        return _COMPACT
+    if kwargs == _LAYOUT_KWARGS[_INDENT]:
+        return _INDENT
+    return None
+
+
+def _checked_encoder(
+    layout: int, default: t.Callable[[t.Any], t.Any], ensure_ascii: bool, sort_keys: bool
+) -> json.JSONEncoder:
+    """Build the encoder ``json.dumps`` would build for these settings."""
+    return json.JSONEncoder(
+        default=default,
+        ensure_ascii=ensure_ascii,
+        sort_keys=sort_keys,
+        **_LAYOUT_KWARGS[layout],
+    )
+
+
+def _c_encoder(checked: json.JSONEncoder) -> _Encode | None:
+    """Return a reusable C encoder that writes what ``checked`` writes, if possible.
+
+    ``JSONEncoder.encode`` builds a fresh C encoder (with a fresh set of
+    "seen" containers) on every call. Built once without that set, the C
+    encoder can be shared by all threads; a circular structure then ends in
+    ``RecursionError``, and the caller re-runs the checked encoder to raise
+    the standard "Circular reference detected" error instead.
+    """
+    make = getattr(_std_encoder, "c_make_encoder", None)
+    if make is None or checked.indent is not None:
+        return None
+    escape = (
+        _std_encoder.encode_basestring_ascii
+        if checked.ensure_ascii
+        else _std_encoder.encode_basestring
+    )
+    try:
+        run = make(
+            None, checked.default, escape, None, checked.key_separator,
+            checked.item_separator, checked.sort_keys, checked.skipkeys,
+            checked.allow_nan,
+        )
+    except Exception:  # pragma: no cover - a Python whose C encoder differs
+        return None
+
+    def encode(obj: t.Any) -> str:
+        return "".join(run(obj, 0))
+
+    return encode if _agrees(encode, checked) else None
+
+
+_PROBE: t.Any = {"b": [1, 2.5, None, True, "\u00e9\n"], "a": {"x": "y"}, "c": []}
+
+
+def _agrees(encode: _Encode, checked: json.JSONEncoder) -> bool:
+    """Check the shortcut against the real encoder before trusting it."""
+    try:
+        return encode(_PROBE) == checked.encode(_PROBE)
+    except Exception:  # pragma: no cover - a Python whose C encoder differs
+        return False
+
+
+def _build_encode(
+    layout: int, default: t.Callable[[t.Any], t.Any], ensure_ascii: bool, sort_keys: bool
+) -> _Encode:
+    """Return the fastest function giving ``json.dumps``'s output for these settings."""
+    checked = _checked_encoder(layout, default, ensure_ascii, sort_keys)
+    fast = _c_encoder(checked)
+    if fast is None:
+        return checked.encode
+
+    def encode(obj: t.Any) -> str:
+        try:
+            return fast(obj)
+        except RecursionError:
+            return checked.encode(obj)
+
+    return encode
+
+
+class DefaultJSONProvider(JSONProvider):
+    """JSON through the standard library's :mod:`json`.
+
+    Besides the JSON types it serializes dates and datetimes (as HTTP date
+    strings), ``decimal.Decimal`` and ``uuid.UUID`` (as strings),
+    dataclasses (as dicts) and anything with ``__html__`` such as
+    ``markupsafe.Markup`` (as its HTML string). The class attributes may be
+    changed on the class or on ``app.json``.
+    """
+
+    #: Called for objects the JSON encoder does not know; returns a JSON-ready
+    #: value or raises ``TypeError``.
+    default: t.Callable[[t.Any], t.Any] = staticmethod(_default)
+
+    #: Escape non-ASCII characters as ``\uXXXX``.
+    ensure_ascii = True
+
+    #: Sort object keys, so equal data always gives equal text.
+    sort_keys = True
+
+    #: ``True`` for compact ``response()`` output, ``False`` for indented
+    #: output, ``None`` for indented output only in debug mode.
+    compact: bool | None = None
+
+    #: The mimetype ``response()`` sets.
+    mimetype = "application/json"
+
+    _encoders: dict[tuple[t.Any, ...], _Encode]
+
+    def _encoder(self, layout: int) -> _Encode:
+        """Return the cached encoder for a layout and the current settings."""
+        key = (layout, self.default, self.ensure_ascii, self.sort_keys)
+        try:
+            cache = self._encoders
+        except AttributeError:  # a subclass ``__init__`` may not call ours
+            cache = self._encoders = {}
+        try:
+            return cache[key]
+        except KeyError:
+            encode = cache[key] = self._make_encoder(layout)
+            return encode
+        except TypeError:  # an unhashable ``default``: build, don't cache
+            return self._make_encoder(layout)
+
+    def _make_encoder(self, layout: int) -> _Encode:
+        """Build the encoder for a layout with the provider's current settings."""
+        return _build_encode(layout, self.default, self.ensure_ascii, self.sort_keys)
+
+    def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+        """Serialize with :func:`json.dumps`.
+
+        ``default``, ``ensure_ascii`` and ``sort_keys`` come from the
+        provider's attributes unless given; other keyword arguments go to
+        ``json.dumps``.
+        """
+        layout = _layout_of(kwargs)
+        if layout is not None:
+            return self._encoder(layout)(obj)
+        kwargs.setdefault("default", self.default)
+        kwargs.setdefault("ensure_ascii", self.ensure_ascii)
+        kwargs.setdefault("sort_keys", self.sort_keys)
+        return json.dumps(obj, **kwargs)
+
+    def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+        """Parse with :func:`json.loads`."""
+        return json.loads(s, **kwargs)
+
+    def _response_layout(self) -> int:
+        """Indent in debug mode unless ``compact`` says otherwise."""
+        compact = self.compact
+        if compact is False or (compact is None and self._app.debug):
+            return _INDENT
+        return _COMPACT
+
+    def dumps_for_response(self, obj: t.Any) -> str:
+        """Return the body text ``response(obj)`` would send."""
+        layout = self._response_layout()
+        if type(self).dumps is DefaultJSONProvider.dumps:
+            return f"{self._encoder(layout)(obj)}\n"
+        return f"{self.dumps(obj, **_LAYOUT_KWARGS[layout])}\n"
+
+    def fast_response_mimetype(self) -> str | None:
+        """Return ``mimetype`` unless a subclass customises ``response()``."""
+        if type(self).response is DefaultJSONProvider.response:
+            return self.mimetype
+        return None
+
+    def response(self, *args: t.Any, **kwargs: t.Any) -> Response:
+        """Serialize the arguments into a response with ``mimetype``.
+
+        The body is compact unless ``compact`` is ``False`` or is ``None`` in
+        debug mode, when it is indented by two spaces; it ends with a newline.
+        """
+        obj = self._prepare_response_obj(args, kwargs)
+        body = self.dumps_for_response(obj)
+        return self._app.response_class(body, mimetype=self.mimetype)
+
+
+class OrJSONProvider(DefaultJSONProvider):
+    """``DefaultJSONProvider`` with the work done by ``orjson`` where it agrees.
+
+    Whenever ``orjson`` cannot give the standard library's exact text it is
+    not used for that call: plain ``dumps()`` (``json``'s ``", "`` and
+    ``": "`` separators), other keyword arguments, integers beyond 64 bits,
+    non-string keys, floats written with an exponent below 1e-4, circular
+    data and failures of ``default`` all go to ``DefaultJSONProvider``. With
+    ``ensure_ascii`` the output is escaped exactly as :mod:`json` escapes it.
+
+    Known differences: NaN and infinities become ``null`` (``json`` writes
+    the non-standard ``NaN``/``Infinity``), and ``enum.Enum`` members are
+    written as their value (``json`` rejects them). ``loads`` falls back to
+    :mod:`json` on anything ``orjson`` rejects, so errors and the values it
+    accepts are the standard library's.
+
+    Needs ``orjson``; constructing one without it raises ``ImportError``.
+    """
+
+    def __init__(self, app: _AppLike) -> None:
+        import orjson
+
+        super().__init__(app)
+        self._orjson = orjson
+
+    def _make_encoder(self, layout: int) -> _Encode:
+        """Build an orjson encoder for the compact and indented layouts."""
+        standard = super()._make_encoder(layout)
+        if layout == _PLAIN:
+            return standard
+        return _orjson_encode(self._orjson, layout, self.default, self.ensure_ascii,
+                              self.sort_keys, standard)
+
+    def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+        """Parse with ``orjson`` when it would give :func:`json.loads`'s result."""
+        if kwargs or not isinstance(s, (str, bytes)) or _long_number(s):
+            return json.loads(s, **kwargs)
+        try:
+            return self._orjson.loads(s)
+        except self._orjson.JSONDecodeError:
+            return json.loads(s)
+
+
+_NUMBER_RUN_STR = re.compile(r"[0-9]{19}")
+_NUMBER_RUN_BYTES = re.compile(rb"[0-9]{19}")
+
+
+def _long_number(s: str | bytes) -> bool:
+    """Spot digit runs that orjson would read as a float instead of an int."""
+    if isinstance(s, str):
+        return _NUMBER_RUN_STR.search(s) is not None
+    return _NUMBER_RUN_BYTES.search(s) is not None
+
+
+# orjson writes floats in [1e-9, 1e-4) differently from ``repr``: "0.00001"
+# for 1e-05 and "1e-7" for 1e-07. Only those shapes can differ; a string that
+# happens to contain them just costs a fallback. The substring tests run
+# first because they are much cheaper than a regular expression.
+_SHORT_EXPONENT = re.compile(r"e-[0-9](?![0-9])")
+_NON_ASCII = re.compile(r"[\x7f-\U0010ffff]")
+
+
+def _float_may_differ(text: str) -> bool:
+    """Tell whether orjson's number formatting may differ from ``json``'s."""
+    if "0.0000" in text:
+        return True
+    return "-" in text and "e-" in text and _SHORT_EXPONENT.search(text) is not None
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    """Write one character the way ``json``'s ``ensure_ascii`` does."""
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}"
+
+
+def _to_ascii(text: str) -> str:
+    """Escape non-ASCII characters (and DEL) like ``json.dumps(ensure_ascii=True)``.
+
+    JSON output can only hold such characters inside strings, so escaping
+    them in the whole text is the same as escaping them in each string.
+    """
+    if text.isascii() and "\x7f" not in text:
+        return text
+    return _NON_ASCII.sub(_escape_char, text)
+
+
+def _orjson_encode(
+    orjson: t.Any,
+    layout: int,
+    default: t.Callable[[t.Any], t.Any],
+    ensure_ascii: bool,
+    sort_keys: bool,
+    standard: _Encode,
+) -> _Encode:
+    """Build an encoder that tries orjson and falls back to ``standard``."""
+    option = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+    if sort_keys:
+        option |= orjson.OPT_SORT_KEYS
+    if layout == _INDENT:
+        option |= orjson.OPT_INDENT_2
+    dumps = orjson.dumps
+    failure = orjson.JSONEncodeError
+
+    def encode(obj: t.Any) -> str:
+        try:
+            text: str = dumps(obj, default=default, option=option).decode()
+        except failure:
+            return standard(obj)
+        if _float_may_differ(text):
+            return standard(obj)
+        return _to_ascii(text) if ensure_ascii else text
+
+    return encode

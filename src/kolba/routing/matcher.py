@@ -1,0 +1,242 @@
+"""The compiled matcher: a segment trie searched depth-first with backtracking.
+
+Each state maps the next path segment to a child through a dict (static
+segments) and, failing that, tries its converter segments in weight order
+with precompiled regexes. The search order, the slash-redirect rules and
+the bookkeeping of near misses (wrong method, websocket mismatch) follow
+Werkzeug's state machine so that every request gets Werkzeug's answer.
+
+The trie is rebuilt from the rule list only when rules changed; a request
+never compiles anything.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from .rules import GROUP_PREFIX
+
+if t.TYPE_CHECKING:
+    from .rules import Rule
+    from .rules import RulePart
+
+__all__ = ["Matcher", "SlashRequired", "Trail"]
+
+_MERGE_SLASHES = re.compile("/{2,}")
+
+
+class SlashRequired(Exception):
+    """The path matches a strict-slash rule once a trailing slash is added."""
+
+
+class Trail:
+    """Near misses seen during one search; they decide 405 versus 404."""
+
+    __slots__ = ("methods", "websocket_mismatch")
+
+    def __init__(self) -> None:
+        self.methods: set[str] = set()
+        self.websocket_mismatch = False
+
+
+class Edge:
+    """A converter transition: a compiled regex and where it leads."""
+
+    __slots__ = ("part", "match", "final", "suffix_group", "groups", "state")
+
+    def __init__(self, part: RulePart, state: State) -> None:
+        pattern = re.compile(part.content)
+        self.part = part
+        self.match = pattern.match
+        self.final = part.final
+        self.suffix_group = pattern.groups if part.suffixed else 0
+        # Only our named groups carry values (a converter's own regex may
+        # have groups too); they are numbered in rule order.
+        index = pattern.groupindex
+        numbered = sorted(
+            (int(name[len(GROUP_PREFIX) :]), group)
+            for name, group in index.items()
+            if name.startswith(GROUP_PREFIX)
+        )
+        self.groups = tuple(group for _, group in numbered)
+        self.state = state
+
+
+class State:
+    """A node of the trie: rules ending here and transitions onwards."""
+
+    __slots__ = ("static", "dynamic", "rules")
+
+    def __init__(self) -> None:
+        self.static: dict[str, State] = {}
+        self.dynamic: list[Edge] = []
+        self.rules: list[Rule] = []
+
+
+Found = tuple["Rule", list[str]]
+_SLASH_ONLY = [""]
+_NOTHING: list[str] = []
+
+
+class Matcher:
+    """The trie for one map's rules plus an exact index of static URLs."""
+
+    def __init__(self, rules: t.Iterable[Rule]) -> None:
+        self.root = State()
+        for rule in rules:
+            self._insert(rule)
+        self._sort(self.root)
+        #: domain -> path -> rules of the state reached purely statically.
+        self.static_index: dict[str, dict[str, list[Rule]]] = {}
+        for domain, state in self.root.static.items():
+            paths: dict[str, list[Rule]] = {}
+            self._index(state, [], paths)
+            if paths:
+                self.static_index[domain] = paths
+
+    def _insert(self, rule: Rule) -> None:
+        """Thread a rule's parts through the trie, sharing equal transitions."""
+        state = self.root
+        for part in rule._parts:
+            if part.static:
+                nxt = state.static.get(part.content)
+                if nxt is None:
+                    nxt = state.static[part.content] = State()
+                state = nxt
+                continue
+            for edge in state.dynamic:
+                if edge.part.same_transition(part):
+                    state = edge.state
+                    break
+            else:
+                edge = Edge(part, State())
+                state.dynamic.append(edge)
+                state = edge.state
+        state.rules.append(rule)
+
+    def _sort(self, state: State) -> None:
+        """Order converter transitions by weight (stable, like insertion ties)."""
+        state.dynamic.sort(key=lambda edge: edge.part.weight)
+        for child in state.static.values():
+            self._sort(child)
+        for edge in state.dynamic:
+            self._sort(edge.state)
+
+    def _index(self, state: State, segments: list[str], out: dict[str, list[Rule]]) -> None:
+        """Record every statically reachable state that ends some rules."""
+        if state.rules:
+            out["/".join(segments)] = state.rules
+        for segment, child in state.static.items():
+            segments.append(segment)
+            self._index(child, segments, out)
+            segments.pop()
+
+    # -- searching -------------------------------------------------------------------
+
+    def search(
+        self, domain: str, path: str, method: str, websocket: bool, trail: Trail
+    ) -> Found | None:
+        """Find the first rule for the path; raise ``SlashRequired`` for a redirect."""
+        parts = path.split("/")
+        parts.insert(0, domain)
+        return _walk(self.root, parts, 0, [], method, websocket, trail)
+
+    @staticmethod
+    def merge(path: str) -> str:
+        """Collapse runs of slashes, as a merged-slash redirect target does."""
+        return _MERGE_SLASHES.sub("/", path)
+
+
+def _walk(
+    state: State,
+    parts: list[str],
+    i: int,
+    values: list[str],
+    method: str,
+    websocket: bool,
+    trail: Trail,
+) -> Found | None:
+    """Match ``parts[i:]`` from ``state``: static first, then converters."""
+    last = len(parts) - 1
+    # Purely static stretches need no backtracking: follow them in a loop.
+    while i < last and not state.dynamic:
+        nxt = state.static.get(parts[i])
+        if nxt is None:
+            return None
+        state = nxt
+        i += 1
+    if i > last:
+        return _at_end(state, values, method, websocket, trail)
+    part = parts[i]
+    nxt = state.static.get(part)
+    if nxt is not None:
+        found = _walk(nxt, parts, i + 1, values, method, websocket, trail)
+        if found is not None:
+            return found
+    for edge in state.dynamic:
+        if edge.final:
+            m = edge.match("/".join(parts[i:]) if i < last else part)
+        else:
+            m = edge.match(part)
+        if m is None:
+            continue
+        if edge.final:
+            rest, j = _NOTHING, 0
+            if edge.suffix_group and m.group(edge.suffix_group) == "/":
+                rest = _SLASH_ONLY
+        else:
+            rest, j = parts, i + 1
+        groups = edge.groups
+        count = len(groups)
+        if count == 1:
+            values.append(m.group(groups[0]))
+        else:
+            values.extend(m.group(g) for g in groups)
+        found = _walk(edge.state, rest, j, values, method, websocket, trail)
+        if found is not None:
+            return found
+        del values[len(values) - count :]
+    if i == last and part == "":
+        return _lenient_slash(state, values, method, websocket, trail)
+    return None
+
+
+def _at_end(
+    state: State, values: list[str], method: str, websocket: bool, trail: Trail
+) -> Found | None:
+    """All segments consumed: pick a rule here, or ask for a trailing slash."""
+    for rule in state.rules:
+        methods = rule.methods
+        if methods is not None and method not in methods:
+            trail.methods.update(methods)
+        elif rule.websocket != websocket:
+            trail.websocket_mismatch = True
+        else:
+            return rule, values
+    branch = state.static.get("")
+    if branch is not None:
+        for rule in branch.rules:
+            methods = rule.methods
+            if websocket == rule.websocket and (methods is None or method in methods):
+                if rule.strict_slashes:
+                    raise SlashRequired()
+                return rule, values
+    return None
+
+
+def _lenient_slash(
+    state: State, values: list[str], method: str, websocket: bool, trail: Trail
+) -> Found | None:
+    """A lone trailing slash is left: rules without strict slashes accept it."""
+    for rule in state.rules:
+        if rule.strict_slashes:
+            continue
+        methods = rule.methods
+        if methods is not None and method not in methods:
+            trail.methods.update(methods)
+        elif rule.websocket != websocket:
+            trail.websocket_mismatch = True
+        else:
+            return rule, values
+    return None

@@ -1,0 +1,318 @@
+"""Sessions: the pluggable interface and the default signed-cookie backend.
+
+The default backend keeps the whole session in a cookie signed with
+:mod:`itsdangerous`; the data is readable by the client but cannot be forged
+without the secret key.  Salt, digest, key derivation and payload format are
+Flask's, so a cookie written by a Flask app opens in a Kolba app sharing its
+secret key, and the other way round.
+
+This module is imported the first time a request touches the session, so the
+cost of :mod:`itsdangerous` is paid only by applications that use sessions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import typing as t
+from collections.abc import Mapping, MutableMapping
+from datetime import datetime, timezone
+
+from itsdangerous import BadData, URLSafeTimedSerializer
+from werkzeug.datastructures import CallbackDict
+
+from .json.tag import TaggedJSONSerializer
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from .app import Kolba
+    from .wrappers import Request, Response
+
+__all__ = [
+    "NullSession",
+    "SecureCookieSession",
+    "SecureCookieSessionInterface",
+    "SessionInterface",
+    "SessionMixin",
+    "session_json_serializer",
+]
+
+_NO_SECRET_KEY = (
+    "The session is unavailable because no secret key was set.  Set the"
+    " secret_key on the application to something unique and secret."
+)
+
+
+class SessionMixin(MutableMapping[str, t.Any]):
+    """The attributes every session object offers on top of a mapping."""
+
+    #: Whether the session was just created; the cookie backend cannot tell
+    #: an empty session from a new one, so the default is always ``False``.
+    new = False
+
+    #: Whether the data changed.  Backends that cannot track changes leave it
+    #: ``True`` so the session is always saved.
+    modified = True
+
+    #: Whether the request read or wrote the session; the request context sets
+    #: it on every access through :data:`kolba.session`.  When true the
+    #: response gets ``Vary: Cookie`` so shared caches keep users apart.
+    accessed = False
+
+    @property
+    def permanent(self) -> bool:
+        """Whether the session outlives the browser; stored under ``_permanent``."""
+        return bool(self.get("_permanent", False))
+
+    @permanent.setter
+    def permanent(self, value: bool) -> None:
+        self["_permanent"] = bool(value)
+
+
+def _note_update(session: SecureCookieSession) -> None:
+    """Record a change so the cookie gets rewritten."""
+    session.modified = True
+    session.accessed = True
+
+
+class SecureCookieSession(CallbackDict[str, t.Any], SessionMixin):
+    """A dict that notices its own changes and reads.
+
+    Only the top level is watched: after mutating a nested list or dict in
+    place, set :attr:`modified` by hand.
+    """
+
+    modified = False
+    accessed = False
+
+    def __init__(self, initial: Mapping[str, t.Any] | None = None) -> None:
+        """Fill the session from ``initial`` without counting it as a change."""
+        super().__init__(initial, _note_update)
+
+    def __getitem__(self, key: str) -> t.Any:
+        """Read a value, recording the access for ``Vary: Cookie``."""
+        self.accessed = True
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: t.Any = None) -> t.Any:
+        """Read a value or ``default``, recording the access."""
+        self.accessed = True
+        return super().get(key, default)
+
+    def setdefault(self, key: str, default: t.Any = None) -> t.Any:
+        """Read or insert a value, recording the access."""
+        self.accessed = True
+        return super().setdefault(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        """Test for a key; the answer depends on the cookie, so it is an access."""
+        self.accessed = True
+        return super().__contains__(key)
+
+
+class NullSession(SecureCookieSession):
+    """The stand-in session used when sessions cannot work (no secret key).
+
+    Reading gives an empty session; any write raises a :exc:`RuntimeError`
+    that says how to fix the configuration.
+    """
+
+    def _refuse(self, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+        """Explain why the session cannot be changed."""
+        raise RuntimeError(_NO_SECRET_KEY)
+
+    __setitem__ = __delitem__ = clear = pop = popitem = _refuse
+    update = setdefault = __ior__ = _refuse
+
+
+class SessionInterface:
+    """The contract between the app and a session backend.
+
+    Subclasses implement :meth:`open_session` and :meth:`save_session`; the
+    cookie helpers read the app's configuration and can be overridden one by
+    one.  Install a backend with ``app.session_interface = MyInterface()``.
+    Requests sharing a session may run concurrently, in any order.
+    """
+
+    #: The class :meth:`make_null_session` builds and :meth:`is_null_session`
+    #: recognises.
+    null_session_class: type[NullSession] = NullSession
+
+    #: Whether the backend pickles data; extensions may check it.
+    pickle_based = False
+
+    def make_null_session(self, app: Kolba) -> NullSession:
+        """Build the read-only session used when :meth:`open_session` gives None."""
+        return self.null_session_class()
+
+    def is_null_session(self, obj: object) -> bool:
+        """Tell whether ``obj`` is a null session, which is never saved."""
+        return isinstance(obj, self.null_session_class)
+
+    def get_cookie_name(self, app: Kolba) -> str:
+        """The cookie name, from ``SESSION_COOKIE_NAME``."""
+        return t.cast(str, app.config["SESSION_COOKIE_NAME"])
+
+    def get_cookie_domain(self, app: Kolba) -> str | None:
+        """The cookie ``Domain``, from ``SESSION_COOKIE_DOMAIN`` (None: host only)."""
+        return t.cast("str | None", app.config["SESSION_COOKIE_DOMAIN"])
+
+    def get_cookie_path(self, app: Kolba) -> str:
+        """The cookie ``Path``: ``SESSION_COOKIE_PATH``, else ``APPLICATION_ROOT``."""
+        config = app.config
+        return t.cast(str, config["SESSION_COOKIE_PATH"] or config["APPLICATION_ROOT"])
+
+    def get_cookie_httponly(self, app: Kolba) -> bool:
+        """Whether scripts are barred from the cookie (``SESSION_COOKIE_HTTPONLY``)."""
+        return t.cast(bool, app.config["SESSION_COOKIE_HTTPONLY"])
+
+    def get_cookie_secure(self, app: Kolba) -> bool:
+        """Whether the cookie is HTTPS-only (``SESSION_COOKIE_SECURE``)."""
+        return t.cast(bool, app.config["SESSION_COOKIE_SECURE"])
+
+    def get_cookie_samesite(self, app: Kolba) -> str | None:
+        """The cookie ``SameSite`` value (``SESSION_COOKIE_SAMESITE``)."""
+        return t.cast("str | None", app.config["SESSION_COOKIE_SAMESITE"])
+
+    def get_cookie_partitioned(self, app: Kolba) -> bool:
+        """Whether the cookie is partitioned (CHIPS), from ``SESSION_COOKIE_PARTITIONED``."""
+        return t.cast(bool, app.config["SESSION_COOKIE_PARTITIONED"])
+
+    def get_expiration_time(self, app: Kolba, session: SessionMixin) -> datetime | None:
+        """When a permanent session's cookie expires; None ends it with the browser."""
+        if not session.permanent:
+            return None
+        return datetime.now(timezone.utc) + app.permanent_session_lifetime
+
+    def should_set_cookie(self, app: Kolba, session: SessionMixin) -> bool:
+        """Whether to send the cookie: on change, or always when refreshing.
+
+        ``SESSION_REFRESH_EACH_REQUEST`` makes permanent sessions slide their
+        expiry forward on every response.
+        """
+        if session.modified:
+            return True
+        return bool(session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"])
+
+    def open_session(self, app: Kolba, request: Request) -> SessionMixin | None:
+        """Load the session for ``request``; None falls back to a null session."""
+        raise NotImplementedError()
+
+    def save_session(self, app: Kolba, session: SessionMixin, response: Response) -> None:
+        """Persist ``session`` onto ``response``; skipped for null sessions."""
+        raise NotImplementedError()
+
+
+#: The tagged JSON serializer shared by cookie sessions.
+session_json_serializer = TaggedJSONSerializer()
+
+
+def _sha1(data: bytes = b"") -> t.Any:
+    """Build a SHA-1 hash only when signing, so FIPS builds can still import us."""
+    return hashlib.sha1(data)
+
+
+class SecureCookieSessionInterface(SessionInterface):
+    """Sessions stored in a cookie signed by :mod:`itsdangerous`."""
+
+    #: Mixed into the key so session signatures differ from other signatures.
+    salt = "cookie-session"
+    #: The hash behind the HMAC signature.
+    digest_method = staticmethod(_sha1)
+    #: How itsdangerous derives the signing key from the secret key.
+    key_derivation = "hmac"
+    #: The payload serializer, preserving tuples, bytes, datetimes and more.
+    serializer = session_json_serializer
+    session_class: type[SecureCookieSession] = SecureCookieSession
+
+    _signing_cache: tuple[tuple[t.Any, ...], URLSafeTimedSerializer] | None = None
+
+    def get_signing_serializer(self, app: Kolba) -> URLSafeTimedSerializer | None:
+        """The signer for this app's keys, or None when no secret key is set.
+
+        ``SECRET_KEY_FALLBACKS`` lets old keys keep verifying during a
+        rotation; only ``SECRET_KEY`` signs.  The signer is rebuilt only when
+        a setting it depends on changes, not on every request.
+        """
+        secret_key = app.secret_key
+        if not secret_key:
+            return None
+        fallbacks = app.config["SECRET_KEY_FALLBACKS"] or ()
+        settings = (
+            secret_key,
+            tuple(fallbacks),
+            self.salt,
+            self.key_derivation,
+            self.digest_method,
+            self.serializer,
+        )
+        cached = self._signing_cache
+        if cached is not None and cached[0] == settings:
+            return cached[1]
+        signer = self._make_signing_serializer([*fallbacks, secret_key])
+        self._signing_cache = (settings, signer)
+        return signer
+
+    def _make_signing_serializer(self, keys: list[t.Any]) -> URLSafeTimedSerializer:
+        """Build a signer; itsdangerous signs with the last key, verifies with all."""
+        return URLSafeTimedSerializer(
+            keys,
+            salt=self.salt,
+            serializer=self.serializer,
+            signer_kwargs={
+                "key_derivation": self.key_derivation,
+                "digest_method": self.digest_method,
+            },
+        )
+
+    def open_session(self, app: Kolba, request: Request) -> SecureCookieSession | None:
+        """Verify and load the cookie; anything unreadable gives a fresh session."""
+        signer = self.get_signing_serializer(app)
+        if signer is None:
+            return None
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data = signer.loads(cookie, max_age=max_age)
+        except BadData:
+            return self.session_class()
+        return self.session_class(data)
+
+    def save_session(self, app: Kolba, session: SessionMixin, response: Response) -> None:
+        """Write, refresh or delete the cookie to match the session's state."""
+        if session.accessed:
+            response.vary.add("Cookie")
+        if not session:
+            if session.modified:
+                self._delete_cookie(app, response)
+            return
+        if not self.should_set_cookie(app, session):
+            return
+        signer = self.get_signing_serializer(app)
+        if signer is None:
+            return
+        response.set_cookie(
+            self.get_cookie_name(app),
+            signer.dumps(dict(session)),
+            expires=self.get_expiration_time(app, session),
+            path=self.get_cookie_path(app),
+            domain=self.get_cookie_domain(app),
+            secure=self.get_cookie_secure(app),
+            httponly=self.get_cookie_httponly(app),
+            samesite=self.get_cookie_samesite(app),
+            partitioned=self.get_cookie_partitioned(app),
+        )
+        response.vary.add("Cookie")
+
+    def _delete_cookie(self, app: Kolba, response: Response) -> None:
+        """Expire the cookie of a session that was emptied during the request."""
+        response.delete_cookie(
+            self.get_cookie_name(app),
+            path=self.get_cookie_path(app),
+            domain=self.get_cookie_domain(app),
+            secure=self.get_cookie_secure(app),
+            httponly=self.get_cookie_httponly(app),
+            samesite=self.get_cookie_samesite(app),
+            partitioned=self.get_cookie_partitioned(app),
+        )
+        response.vary.add("Cookie")

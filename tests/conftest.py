@@ -1,0 +1,55 @@
+"""Shared fixtures: an app in testing mode and its client."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+AGAINST_FLASK = os.environ.get("KOLBA_TESTS_AGAINST") == "flask"
+
+if AGAINST_FLASK:
+    from tests import _against_flask
+
+    _against_flask.install()
+
+import kolba  # noqa: E402
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "kolba_only: the test checks a Kolba extra that Flask lacks"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not AGAINST_FLASK:
+        return
+    skip = pytest.mark.skip(reason="Kolba-only behaviour; not checked against Flask")
+    for item in items:
+        if "kolba_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def app() -> "kolba.Kolba":
+    app = kolba.Kolba("kolba_test", root_path=os.path.dirname(__file__))
+    app.config.update(TESTING=True, SECRET_KEY="test key")
+    return app
+
+
+@pytest.fixture
+def client(app: "kolba.Kolba"):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture
+def app_ctx(app: "kolba.Kolba"):  # type: ignore[no-untyped-def]
+    with app.app_context() as ctx:
+        yield ctx
+
+
+@pytest.fixture
+def req_ctx(app: "kolba.Kolba"):  # type: ignore[no-untyped-def]
+    with app.test_request_context() as ctx:
+        yield ctx
