@@ -41,10 +41,17 @@ def measure_one(framework: str, runs: int) -> dict[str, Any]:
         return {"status": "failed", "reason": str(failure)}
     last = samples[-1]
     if not last["status"].startswith("200") or last["body"] != "Hello, World!":
-        return {"status": "failed", "reason": f"hello app answered {last['status']} {last['body']!r:.60}"}
+        answer = f"{last['status']} {last['body']!r:.60}"
+        return {"status": "failed", "reason": f"hello app answered {answer}"}
     cpu = [round(sample["cpu"] * 1000, 2) for sample in samples]
     wall = [round(sample["wall"] * 1000, 2) for sample in samples]
-    return {"status": "ok", "cpu_ms": min(cpu), "wall_ms": min(wall), "cpu_runs_ms": cpu, "wall_runs_ms": wall}
+    return {
+        "status": "ok",
+        "cpu_ms": min(cpu),
+        "wall_ms": min(wall),
+        "cpu_runs_ms": cpu,
+        "wall_runs_ms": wall,
+    }
 
 
 def run(frameworks: Sequence[str], runs: int) -> tuple[str, dict[str, Any]]:

@@ -24,7 +24,10 @@ def _status_kib() -> dict[str, int]:
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             fields = dict(line.split(":", 1) for line in status if ":" in line)
-        return {"rss_kib": int(fields["VmRSS"].split()[0]), "peak_kib": int(fields["VmHWM"].split()[0])}
+        return {
+            "rss_kib": int(fields["VmRSS"].split()[0]),
+            "peak_kib": int(fields["VmHWM"].split()[0]),
+        }
     except (OSError, KeyError):
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         peak //= 1024 if sys.platform == "darwin" else 1
@@ -72,12 +75,14 @@ def run(frameworks: Sequence[str], requests: int = 1000) -> tuple[str, dict[str,
 
 def _table(results: dict[str, Any]) -> str:
     base = results[BASELINE].get("rss_kib")
-    lines = [f"{'framework':<10}  {'RSS MiB':>8}  {'peak MiB':>8}  {'over baseline':>13}  scenarios"]
+    head = f"{'framework':<10}  {'RSS MiB':>8}  {'peak MiB':>8}  {'over baseline':>13}"
+    lines = [f"{head}  scenarios"]
     for name, result in results.items():
         if result["status"] != "ok":
             lines.append(f"{name:<10}  failed: {result['reason']}")
             continue
-        extra = "" if base is None or name == BASELINE else f"{(result['rss_kib'] - base) / 1024:+.1f}"
+        over = None if base is None or name == BASELINE else (result["rss_kib"] - base) / 1024
+        extra = "" if over is None else f"{over:+.1f}"
         lines.append(
             f"{name:<10}  {result['rss_kib'] / 1024:>8.1f}  {result['peak_kib'] / 1024:>8.1f}"
             f"  {extra:>13}  {len(result['scenarios'])}"

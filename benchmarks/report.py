@@ -50,17 +50,22 @@ def table(
             line.append("-" if value is None else f"{value:.2f}x")
         lines.append(line)
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(text.ljust(widths[0]) if i == 0 else text.rjust(widths[i]) for i, text in enumerate(line))
-        for line in lines
-    )
+    return "\n".join(_aligned(line, widths) for line in lines)
+
+
+def _aligned(line: Sequence[str], widths: Sequence[int]) -> str:
+    """Left-align the row name and right-align the numbers."""
+    first, *rest = line
+    cells = [first.ljust(widths[0])] + [text.rjust(width) for text, width in zip(rest, widths[1:])]
+    return "  ".join(cells)
 
 
 def failures(grid: Grid, rows: Sequence[str], columns: Sequence[str]) -> list[str]:
     """List why cells failed, once per framework when one reason covers all its rows."""
     notes: list[str] = []
     for column in columns:
-        reasons = {row: grid[row, column].reason for row in rows if grid[row, column].status == FAILED}
+        cells = {row: grid[row, column] for row in rows}
+        reasons = {row: cell.reason for row, cell in cells.items() if cell.status == FAILED}
         if not reasons:
             continue
         if len(reasons) == len(rows) and len(set(reasons.values())) == 1:

@@ -30,8 +30,8 @@ JSON_PAYLOAD: dict[str, Any] = {
     "coupon": None,
     "customer": {"name": "Alice Example", "email": "alice@example.com", "tags": ["vip", "beta"]},
     "lines": [
-        {"sku": f"SKU-{i:04d}", "qty": i % 5 + 1, "price": round(9.99 * (i + 1), 2), "note": "fragile"}
-        for i in range(12)
+        {"sku": f"SKU-{i:04d}", "qty": i % 5 + 1, "price": round(9.99 * (i + 1), 2), "note": "ok"}
+        for i in range(14)
     ],
 }
 """About 1 KB once encoded; echoed back by the ``json_post`` scenario."""

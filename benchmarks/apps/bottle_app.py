@@ -1,3 +1,5 @@
+# mypy: disallow-untyped-decorators=False
+# Bottle ships no type hints, so its route decorators are untyped.
 """The benchmark endpoints written as an ordinary Bottle app."""
 
 from __future__ import annotations

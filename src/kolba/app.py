@@ -80,6 +80,19 @@ def _blueprints_of(endpoint: str | None) -> list[str]:
     return _split_blueprint_path(endpoint.rpartition(".")[0])
 
 
+class _LazyTemplatingClass:
+    """Class attribute that names ``kolba.templating.Environment`` on first read.
+
+    Keeps Jinja2 out of ``import kolba`` while ``app.jinja_environment``
+    still gives the real class, as in Flask.
+    """
+
+    def __get__(self, obj: object, owner: type | None = None) -> t.Any:
+        from .templating import Environment
+
+        return Environment
+
+
 class _EndpointPlan:
     """What serving one endpoint needs, worked out once per endpoint."""
 
@@ -134,7 +147,7 @@ class Kolba(Scaffold):
     request_class: type[Request] = Request
     response_class: type[Response] = Response
     aborter_class = Aborter
-    jinja_environment: type[t.Any] | None = None
+    jinja_environment: t.Any = _LazyTemplatingClass()
     app_ctx_globals_class = _AppCtxGlobals
     config_class = Config
     url_rule_class = Rule

@@ -17,7 +17,8 @@ import typing as t
 from collections.abc import Mapping, MutableMapping
 from datetime import datetime, timezone
 
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous.encoding import want_bytes
 from werkzeug.datastructures import CallbackDict
 
 from .json.tag import TaggedJSONSerializer
@@ -210,6 +211,29 @@ def _sha1(data: bytes = b"") -> t.Any:
     return hashlib.sha1(data)
 
 
+class _KeyCachingSigner(TimestampSigner):
+    """A timestamp signer that derives each signing key once, not per request.
+
+    itsdangerous re-runs the key derivation (an HMAC of the salt) on every
+    sign and every verify; the result depends only on the inputs below, so
+    it is remembered.  Signatures are byte-for-byte the same.
+    """
+
+    _derived: t.ClassVar[dict[tuple[t.Any, ...], bytes]] = {}
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        """Return the derived key for ``secret_key`` (default: the newest key)."""
+        raw = self.secret_keys[-1] if secret_key is None else want_bytes(secret_key)
+        settings = (raw, self.salt, self.key_derivation, self.digest_method)
+        derived = self._derived.get(settings)
+        if derived is None:
+            derived = super().derive_key(raw)
+            if len(self._derived) >= 64:
+                self._derived.clear()
+            self._derived[settings] = derived
+        return derived
+
+
 class SecureCookieSessionInterface(SessionInterface):
     """Sessions stored in a cookie signed by :mod:`itsdangerous`."""
 
@@ -257,6 +281,7 @@ class SecureCookieSessionInterface(SessionInterface):
             keys,
             salt=self.salt,
             serializer=self.serializer,
+            signer=_KeyCachingSigner,
             signer_kwargs={
                 "key_derivation": self.key_derivation,
                 "digest_method": self.digest_method,

@@ -40,16 +40,28 @@ class Trail:
         self.websocket_mismatch = False
 
 
+# How a non-final converter edge tests one segment: most rules use the
+# default string or int converter, whose regexes reduce to a str test.
+BY_REGEX, NON_EMPTY, DECIMAL = 0, 1, 2
+_SHORTCUTS = {
+    f"(?P<{GROUP_PREFIX}0>[^/]{{1,}})\\Z": NON_EMPTY,
+    f"(?P<{GROUP_PREFIX}0>\\d+)\\Z": DECIMAL,
+}
+
+
 class Edge:
     """A converter transition: a compiled regex and where it leads."""
 
-    __slots__ = ("part", "match", "final", "suffix_group", "groups", "state")
+    __slots__ = ("part", "match", "final", "kind", "suffix_group", "groups", "state")
 
     def __init__(self, part: RulePart, state: State) -> None:
         pattern = re.compile(part.content)
         self.part = part
         self.match = pattern.match
         self.final = part.final
+        # ``\d`` and ``str.isdecimal`` both mean Unicode category Nd, and a
+        # segment never holds a slash, so these tests equal the regexes.
+        self.kind = BY_REGEX if part.final else _SHORTCUTS.get(part.content, BY_REGEX)
         self.suffix_group = pattern.groups if part.suffixed else 0
         # Only our named groups carry values (a converter's own regex may
         # have groups too); they are numbered in rule order.
@@ -76,7 +88,6 @@ class State:
 
 Found = tuple["Rule", list[str]]
 _SLASH_ONLY = [""]
-_NOTHING: list[str] = []
 
 
 class Matcher:
@@ -171,29 +182,44 @@ def _walk(
     part = parts[i]
     nxt = state.static.get(part)
     if nxt is not None:
-        found = _walk(nxt, parts, i + 1, values, method, websocket, trail)
+        if i == last:
+            found = _at_end(nxt, values, method, websocket, trail)
+        else:
+            found = _walk(nxt, parts, i + 1, values, method, websocket, trail)
         if found is not None:
             return found
     for edge in state.dynamic:
-        if edge.final:
-            m = edge.match("/".join(parts[i:]) if i < last else part)
+        kind = edge.kind
+        if kind == NON_EMPTY:
+            if not part:
+                continue
+            values.append(part)
+            count = 1
+        elif kind == DECIMAL:
+            if not part.isdecimal():
+                continue
+            values.append(part)
+            count = 1
         else:
-            m = edge.match(part)
-        if m is None:
-            continue
+            target = "/".join(parts[i:]) if edge.final and i < last else part
+            m = edge.match(target)
+            if m is None:
+                continue
+            groups = edge.groups
+            count = len(groups)
+            if count == 1:
+                values.append(m.group(groups[0]))
+            else:
+                values.extend(m.group(g) for g in groups)
         if edge.final:
-            rest, j = _NOTHING, 0
             if edge.suffix_group and m.group(edge.suffix_group) == "/":
-                rest = _SLASH_ONLY
+                found = _walk(edge.state, _SLASH_ONLY, 0, values, method, websocket, trail)
+            else:
+                found = _at_end(edge.state, values, method, websocket, trail)
+        elif i == last:
+            found = _at_end(edge.state, values, method, websocket, trail)
         else:
-            rest, j = parts, i + 1
-        groups = edge.groups
-        count = len(groups)
-        if count == 1:
-            values.append(m.group(groups[0]))
-        else:
-            values.extend(m.group(g) for g in groups)
-        found = _walk(edge.state, rest, j, values, method, websocket, trail)
+            found = _walk(edge.state, parts, i + 1, values, method, websocket, trail)
         if found is not None:
             return found
         del values[len(values) - count :]
