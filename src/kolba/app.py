@@ -157,9 +157,9 @@ class Kolba(Scaffold):
     test_cli_runner_class: type[KolbaCliRunner] | None = None
     jinja_options: dict[str, t.Any] = {}
 
-    testing = ConfigAttribute("TESTING")
-    secret_key = ConfigAttribute("SECRET_KEY")
-    permanent_session_lifetime = ConfigAttribute(
+    testing = ConfigAttribute[bool]("TESTING")
+    secret_key = ConfigAttribute[t.Union[str, bytes, None]]("SECRET_KEY")
+    permanent_session_lifetime = ConfigAttribute[timedelta](
         "PERMANENT_SESSION_LIFETIME", get_converter=_make_timedelta  # type: ignore[arg-type]
     )
 
@@ -1041,6 +1041,8 @@ class Kolba(Scaffold):
             direct = self._direct_output(rv, environ)
             if direct is not None:
                 return direct
+            # Nothing would change the response: process_response is a no-op.
+            return self.make_response(rv)
         return self.finalize_request(rv)
 
     def _may_carry_session(self, environ: WSGIEnvironment) -> bool:

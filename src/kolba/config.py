@@ -24,7 +24,8 @@ _FILE_MISSING = frozenset((errno.ENOENT, errno.EISDIR))
 class _HasConfig(t.Protocol):
     """Anything with a ``config`` mapping, such as the application."""
 
-    config: t.MutableMapping[str, t.Any]
+    @property
+    def config(self) -> t.MutableMapping[str, t.Any]: ...
 
 
 class ConfigAttribute(t.Generic[T]):

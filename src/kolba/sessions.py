@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import typing as t
 from collections.abc import Mapping, MutableMapping
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import want_bytes
@@ -179,9 +179,10 @@ class SessionInterface:
 
     def get_expiration_time(self, app: Kolba, session: SessionMixin) -> datetime | None:
         """When a permanent session's cookie expires; None ends it with the browser."""
-        if not session.permanent:
+        lifetime: timedelta | None = app.permanent_session_lifetime
+        if lifetime is None or not session.permanent:
             return None
-        return datetime.now(timezone.utc) + app.permanent_session_lifetime
+        return datetime.now(timezone.utc) + lifetime
 
     def should_set_cookie(self, app: Kolba, session: SessionMixin) -> bool:
         """Whether to send the cookie: on change, or always when refreshing.
@@ -296,7 +297,8 @@ class SecureCookieSessionInterface(SessionInterface):
         cookie = request.cookies.get(self.get_cookie_name(app))
         if not cookie:
             return self.session_class()
-        max_age = int(app.permanent_session_lifetime.total_seconds())
+        lifetime: timedelta | None = app.permanent_session_lifetime
+        max_age = None if lifetime is None else int(lifetime.total_seconds())
         try:
             data = signer.loads(cookie, max_age=max_age)
         except BadData:

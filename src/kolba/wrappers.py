@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typing as t
 
-from werkzeug.datastructures import EnvironHeaders
+from werkzeug.datastructures import EnvironHeaders, Headers
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
@@ -228,11 +228,75 @@ class Request(_WerkzeugRequest):
 
 
 class Response(_WerkzeugResponse):
-    """The response object: HTML by default, JSON through the app's provider."""
+    """The response object: HTML by default, JSON through the app's provider.
+
+    Construction and WSGI output have a fast lane for the common case (a
+    text or bytes body, no extra headers, a plain status); anything else,
+    and any subclass that overrides the steps involved, takes Werkzeug's
+    general code.  Both lanes produce the same headers and bytes.
+    """
 
     default_mimetype: str | None = "text/html"
     json_module: t.Any = _json
     autocorrect_location_header = False
+
+    _fast_init = True
+    _fast_call = True
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._fast_init = _inherits(cls, _INIT_STEPS)
+        cls._fast_call = _inherits(cls, _CALL_STEPS)
+
+    def __init__(
+        self,
+        response: t.Any = None,
+        status: int | str | None = None,
+        headers: t.Any = None,
+        mimetype: str | None = None,
+        content_type: str | None = None,
+        direct_passthrough: bool = False,
+    ) -> None:
+        kind = type(response)
+        if (
+            (kind is str or kind is bytes)
+            and headers is None
+            and content_type is None
+            and (status is None or type(status) is int)
+            and self._fast_init
+        ):
+            # perf: Werkzeug's __init__ runs header validation and the status
+            # and content-type setters; this builds the same state directly.
+            body = response.encode() if kind is str else response
+            content_type = _content_type(mimetype or self.default_mimetype)
+            header_list = [("Content-Length", str(len(body)))]
+            if content_type is not None:
+                header_list.insert(0, ("Content-Type", content_type))
+            self.headers = _headers_from_list(header_list)
+            if status is None or status == 200:
+                self._status = "200 OK"
+                self._status_code = 200
+            else:
+                self._status, self._status_code = self._clean_status(status)
+            self.direct_passthrough = direct_passthrough
+            self._on_close = []
+            self.response = [body]
+            return
+        super().__init__(response, status, headers, mimetype, content_type, direct_passthrough)
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: t.Callable[..., t.Any]
+    ) -> t.Iterable[bytes]:
+        """Emit the response; a simple one skips Werkzeug's general header pass."""
+        body = self.response
+        if self._fast_call and type(body) is list and not self._on_close:
+            headers = _plain_wsgi_headers(self, body)
+            if headers is not None:
+                start_response(self._status, headers)
+                if environ.get("REQUEST_METHOD") == "HEAD" or self._status_code < 200:
+                    return []
+                return body
+        return super().__call__(environ, start_response)  # type: ignore[arg-type]
 
     @property
     def max_cookie_size(self) -> int:  # type: ignore[override]
@@ -241,3 +305,60 @@ class Response(_WerkzeugResponse):
         if config is None:
             return super().max_cookie_size
         return config["MAX_COOKIE_SIZE"]  # type: ignore[no-any-return]
+
+
+# Steps the fast lanes stand in for; a subclass overriding any of them
+# gets Werkzeug's general code instead.
+_INIT_STEPS = ("set_data", "status", "status_code", "_clean_status", "automatically_set_content_length", "default_status")
+_CALL_STEPS = ("get_wsgi_headers", "get_app_iter", "get_wsgi_response", "iter_encoded", "close", "automatically_set_content_length")
+
+
+def _inherits(cls: type, names: tuple[str, ...]) -> bool:
+    return all(getattr(cls, name) is getattr(Response, name) for name in names)
+
+
+_content_types: dict[str | None, str | None] = {None: None}
+
+
+def _content_type(mimetype: str | None) -> str | None:
+    """The Content-Type Werkzeug derives from a mimetype, cached."""
+    try:
+        return _content_types[mimetype]
+    except KeyError:
+        from werkzeug.utils import get_content_type
+
+        value = _content_types[mimetype] = get_content_type(t.cast(str, mimetype), "utf-8")
+        return value
+
+
+def _headers_from_list(items: list[tuple[str, str]]) -> Headers:
+    # perf: Headers(items) validates each pair through extend(); these pairs
+    # are built by Kolba and known to be valid.
+    headers = Headers()
+    headers._list = items  # type: ignore[attr-defined]
+    return headers
+
+
+def _plain_wsgi_headers(response: Response, body: list[t.Any]) -> list[tuple[str, str]] | None:
+    """The header list Werkzeug would send, when nothing needs rewriting.
+
+    None means "take Werkzeug's general path": a Location or
+    Content-Location to normalise, a status that drops the body or entity
+    headers, a missing Content-Length, or a body that is not all bytes.
+    """
+    code = response._status_code
+    if code == 204 or code == 304 or code < 200:
+        return None
+    has_length = False
+    for key, _ in response.headers._list:  # type: ignore[attr-defined]
+        lower = key.lower()
+        if lower == "content-length":
+            has_length = True
+        elif lower == "location" or lower == "content-location":
+            return None
+    if not has_length:
+        return None
+    for item in body:
+        if type(item) is not bytes:
+            return None
+    return list(response.headers._list)  # type: ignore[attr-defined]

@@ -11,11 +11,10 @@ same bytes, and hands everything else to the standard library.
 from __future__ import annotations
 
 import dataclasses
-import decimal
 import json
 import re
+import sys
 import typing as t
-import uuid
 import weakref
 from datetime import date
 from json import encoder as _std_encoder
@@ -112,13 +111,26 @@ def _default(o: t.Any) -> t.Any:
     """Convert the extra types apps commonly return into JSON-ready values."""
     if isinstance(o, date):
         return http_date(o)
-    if isinstance(o, (decimal.Decimal, uuid.UUID)):
+    if _is_decimal_or_uuid(o):
         return str(o)
     if dataclasses.is_dataclass(o):
         return dataclasses.asdict(o)  # type: ignore[arg-type]
     if hasattr(o, "__html__"):
         return str(o.__html__())
     raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
+def _is_decimal_or_uuid(o: t.Any) -> bool:
+    """Tell whether ``o`` is a ``decimal.Decimal`` or a ``uuid.UUID``.
+
+    Looked up in ``sys.modules`` so importing Kolba does not import these
+    modules: if one was never imported, no instance of its class can exist.
+    """
+    decimal = sys.modules.get("decimal")
+    if decimal is not None and isinstance(o, decimal.Decimal):
+        return True
+    uuid = sys.modules.get("uuid")
+    return uuid is not None and isinstance(o, uuid.UUID)
 
 
 # The three whitespace layouts Kolba itself asks for. ``dumps`` recognises the
@@ -377,7 +389,7 @@ def _long_number(s: str | bytes) -> bool:
 # happens to contain them just costs a fallback. The substring tests run
 # first because they are much cheaper than a regular expression.
 _SHORT_EXPONENT = re.compile(r"e-[0-9](?![0-9])")
-_NON_ASCII = re.compile(r"[\x7f-\U0010ffff]")
+_NON_ASCII = re.compile(r"[^\x00-\x7e]")
 
 
 def _float_may_differ(text: str) -> bool:

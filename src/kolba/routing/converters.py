@@ -12,6 +12,7 @@ import re
 import typing as t
 import uuid
 from urllib.parse import quote
+from urllib.parse import quote_plus
 
 from werkzeug.routing import BaseConverter
 from werkzeug.routing import ValidationError
@@ -248,3 +249,26 @@ def parse_converter_args(source: str) -> tuple[tuple[t.Any, ...], dict[str, t.An
             positional.append(value)
         pos = found.end()
     return tuple(positional), named
+
+
+#: Characters left unescaped in a query string (WHATWG percent-encode set).
+QUERY_SAFE = "!$'()*,/:;?@"
+
+
+def _query_quote(item: t.Any) -> str:
+    """Quote one key or value like ``urlencode`` does, skipping plain words."""
+    if isinstance(item, bytes):
+        return quote_plus(item, QUERY_SAFE)
+    text = str(item)
+    if text.isascii() and text.isalnum():
+        return text
+    return quote_plus(text, QUERY_SAFE)
+
+
+def encode_query(pairs: t.Iterable[tuple[t.Any, t.Any]]) -> str:
+    """``urlencode`` of (key, value) pairs, dropping None values."""
+    return "&".join(
+        f"{_query_quote(key)}={_query_quote(value)}"
+        for key, value in pairs
+        if value is not None
+    )

@@ -13,7 +13,6 @@ import warnings
 from pprint import pformat
 from threading import Lock
 from urllib.parse import quote
-from urllib.parse import urlencode
 from urllib.parse import urljoin
 from urllib.parse import urlunsplit
 
@@ -32,9 +31,11 @@ from werkzeug.wsgi import get_host
 
 from .converters import DEFAULT_CONVERTERS
 from .converters import PATH_SAFE
+from .converters import encode_query
 from .matcher import Matcher
 from .matcher import SlashRequired
 from .matcher import Trail
+from .matcher import near_miss_methods
 from .rules import PLACEHOLDER
 from .rules import Rule
 
@@ -43,8 +44,6 @@ if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
 __all__ = ["Map", "MapAdapter"]
-
-_QUERY_SAFE = "!$'()*,/:;?@"
 
 
 class _Redirect(Exception):
@@ -69,7 +68,8 @@ class _NoMatch(Exception):
 
     def __init__(self, trail: Trail) -> None:
         super().__init__()
-        self.trail = trail
+        self.methods = near_miss_methods(trail)
+        self.websocket_mismatch = None in trail
 
 
 def _foreign_rule_copy(rule: t.Any) -> Rule:
@@ -190,7 +190,7 @@ class Map:
     ) -> tuple[Rule, dict[str, t.Any]]:
         """Match like Werkzeug's state machine; raise the internal outcomes."""
         matcher = self._compiled()
-        trail = Trail()
+        trail: Trail = []
         try:
             found = matcher.search(domain, path, method, websocket, trail)
         except SlashRequired:
@@ -244,13 +244,13 @@ class Map:
                     if (methods is None or method in methods) and not rule.websocket:
                         values = dict(rule.defaults) if rule.defaults else {}
                         return self._plain(rule, values, method)
-        trail = Trail()
+        trail: Trail = []
         try:
             found = matcher.search(domain, path, method, False, trail)
         except SlashRequired:
             return None
         if found is None:
-            if trail.methods or trail.websocket_mismatch:
+            if trail:
                 return None
             if self.merge_slashes and "//" in path:
                 return None
@@ -259,7 +259,7 @@ class Map:
         try:
             values = rule.convert_values(raw)
         except ValidationError:
-            if trail.methods or trail.websocket_mismatch:
+            if trail:
                 return None
             raise NotFound() from None
         return self._plain(rule, values, method)
@@ -404,7 +404,7 @@ def _encode_query_args(query_args: t.Mapping[str, t.Any] | str) -> str:
                 pairs.extend((key, v) for v in value)
             else:
                 pairs.append((key, value))
-    return urlencode([p for p in pairs if p[1] is not None], safe=_QUERY_SAFE)
+    return encode_query(pairs)
 
 
 class MapAdapter:
@@ -521,9 +521,9 @@ class MapAdapter:
             )
             raise RequestRedirect(url) from None
         except _NoMatch as e:
-            if e.trail.methods:
-                raise MethodNotAllowed(valid_methods=list(e.trail.methods)) from None
-            if e.trail.websocket_mismatch:
+            if e.methods:
+                raise MethodNotAllowed(valid_methods=list(e.methods)) from None
+            if e.websocket_mismatch:
                 raise WebsocketMismatch() from None
             raise NotFound() from None
 
@@ -633,24 +633,38 @@ class MapAdapter:
         method: str | None,
         append_unknown: bool,
     ) -> tuple[str, str, bool] | None:
-        """Domain part, path and websocket flag of the first rule that builds."""
+        """Domain part, path and websocket flag of the first rule that builds.
+
+        Without a method the default method is tried first. With host
+        matching a rule on the bound host wins over an earlier one.
+        """
+        rules = self.map._rules_by_endpoint.get(endpoint, ())
         if method is None:
-            found = self._partial_build(endpoint, values, self.default_method, append_unknown)
+            found = self._first_built(rules, values, self.default_method, append_unknown)
             if found is not None:
                 return found
+        return self._first_built(rules, values, method, append_unknown)
+
+    def _first_built(
+        self,
+        rules: t.Iterable[Rule],
+        values: t.Mapping[str, t.Any],
+        method: str | None,
+        append_unknown: bool,
+    ) -> tuple[str, str, bool] | None:
+        """Try the endpoint's rules in build order for one method."""
         host_matching = self.map.host_matching
         first: tuple[str, str, bool] | None = None
-        for rule in self.map._rules_by_endpoint.get(endpoint, ()):
+        for rule in rules:
             if not rule.suitable_for(values, method):
                 continue
             built = rule.build(values, append_unknown)
             if built is None:
                 continue
-            result = (built[0], built[1], rule.websocket)
             if not host_matching or built[0] == self.server_name:
-                return result
+                return built[0], built[1], rule.websocket
             if first is None:
-                first = result
+                first = built[0], built[1], rule.websocket
         return first
 
     def build(
@@ -663,13 +677,29 @@ class MapAdapter:
         url_scheme: str | None = None,
     ) -> str:
         """Build a URL for the endpoint; raise ``BuildError`` when no rule fits."""
-        if self.map._remap:
-            self.map.update()
-        clean = _clean_build_values(values)
+        map = self.map
+        if map._remap:
+            map.update()
+        clean = _clean_build_values(values) if values else {}
         found = self._partial_build(endpoint, clean, method, append_unknown)
         if found is None:
             raise BuildError(endpoint, clean, method, self)  # type: ignore[arg-type]
         domain_part, path, websocket = found
+        if not (force_external or websocket or map.host_matching) and (
+            domain_part == self.subdomain
+        ):
+            return f"{self.script_name.rstrip('/')}/{path.lstrip('/')}"
+        return self._external_url(domain_part, path, websocket, force_external, url_scheme)
+
+    def _external_url(
+        self,
+        domain_part: str,
+        path: str,
+        websocket: bool,
+        force_external: bool,
+        url_scheme: str | None,
+    ) -> str:
+        """Finish a build that may need scheme and host (or may still be relative)."""
         host = self.get_host(domain_part)
         if url_scheme is None:
             url_scheme = self.url_scheme
@@ -693,6 +723,8 @@ def _clean_build_values(values: t.Mapping[str, t.Any] | None) -> dict[str, t.Any
     """Drop None values; collapse a MultiDict's single-item lists."""
     if not values:
         return {}
+    if type(values) is dict:
+        return {k: v for k, v in values.items() if v is not None}
     if isinstance(values, MultiDict):
         return {
             k: (v[0] if len(v) == 1 else v)

@@ -21,7 +21,7 @@ if t.TYPE_CHECKING:
     from .rules import Rule
     from .rules import RulePart
 
-__all__ = ["Matcher", "SlashRequired", "Trail"]
+__all__ = ["Matcher", "SlashRequired", "Trail", "near_miss_methods"]
 
 _MERGE_SLASHES = re.compile("/{2,}")
 
@@ -30,14 +30,19 @@ class SlashRequired(Exception):
     """The path matches a strict-slash rule once a trailing slash is added."""
 
 
-class Trail:
-    """Near misses seen during one search; they decide 405 versus 404."""
+#: Near misses seen during one search, in order: a rule's method set when
+#: only the method was wrong, None when only the websocket flag was. They
+#: decide between 405, websocket mismatch and 404 when nothing matches.
+Trail = list["set[str] | None"]
 
-    __slots__ = ("methods", "websocket_mismatch")
 
-    def __init__(self) -> None:
-        self.methods: set[str] = set()
-        self.websocket_mismatch = False
+def near_miss_methods(trail: Trail) -> set[str]:
+    """Union of the methods of rules that matched all but the method."""
+    methods: set[str] = set()
+    for entry in trail:
+        if entry is not None:
+            methods.update(entry)
+    return methods
 
 
 # How a non-final converter edge tests one segment: most rules use the
@@ -149,9 +154,16 @@ class Matcher:
         self, domain: str, path: str, method: str, websocket: bool, trail: Trail
     ) -> Found | None:
         """Find the first rule for the path; raise ``SlashRequired`` for a redirect."""
-        parts = path.split("/")
-        parts.insert(0, domain)
-        return _walk(self.root, parts, 0, [], method, websocket, trail)
+        root = self.root
+        if root.dynamic:
+            parts = path.split("/")
+            parts.insert(0, domain)
+            return _walk(root, parts, 0, [], method, websocket, trail)
+        # No host/subdomain patterns: the domain is one dict lookup.
+        state = root.static.get(domain)
+        if state is None:
+            return None
+        return _walk(state, path.split("/"), 0, [], method, websocket, trail)
 
     @staticmethod
     def merge(path: str) -> str:
@@ -201,8 +213,8 @@ def _walk(
             values.append(part)
             count = 1
         else:
-            target = "/".join(parts[i:]) if edge.final and i < last else part
-            m = edge.match(target)
+            final = edge.final
+            m = edge.match("/".join(parts[i:]) if final and i < last else part)
             if m is None:
                 continue
             groups = edge.groups
@@ -211,12 +223,18 @@ def _walk(
                 values.append(m.group(groups[0]))
             else:
                 values.extend(m.group(g) for g in groups)
-        if edge.final:
-            if edge.suffix_group and m.group(edge.suffix_group) == "/":
-                found = _walk(edge.state, _SLASH_ONLY, 0, values, method, websocket, trail)
-            else:
-                found = _at_end(edge.state, values, method, websocket, trail)
-        elif i == last:
+            if final:
+                # The rest of the path is consumed; a captured trailing slash
+                # still has to be matched (or redirected to) as its own part.
+                if edge.suffix_group and m.group(edge.suffix_group) == "/":
+                    found = _walk(edge.state, _SLASH_ONLY, 0, values, method, websocket, trail)
+                else:
+                    found = _at_end(edge.state, values, method, websocket, trail)
+                if found is not None:
+                    return found
+                del values[len(values) - count :]
+                continue
+        if i == last:
             found = _at_end(edge.state, values, method, websocket, trail)
         else:
             found = _walk(edge.state, parts, i + 1, values, method, websocket, trail)
@@ -235,9 +253,9 @@ def _at_end(
     for rule in state.rules:
         methods = rule.methods
         if methods is not None and method not in methods:
-            trail.methods.update(methods)
+            trail.append(methods)
         elif rule.websocket != websocket:
-            trail.websocket_mismatch = True
+            trail.append(None)
         else:
             return rule, values
     branch = state.static.get("")
@@ -260,9 +278,9 @@ def _lenient_slash(
             continue
         methods = rule.methods
         if methods is not None and method not in methods:
-            trail.methods.update(methods)
+            trail.append(methods)
         elif rule.websocket != websocket:
-            trail.websocket_mismatch = True
+            trail.append(None)
         else:
             return rule, values
     return None

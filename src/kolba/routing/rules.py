@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 import typing as t
 from urllib.parse import quote
-from urllib.parse import urlencode
 
 from werkzeug.routing import BaseConverter
 from werkzeug.routing import RuleFactory
 from werkzeug.routing import ValidationError
 
 from .converters import PATH_SAFE
+from .converters import encode_query
+from .converters import IntegerConverter
 from .converters import is_identity_to_python
 from .converters import parse_converter_args
 
@@ -46,9 +47,6 @@ _TOKEN = re.compile(
 PLACEHOLDER = re.compile(r"<([^>]+)>")
 
 _MERGE_SLASHES = re.compile("/{2,}")
-
-#: Characters left unescaped in a query string (WHATWG percent-encode set).
-_QUERY_SAFE = "!$'()*,/:;?@"
 
 #: Prefix of the regex group names that carry converter values.
 GROUP_PREFIX = "__kolba_"
@@ -188,8 +186,8 @@ class Rule(RuleFactory):
         self._converters: dict[str, BaseConverter] = {}
         self._trace: list[tuple[bool, str]] = []
         self._parts: list[RulePart] = []
-        self._domain_ops: tuple[t.Any, ...] = ()
-        self._path_ops: tuple[t.Any, ...] = ()
+        self._render_domain: Renderer = _renderer([])
+        self._render_path: Renderer = _renderer([])
         self._consumed: frozenset[str] = frozenset()
         self._required: tuple[str, ...] = ()
         self._python_steps: tuple[tuple[str, t.Callable[[str], t.Any] | None], ...] = ()
@@ -327,8 +325,8 @@ class Rule(RuleFactory):
                 _append_text(ops, self._converters[data].to_url(defaults[data]))
             else:
                 ops.append((data, self._converters[data].to_url))
-        self._domain_ops = tuple(domain)
-        self._path_ops = tuple(path)
+        self._render_domain = _renderer(domain)
+        self._render_path = _renderer(path)
         self._consumed = frozenset(self._converters) | frozenset(defaults)
         self._required = tuple(k for k in self.arguments if k not in defaults)
 
@@ -336,7 +334,11 @@ class Rule(RuleFactory):
         """Record which converters need ``to_python`` after a match."""
         steps: list[tuple[str, t.Callable[[str], t.Any] | None]] = []
         for name, converter in self._converters.items():
-            func = None if is_identity_to_python(converter) else converter.to_python
+            func: t.Callable[[str], t.Any] | None = converter.to_python
+            if is_identity_to_python(converter):
+                func = None
+            elif _is_plain_int(converter):
+                func = int  # its regex admits only digits, so int() cannot fail
             steps.append((str(name), func))
         self._python_steps = tuple(steps)
 
@@ -347,9 +349,15 @@ class Rule(RuleFactory):
 
         Raises ``ValidationError`` when a converter rejects its value.
         """
-        result: dict[str, t.Any] = {}
-        for (name, to_python), value in zip(self._python_steps, raw):
-            result[name] = value if to_python is None else to_python(value)
+        steps = self._python_steps
+        if len(steps) == 1:
+            name, to_python = steps[0]
+            value = raw[0]
+            result = {name: value if to_python is None else to_python(value)}
+        else:
+            result = {}
+            for (name, to_python), value in zip(steps, raw):
+                result[name] = value if to_python is None else to_python(value)
         if self.defaults:
             result.update(self.defaults)
         return result
@@ -361,14 +369,13 @@ class Rule(RuleFactory):
     ) -> tuple[str, str] | None:
         """Return ``(domain_part, path)`` for these values, or None if refused."""
         query = ""
-        if append_unknown:
-            consumed = self._consumed
+        consumed = self._consumed
+        if append_unknown and not consumed.issuperset(values):
             extra = {k: v for k, v in values.items() if k not in consumed}
-            if extra:
-                query = self._encode_query(extra)
+            query = self._encode_query(extra)
         try:
-            domain = _render(self._domain_ops, values)
-            path = _render(self._path_ops, values)
+            domain = self._render_domain(values)
+            path = self._render_path(values)
         except ValidationError:
             return None
         if query:
@@ -380,7 +387,7 @@ class Rule(RuleFactory):
         items: t.Iterable[tuple[str, t.Any]] = _multi_items(extra)
         if self.map.sort_parameters:
             items = sorted(items, key=self.map.sort_key)
-        return urlencode([i for i in items if i[1] is not None], safe=_QUERY_SAFE)
+        return encode_query(items)
 
     def provides_defaults_for(self, rule: Rule) -> bool:
         """Tell whether this rule is the canonical URL for ``rule``'s values."""
@@ -444,6 +451,16 @@ def _normalize_methods(methods: t.Iterable[str] | None, websocket: bool) -> set[
     return result
 
 
+def _is_plain_int(converter: BaseConverter) -> bool:
+    """Tell whether an int converter has no digit count or range to check."""
+    return (
+        type(converter) is IntegerConverter
+        and not converter.fixed_digits
+        and converter.min is None
+        and converter.max is None
+    )
+
+
 def _append_text(ops: list[t.Any], text: str) -> None:
     """Add constant text to a build template, merging with a previous constant."""
     if ops and isinstance(ops[-1], str):
@@ -452,17 +469,32 @@ def _append_text(ops: list[t.Any], text: str) -> None:
         ops.append(text)
 
 
-def _render(ops: tuple[t.Any, ...], values: t.Mapping[str, t.Any]) -> str:
-    """Fill a build template with converted values."""
+Renderer = t.Callable[[t.Mapping[str, t.Any]], str]
+
+
+def _renderer(ops: list[t.Any]) -> Renderer:
+    """A function filling a build template; common shapes get a direct one.
+
+    ``ops`` alternates constant strings and ``(name, to_url)`` slots.
+    """
+    if not ops:
+        return lambda values: ""
     if len(ops) == 1 and isinstance(ops[0], str):
-        return ops[0]
-    out = []
-    for op in ops:
-        if isinstance(op, str):
-            out.append(op)
-        else:
-            out.append(op[1](values[op[0]]))
-    return "".join(out)
+        constant: str = ops[0]
+        return lambda values: constant
+    slots = [op for op in ops if not isinstance(op, str)]
+    if len(slots) == 1:
+        index = ops.index(slots[0])
+        head = "".join(ops[:index])
+        tail = "".join(ops[index + 1 :])
+        name, to_url = slots[0]
+        return lambda values: head + to_url(values[name]) + tail
+    frozen = tuple(ops)
+
+    def render(values: t.Mapping[str, t.Any]) -> str:
+        return "".join(op if isinstance(op, str) else op[1](values[op[0]]) for op in frozen)
+
+    return render
 
 
 def _multi_items(mapping: t.Mapping[str, t.Any]) -> t.Iterator[tuple[str, t.Any]]:

@@ -1,0 +1,589 @@
+"""The showcase app (examples/showcase) through the test client.
+
+Each test gets its own instance folder and SQLite file, so tests never share
+users, notes or sessions.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import sys
+import typing as t
+from pathlib import Path
+
+import pytest
+from werkzeug.security import check_password_hash
+
+SHOWCASE_DIR = Path(__file__).resolve().parent.parent / "examples" / "showcase"
+if str(SHOWCASE_DIR) not in sys.path:
+    sys.path.insert(0, str(SHOWCASE_DIR))
+
+from showcase import create_app  # noqa: E402
+from showcase.config import DevelopmentConfig, ProductionConfig  # noqa: E402
+from showcase.db import get_db, init_db  # noqa: E402
+
+if t.TYPE_CHECKING:
+    from werkzeug.test import TestResponse
+
+    from kolba import Kolba
+    from kolba.testing import KolbaClient
+
+TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+PASSWORD = "correct horse battery"
+
+
+# -- fixtures and helpers ------------------------------------------------------------------
+
+
+@pytest.fixture
+def showcase_app(tmp_path: Path) -> Kolba:
+    app = create_app("testing", instance_path=str(tmp_path / "instance"))
+    with app.app_context():
+        init_db()
+    return app
+
+
+@pytest.fixture
+def web(showcase_app: Kolba) -> KolbaClient:
+    return showcase_app.test_client()
+
+
+def html(response: TestResponse) -> str:
+    return response.get_data(as_text=True)
+
+
+def token_on(web: KolbaClient, page: str) -> str:
+    """The CSRF token rendered in the hidden field of ``page``."""
+    match = TOKEN_RE.search(html(web.get(page)))
+    assert match is not None, f"no CSRF field on {page}"
+    return match.group(1)
+
+
+def post_form(
+    web: KolbaClient, path: str, data: dict[str, str], page: str | None = None, **kw: t.Any
+) -> TestResponse:
+    """Submit a form the way a browser would: token taken from the page first."""
+    token = token_on(web, page or path)
+    return web.post(path, data={**data, "csrf_token": token}, **kw)
+
+
+def register(web: KolbaClient, username: str = "alice", password: str = PASSWORD) -> TestResponse:
+    form = {
+        "username": username,
+        "email": f"{username}@example.com",
+        "password": password,
+        "confirm": password,
+    }
+    return post_form(web, "/auth/register", form)
+
+
+def log_in(
+    web: KolbaClient, username: str = "alice", password: str = PASSWORD, query: str = ""
+) -> TestResponse:
+    form = {"username": username, "password": password}
+    page = f"/auth/login{query}"
+    return post_form(web, page, form)
+
+
+def rows(app: Kolba, sql: str, *params: t.Any) -> list[sqlite3.Row]:
+    with app.app_context():
+        return get_db().execute(sql, params).fetchall()
+
+
+# -- the factory and configuration ------------------------------------------------------------
+
+
+def test_factory_registers_three_blueprints(showcase_app: Kolba) -> None:
+    assert set(showcase_app.blueprints) == {"main", "auth", "api"}
+    assert showcase_app.testing is True
+    assert showcase_app.config["SECRET_KEY"] == "testing-key"
+
+
+def test_database_lives_in_the_instance_folder(showcase_app: Kolba, tmp_path: Path) -> None:
+    db_path = Path(showcase_app.config["DATABASE"])
+    assert db_path.parent == tmp_path / "instance"
+    assert db_path.name == "showcase.sqlite"
+    assert db_path.exists()
+
+
+def test_config_by_name_class_and_mapping(tmp_path: Path) -> None:
+    dev = create_app("development", instance_path=str(tmp_path))
+    assert dev.debug is True
+    from_class = create_app(DevelopmentConfig, instance_path=str(tmp_path))
+    assert from_class.config["LOG_LEVEL"] == DevelopmentConfig.LOG_LEVEL
+    mapped = create_app({"TESTING": True, "SECRET_KEY": "s3"}, instance_path=str(tmp_path))
+    assert mapped.config["SECRET_KEY"] == "s3"
+    assert mapped.config["MAX_TITLE_LENGTH"] == 200
+
+
+def test_production_refuses_the_development_secret_key(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="SHOWCASE_SECRET_KEY"):
+        create_app(ProductionConfig, instance_path=str(tmp_path))
+    overrides = {"SECRET_KEY": "a real secret"}
+    app = create_app(overrides, instance_path=str(tmp_path))
+    assert app.debug is False and app.testing is False
+
+
+def test_logging_follows_config_without_stacking_handlers(tmp_path: Path) -> None:
+    fmt = "%(levelname)s|%(message)s"
+    config = {"TESTING": True, "LOG_LEVEL": "ERROR", "LOG_FORMAT": fmt}
+    create_app(config, instance_path=str(tmp_path))
+    app = create_app(config, instance_path=str(tmp_path))
+    assert app.logger.level == logging.ERROR
+    ours = [h for h in app.logger.handlers if getattr(h, "_showcase_handler", False)]
+    assert len(ours) == 1
+    assert ours[0].formatter is not None and ours[0].formatter._fmt == fmt
+
+
+def test_unknown_log_level_is_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="LOG_LEVEL"):
+        create_app({"TESTING": True, "LOG_LEVEL": "LOUD"}, instance_path=str(tmp_path))
+
+
+def test_connection_is_closed_when_the_app_context_ends(showcase_app: Kolba) -> None:
+    with showcase_app.app_context():
+        conn = get_db()
+        assert get_db() is conn
+    with pytest.raises(sqlite3.ProgrammingError):
+        conn.execute("SELECT 1")
+
+
+def test_init_db_command_recreates_the_schema(showcase_app: Kolba) -> None:
+    web = showcase_app.test_client()
+    register(web)
+    assert len(rows(showcase_app, "SELECT * FROM user")) == 1
+    result = showcase_app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    assert "Initialized the database" in result.output
+    assert rows(showcase_app, "SELECT * FROM user") == []
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+
+def test_home_page_uses_the_base_template(web: KolbaClient) -> None:
+    response = web.get("/")
+    body = html(response)
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert "<title>Home · Kolba Showcase</title>" in body
+    assert "Welcome to Kolba!" in body
+    assert 'href="/static/style.css"' in body
+    for href in ("/submit", "/contact", "/api/notes", "/auth/login", "/auth/register"):
+        assert f'href="{href}"' in body
+    assert "Log out" not in body
+
+
+def test_stylesheet_is_served(web: KolbaClient) -> None:
+    response = web.get("/static/style.css")
+    assert response.status_code == 200
+    assert response.mimetype == "text/css"
+    assert b".flash-success" in response.data
+    response.close()
+
+
+def test_submit_form_get_shows_the_form(web: KolbaClient) -> None:
+    body = html(web.get("/submit"))
+    assert "Submit Your Data" in body
+    assert 'name="user_input"' in body
+    assert TOKEN_RE.search(body)
+
+
+def test_submit_form_post_echoes_escaped_input(web: KolbaClient) -> None:
+    response = post_form(web, "/submit", {"user_input": "<script>alert(1)</script>"})
+    body = html(response)
+    assert response.status_code == 200
+    assert "Data Successfully Submitted!" in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<script>alert(1)</script>" not in body
+
+
+def test_submit_form_empty_post_redirects_with_a_warning(web: KolbaClient) -> None:
+    response = post_form(web, "/submit", {"user_input": "   "})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/submit"
+    body = html(web.get("/submit"))
+    assert 'class="flash flash-warning"' in body
+    assert "Please enter something" in body
+
+
+def test_contact_form_reports_every_invalid_field(showcase_app: Kolba, web: KolbaClient) -> None:
+    response = post_form(web, "/contact", {"name": "", "email": "nope", "message": ""})
+    body = html(response)
+    assert response.status_code == 400
+    assert "Name is required." in body
+    assert "Enter a valid email address." in body
+    assert "Message is required." in body
+    assert rows(showcase_app, "SELECT * FROM message") == []
+
+
+def test_contact_form_keeps_valid_values_on_error(web: KolbaClient) -> None:
+    data = {"name": "Ann <b>", "email": "ann@", "message": "Hello"}
+    body = html(post_form(web, "/contact", data))
+    assert 'value="Ann &lt;b&gt;"' in body
+    assert "Enter a valid email address." in body
+    assert "Name is required." not in body
+    assert ">Hello</textarea>" in body
+
+
+def test_contact_form_success_redirects_and_flashes(showcase_app: Kolba, web: KolbaClient) -> None:
+    data = {"name": "Ann", "email": "ann@example.com", "message": "Nice framework."}
+    response = post_form(web, "/contact", data)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/thank-you"
+    body = html(web.get("/thank-you"))
+    assert "Thank you for your message!" in body
+    assert '<li class="flash flash-success" role="status">Thanks, Ann!' in body
+    assert "Thanks, Ann!" not in html(web.get("/thank-you"))
+    stored = rows(showcase_app, "SELECT name, email, body FROM message")
+    assert [tuple(r) for r in stored] == [("Ann", "ann@example.com", "Nice framework.")]
+
+
+# -- CSRF ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/contact", "/submit", "/auth/login", "/auth/register"])
+def test_post_without_csrf_token_is_rejected(web: KolbaClient, path: str) -> None:
+    web.get(path)
+    response = web.post(path, data={"name": "Ann", "user_input": "x", "username": "a"})
+    assert response.status_code == 400
+    assert "CSRF token is missing" in html(response)
+
+
+def test_post_with_a_wrong_csrf_token_is_rejected(showcase_app: Kolba, web: KolbaClient) -> None:
+    token_on(web, "/contact")
+    data = {"name": "Ann", "email": "ann@example.com", "message": "x", "csrf_token": "forged"}
+    response = web.post("/contact", data=data)
+    assert response.status_code == 400
+    assert "CSRF token is invalid" in html(response)
+    assert rows(showcase_app, "SELECT * FROM message") == []
+
+
+def test_token_from_another_session_is_rejected(showcase_app: Kolba, web: KolbaClient) -> None:
+    other = showcase_app.test_client()
+    stolen = token_on(other, "/submit")
+    mine = token_on(web, "/submit")
+    assert stolen != mine
+    response = web.post("/submit", data={"user_input": "x", "csrf_token": stolen})
+    assert response.status_code == 400
+
+
+def test_csrf_token_is_stable_within_a_session(web: KolbaClient) -> None:
+    assert token_on(web, "/submit") == token_on(web, "/contact")
+
+
+def test_csrf_token_accepted_from_header(web: KolbaClient) -> None:
+    token = token_on(web, "/submit")
+    response = web.post("/submit", data={"user_input": "hi"}, headers={"X-CSRF-Token": token})
+    assert response.status_code == 200
+    assert "You entered: <strong" in html(response)
+
+
+# -- accounts --------------------------------------------------------------------------------
+
+
+def test_register_stores_a_hashed_password(showcase_app: Kolba, web: KolbaClient) -> None:
+    response = register(web)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/login"
+    assert "Registration successful" in html(web.get("/auth/login"))
+    (user,) = rows(showcase_app, "SELECT * FROM user")
+    assert user["username"] == "alice"
+    assert user["password_hash"] != PASSWORD
+    assert check_password_hash(user["password_hash"], PASSWORD)
+
+
+def test_register_rejects_a_taken_username(web: KolbaClient) -> None:
+    register(web)
+    response = register(web)
+    assert response.status_code == 400
+    assert "User alice is already registered." in html(response)
+
+
+def test_register_validates_fields(showcase_app: Kolba, web: KolbaClient) -> None:
+    form = {"username": "a b", "email": "x", "password": "short", "confirm": "short"}
+    body = html(post_form(web, "/auth/register", form))
+    assert "Use 3 to 30 letters" in body
+    assert "Enter a valid email address." in body
+    assert "Password must be at least 8 characters." in body
+    mismatch = {"username": "bob", "email": "b@example.com", "password": PASSWORD, "confirm": "x"}
+    response = post_form(web, "/auth/register", mismatch)
+    assert response.status_code == 400
+    assert "Passwords do not match." in html(response)
+    assert rows(showcase_app, "SELECT * FROM user") == []
+
+
+def test_login_with_a_wrong_password_fails(web: KolbaClient, caplog: pytest.LogCaptureFixture) -> None:
+    register(web)
+    with caplog.at_level(logging.WARNING, logger="showcase"):
+        response = log_in(web, password="wrong password")
+    assert response.status_code == 400
+    assert '<li class="flash flash-error" role="status">Invalid username or password.' in html(
+        response
+    )
+    assert "Failed login for 'alice'" in caplog.text
+    with web.session_transaction() as sess:
+        assert "user_id" not in sess
+
+
+def test_login_logout_and_dashboard_flow(web: KolbaClient) -> None:
+    register(web)
+    response = log_in(web)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/dashboard"
+    with web.session_transaction() as sess:
+        assert sess["user_id"] == 1
+    body = html(web.get("/dashboard"))
+    assert "Welcome back, alice!" in body
+    assert "Welcome to your dashboard, alice!" in body
+    assert 'href="/profile/alice"' in body and "Log out" in body
+
+    assert web.get("/auth/logout").status_code == 405
+    response = post_form(web, "/auth/logout", {}, page="/dashboard")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    body = html(web.get("/"))
+    assert "You have been logged out." in body
+    assert "Log out" not in body
+    assert web.get("/dashboard").status_code == 302
+
+
+def test_login_required_redirects_with_next(web: KolbaClient) -> None:
+    response = web.get("/dashboard")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/login?next=/dashboard"
+    login_page = html(web.get("/auth/login?next=/dashboard"))
+    assert "Please log in to see that page." in login_page
+    register(web)
+    assert 'name="next" value="/dashboard"' in login_page
+    token = TOKEN_RE.search(login_page)
+    assert token is not None
+    form = {"username": "alice", "password": PASSWORD, "next": "/dashboard?tab=1"}
+    response = web.post("/auth/login", data={**form, "csrf_token": token.group(1)})
+    assert response.headers["Location"] == "/dashboard?tab=1"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil"])
+def test_login_ignores_an_offsite_next(web: KolbaClient, target: str) -> None:
+    register(web)
+    form = {"username": "alice", "password": PASSWORD, "next": target}
+    response = post_form(web, "/auth/login", form)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/dashboard"
+
+
+def test_session_for_a_vanished_user_is_anonymous(web: KolbaClient) -> None:
+    with web.session_transaction() as sess:
+        sess["user_id"] = 999
+    assert web.get("/dashboard").status_code == 302
+    assert "Log in" in html(web.get("/"))
+
+
+# -- profiles and the dashboard's note form -------------------------------------------------------
+
+
+def test_profile_pages_by_name_and_id(web: KolbaClient) -> None:
+    register(web)
+    by_name = web.get("/profile/alice")
+    assert by_name.status_code == 200
+    assert "alice's Profile" in html(by_name)
+    by_id = web.get("/user/1")
+    assert by_id.status_code == 200
+    assert "alice's Profile" in html(by_id)
+
+
+@pytest.mark.parametrize("path", ["/profile/nobody", "/user/42", "/user/abc"])
+def test_unknown_profiles_are_404(web: KolbaClient, path: str) -> None:
+    response = web.get(path)
+    assert response.status_code == 404
+    assert "Page not found" in html(response)
+
+
+def test_dashboard_note_form_creates_a_note(web: KolbaClient) -> None:
+    register(web)
+    log_in(web)
+    response = post_form(web, "/notes", {"title": "Groceries", "body": "milk"}, page="/dashboard")
+    assert response.status_code == 302
+    body = html(web.get("/dashboard"))
+    assert "Note “Groceries” saved." in body
+    assert "<strong>Groceries</strong> — milk" in body
+    notes = web.get("/api/notes").get_json()["notes"]
+    assert [(n["title"], n["author"]) for n in notes] == [("Groceries", "alice")]
+    assert "<strong>Groceries</strong>" in html(web.get("/profile/alice"))
+
+
+def test_dashboard_note_form_validates(web: KolbaClient) -> None:
+    register(web)
+    log_in(web)
+    response = post_form(web, "/notes", {"title": " ", "body": ""}, page="/dashboard")
+    assert response.status_code == 400
+    assert "Title is required." in html(response)
+
+
+def test_note_form_requires_login(web: KolbaClient) -> None:
+    response = post_form(web, "/notes", {"title": "x"}, page="/submit")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login")
+
+
+# -- the JSON API ----------------------------------------------------------------------------
+
+
+def test_api_index_lists_endpoints(web: KolbaClient) -> None:
+    response = web.get("/api/")
+    assert response.status_code == 200
+    data = response.get_json()
+    assert data["message"] == "Hello, Kolba API!"
+    assert data["endpoints"]["create_note"] == "POST /api/notes"
+
+
+def test_api_crud_round_trip(web: KolbaClient) -> None:
+    assert web.get("/api/notes").get_json() == {"count": 0, "notes": []}
+
+    created = web.post("/api/notes", json={"title": "  First  ", "body": "hello"})
+    assert created.status_code == 201
+    assert created.headers["Location"] == "/api/notes/1"
+    note = created.get_json()
+    assert note["id"] == 1 and note["title"] == "First" and note["body"] == "hello"
+    assert note["author"] is None
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", note["created_at"])
+
+    assert web.get("/api/notes/1").get_json() == note
+    listing = web.get("/api/notes").get_json()
+    assert listing["count"] == 1 and listing["notes"] == [note]
+
+    replaced = web.put("/api/notes/1", json={"title": "Second"})
+    assert replaced.status_code == 200
+    assert replaced.get_json()["body"] == ""
+    patched = web.patch("/api/notes/1", json={"body": "changed"})
+    assert patched.get_json()["title"] == "Second"
+    assert patched.get_json()["body"] == "changed"
+    assert patched.get_json()["created_at"] == note["created_at"]
+
+    deleted = web.delete("/api/notes/1")
+    assert deleted.status_code == 204
+    assert deleted.data == b""
+    assert web.get("/api/notes/1").status_code == 404
+
+
+def test_api_records_the_logged_in_author(web: KolbaClient) -> None:
+    register(web)
+    log_in(web)
+    created = web.post("/api/notes", json={"title": "Mine"})
+    assert created.get_json()["author"] == "alice"
+
+
+@pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
+def test_api_missing_note_is_a_json_404(web: KolbaClient, method: str) -> None:
+    response = getattr(web, method)("/api/notes/7", json={"title": "x"})
+    assert response.status_code == 404
+    assert response.mimetype == "application/json"
+    assert response.get_json() == {"error": "Not Found", "message": "No note with id 7."}
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"{not json", "The request body is not valid JSON."),
+        (b"", "The request body is not valid JSON."),
+        (b'["a list"]', "The JSON body must be an object."),
+        (b"null", "The JSON body must be an object."),
+    ],
+)
+def test_api_bad_json_is_400(web: KolbaClient, payload: bytes, message: str) -> None:
+    response = web.post("/api/notes", data=payload, content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "Bad Request", "message": message}
+
+
+def test_api_requires_a_json_content_type(web: KolbaClient) -> None:
+    response = web.post("/api/notes", data={"title": "form"})
+    assert response.status_code == 415
+    assert response.get_json()["error"] == "Unsupported Media Type"
+
+
+@pytest.mark.parametrize(
+    ("payload", "fields"),
+    [
+        ({}, {"title": "Title is required."}),
+        ({"title": "   "}, {"title": "Title is required."}),
+        ({"title": 3, "body": ["x"]}, {"title": "Title must be a string.", "body": "Body must be a string."}),
+        ({"title": "x" * 201}, {"title": "Title must be at most 200 characters."}),
+        ({"title": "ok", "colour": "red"}, {"colour": "Unknown field."}),
+    ],
+)
+def test_api_invalid_fields_are_422(
+    web: KolbaClient, payload: dict[str, t.Any], fields: dict[str, str]
+) -> None:
+    response = web.post("/api/notes", json=payload)
+    assert response.status_code == 422
+    assert response.get_json() == {
+        "error": "Unprocessable Entity",
+        "message": "The note is not valid.",
+        "fields": fields,
+    }
+    assert web.get("/api/notes").get_json()["count"] == 0
+
+
+def test_api_put_needs_a_title_and_patch_needs_a_field(web: KolbaClient) -> None:
+    web.post("/api/notes", json={"title": "a"})
+    put = web.put("/api/notes/1", json={"body": "only body"})
+    assert put.status_code == 422
+    assert put.get_json()["fields"] == {"title": "Title is required."}
+    patch = web.patch("/api/notes/1", json={})
+    assert patch.status_code == 422
+    assert patch.get_json()["fields"] == {}
+    assert web.get("/api/notes/1").get_json()["title"] == "a"
+
+
+def test_api_is_exempt_from_csrf_but_still_json_only(web: KolbaClient) -> None:
+    token_on(web, "/submit")  # the session now holds a token the API ignores
+    assert web.post("/api/notes", json={"title": "no token"}).status_code == 201
+
+
+def test_api_wrong_method_is_a_json_405(web: KolbaClient) -> None:
+    response = web.delete("/api/notes")
+    assert response.status_code == 405
+    assert response.get_json()["error"] == "Method Not Allowed"
+    assert {"GET", "POST"} <= {m.strip() for m in response.headers["Allow"].split(",")}
+
+
+def test_api_unknown_path_is_a_json_404(web: KolbaClient) -> None:
+    response = web.post("/api/nothing-here", json={})
+    assert response.status_code == 404
+    assert response.get_json()["error"] == "Not Found"
+
+
+# -- error pages -----------------------------------------------------------------------------
+
+
+def test_custom_404_page(web: KolbaClient) -> None:
+    response = web.get("/no/such/page")
+    body = html(response)
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert "<title>Page Not Found · Kolba Showcase</title>" in body
+    assert "<code>/no/such/page</code>" in body
+    assert 'href="/static/style.css"' in body
+
+
+def test_custom_500_page_and_json_500(
+    showcase_app: Kolba, caplog: pytest.LogCaptureFixture
+) -> None:
+    def boom() -> str:
+        raise ZeroDivisionError("boom")
+
+    showcase_app.add_url_rule("/boom", "boom", boom)
+    showcase_app.add_url_rule("/api/boom", "api_boom", boom)
+    showcase_app.config["PROPAGATE_EXCEPTIONS"] = False
+    web = showcase_app.test_client()
+    with caplog.at_level(logging.ERROR, logger="showcase"):
+        response = web.get("/boom")
+    assert response.status_code == 500
+    assert "Something went wrong" in html(response)
+    assert "ZeroDivisionError" in caplog.text
+    api = web.get("/api/boom")
+    assert api.status_code == 500
+    assert api.get_json()["error"] == "Internal Server Error"
