@@ -118,7 +118,7 @@ def _sections(args: argparse.Namespace, results: dict[str, Any]) -> list[str]:
         # Half the per-cell time: twelve cells per framework, one simple request each.
         duration = args.duration / 2
         text, results["routing_scale"] = routing_scale.run(args.frameworks, args.rounds, duration)
-        heading = f"routing scale: requests per CPU-second to the last route ({duration:g} s rounds)"
+        heading = f"routing scale: requests per CPU-second to the last route ({duration:g} s)"
         texts.append(f"{heading}\n{text}")
     if "import" in args.sections:
         text, results["import_time"] = importtime.run(args.frameworks, args.import_runs)

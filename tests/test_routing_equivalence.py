@@ -11,6 +11,7 @@ answers.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import typing as t
@@ -29,8 +30,11 @@ from werkzeug.routing import Rule as WRule
 from werkzeug.routing import ValidationError
 from werkzeug.routing import WebsocketMismatch
 
-from kolba.routing import Map as KMap
-from kolba.routing import Rule as KRule
+if os.environ.get("KOLBA_TESTS_AGAINST") == "flask":
+    pytest.skip("compares kolba.routing with Werkzeug itself", allow_module_level=True)
+
+from kolba.routing import Map as KMap  # noqa: E402
+from kolba.routing import Rule as KRule  # noqa: E402
 
 pytestmark = pytest.mark.kolba_only
 
@@ -438,3 +442,67 @@ def test_rules_added_after_first_match_recompile_identically() -> None:
     paths = example_paths(first + later, rng)
     check_matching(wmap, kmap, wrules, krules, paths, binds, rng)
     check_building(wmap, kmap, first + later, binds, rng)
+
+
+def parse_outcome(make_map: t.Callable[[t.Any], t.Any], rule_cls: t.Any,
+                  string: str) -> tuple[t.Any, ...]:
+    """How a rule string parses: its parts and trace, or the error raised."""
+    try:
+        rule = rule_cls(string, endpoint="x")
+        make_map(rule)
+    except Exception as e:
+        return ("error", type(e).__name__, str(e).replace("__werkzeug_", "__kolba_"))
+    parts = [
+        (p.content.replace("__werkzeug_", "__kolba_"), p.final, p.static, p.suffixed,
+         tuple(p.weight[0:1]) + (list(p.weight[1]), p.weight[2], list(p.weight[3])))
+        for p in rule._parts
+    ]
+    return ("ok", parts, rule._trace, sorted(rule.arguments), repr(rule))
+
+
+def test_rule_string_parsing_matches_werkzeug_on_fuzzed_input() -> None:
+    rng = random.Random(3)
+    alphabet = ["/", "/", "<", ">", "a", "b1", "_", ":", "(", ")", "int", "path", "any",
+                "string", "=", ",", '"', "'", " ", "2", "length", ".", "-", "é"]
+    placeholders = ["<{}>", "<int:{}>", "<path:{}>", "<string(length=2):{}>",
+                    "<any(x, 'y,z'):{}>", "<int(signed=True, max=3):{}>", "<slashy:{}>",
+                    "<float(1):{}>", "<int(3 ):{}>", "<{}", "<int({}>"]
+    strings = ["/" + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+               for _ in range(1500)]
+    for _ in range(1500):
+        pieces = []
+        for _ in range(rng.randint(1, 6)):
+            if rng.random() < 0.4:
+                pieces.append(rng.choice(placeholders).format(rng.choice(["a", "b", "c"])))
+            else:
+                pieces.append(rng.choice(alphabet))
+        strings.append("/" + "".join(pieces))
+    strings += ["/<int(3):a>", "/<string(length=2):a>/<path:b>/", "/x<path:p>y/z",
+                "/<any(a, 'b,c'):x>", "/<int(x=@):a>", "/a//b", "/<path:a>/<path:b>/"]
+    for string in strings:
+        expected = parse_outcome(lambda r: WMap([r], converters=CONVERTERS), WRule, string)
+        got = parse_outcome(lambda r: KMap([r], converters=CONVERTERS), KRule, string)
+        if expected[0] == "error" and expected[1] == "SyntaxError":
+            # Werkzeug fails to compile a builder for duplicate names.
+            assert got[:2] == ("error", "ValueError"), string
+            continue
+        assert got == expected, string
+
+
+def test_converter_argument_parsing_matches_werkzeug_on_fuzzed_input() -> None:
+    from werkzeug.routing import parse_converter_args as werkzeug_parse
+
+    from kolba.routing import parse_converter_args as kolba_parse
+
+    rng = random.Random(4)
+    alphabet = ["1", "2.5", "x", "=", ",", " ", '"', "'", "u", "True", "None", "a_b",
+                "-", "@", ".", "inf", "0x1", "(", ")"]
+    for _ in range(4000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        outcomes = []
+        for parse in (werkzeug_parse, kolba_parse):
+            try:
+                outcomes.append(("ok", repr(parse(text))))
+            except Exception as e:
+                outcomes.append(("error", type(e).__name__, str(e)))
+        assert outcomes[1] == outcomes[0], text

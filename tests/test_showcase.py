@@ -315,7 +315,9 @@ def test_register_validates_fields(showcase_app: Kolba, web: KolbaClient) -> Non
     assert rows(showcase_app, "SELECT * FROM user") == []
 
 
-def test_login_with_a_wrong_password_fails(web: KolbaClient, caplog: pytest.LogCaptureFixture) -> None:
+def test_login_with_a_wrong_password_fails(
+    web: KolbaClient, caplog: pytest.LogCaptureFixture
+) -> None:
     register(web)
     with caplog.at_level(logging.WARNING, logger="showcase"):
         response = log_in(web, password="wrong password")
@@ -509,7 +511,10 @@ def test_api_requires_a_json_content_type(web: KolbaClient) -> None:
     [
         ({}, {"title": "Title is required."}),
         ({"title": "   "}, {"title": "Title is required."}),
-        ({"title": 3, "body": ["x"]}, {"title": "Title must be a string.", "body": "Body must be a string."}),
+        (
+            {"title": 3, "body": ["x"]},
+            {"title": "Title must be a string.", "body": "Body must be a string."},
+        ),
         ({"title": "x" * 201}, {"title": "Title must be at most 200 characters."}),
         ({"title": "ok", "colour": "red"}, {"colour": "Unknown field."}),
     ],

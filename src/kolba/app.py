@@ -235,6 +235,9 @@ class Kolba(Scaffold):
         self.extensions: dict[str, t.Any] = {}
         self.url_map = self.url_map_class(host_matching=host_matching)
         self.subdomain_matching = subdomain_matching
+        #: Whether the path alone decides a match (no host or subdomain part).
+        self._fast_match_ok = not host_matching and not subdomain_matching
+        self._lean_lane = False
         self._got_first_request = False
         self._plans: dict[str, _EndpointPlan] = {}
         self._fast_lane = False
@@ -521,11 +524,6 @@ class Kolba(Scaffold):
                     f" endpoint function: {endpoint}"
                 )
             self.view_functions[endpoint] = view_func
-
-    @property
-    def _fast_match_ok(self) -> bool:
-        """Whether the path alone decides the match (no host or subdomain)."""
-        return not self.url_map.host_matching and not self.subdomain_matching
 
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
         """Bind the URL map to a request, or to SERVER_NAME outside one."""
@@ -965,6 +963,17 @@ class Kolba(Scaffold):
             not any(step in overridden for step in _FAST_LANE_STEPS)
             and "handle_user_exception" not in self.__dict__
         )
+        # The lean lane also skips the separate context pushes and the
+        # teardown pass, so it needs an app with nothing to tear down.
+        self._lean_lane = (
+            self._fast_lane
+            and not any(self.teardown_request_funcs.values())
+            and not self.teardown_appcontext_funcs
+            and "app_context" not in overridden
+            and "do_teardown_request" not in overridden
+            and "do_teardown_appcontext" not in overridden
+        )
+        self._fast_match_ok = not self.url_map.host_matching and not self.subdomain_matching
 
     def wsgi_app(
         self, environ: WSGIEnvironment, start_response: StartResponse
@@ -972,6 +981,13 @@ class Kolba(Scaffold):
         """The WSGI application; middleware may wrap it (``app.wsgi_app = mw(app.wsgi_app)``)."""
         if not self._got_first_request:
             self._prepare_fast_lane()
+        if (
+            self._lean_lane
+            and _signals_module is None
+            and not self._eager_session
+            and "werkzeug.debug.preserve_context" not in environ
+        ):
+            return self._wsgi_lean(environ, start_response)
         ctx = self.request_context(environ)
         error: BaseException | None = None
         try:
@@ -1004,6 +1020,42 @@ class Kolba(Scaffold):
             if error is not None and self.should_ignore_error(error):
                 error = None
             ctx.pop(error)
+
+    def _wsgi_lean(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> t.Iterable[bytes]:
+        """``wsgi_app`` for an app with nothing to tear down and no signal receivers.
+
+        Both contexts become current with a single ``ContextVar.set``;
+        popping is a single ``reset``.  Observable behaviour is the same as
+        the general path, which differs only in running teardown callbacks
+        and signals that this app does not have.
+        """
+        frame = _cv_frame.get(None)
+        if frame is not None and frame[0].app is self:
+            app_ctx = frame[0]
+        else:
+            app_ctx = AppContext(self)
+        ctx = RequestContext(self, environ)
+        ctx._app_ctx = app_ctx
+        token = _cv_frame.set((app_ctx, ctx))
+        try:
+            try:
+                ctx.match_request()
+                result = self._dispatch_fast(ctx, environ)
+                if type(result) is tuple:
+                    start_response(result[0], result[1])
+                    return result[2]  # type: ignore[no-any-return]
+                response = result
+            except Exception as e:
+                response = self.handle_exception(e)
+            return response(environ, start_response)  # type: ignore[no-any-return]
+        finally:
+            request = ctx._request
+            if request is not None:
+                request.close()
+                environ["werkzeug.request"] = None
+            _cv_frame.reset(token)
 
     def _dispatch_fast(self, ctx: RequestContext, environ: WSGIEnvironment) -> t.Any:
         """``full_dispatch_request`` with per-endpoint plans and direct output.
@@ -1136,13 +1188,27 @@ def _unpack_view_tuple(rv: tuple[t.Any, ...]) -> tuple[t.Any, t.Any, t.Any]:
     )
 
 
-_loops = threading.local()
+class _LoopHolder:
+    """Owns one thread's event loop and closes it when the thread goes away."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+
+    def __del__(self) -> None:
+        if not self.loop.is_closed():
+            self.loop.close()
+
+
+# One loop per thread for running async views from WSGI: reusing it saves
+# creating a loop per call, and the holder closes it with the thread.
+_thread_state = threading.local()
 
 
 def _run_coroutine(coro: t.Coroutine[t.Any, t.Any, t.Any]) -> t.Any:
     """Run a coroutine from synchronous code on a loop kept per thread."""
-    loop = getattr(_loops, "loop", None)
-    if loop is None or loop.is_closed():
-        loop = _loops.loop = asyncio.new_event_loop()
+    holder = getattr(_thread_state, "holder", None)
+    if holder is None or holder.loop.is_closed():
+        holder = _thread_state.holder = _LoopHolder()
+    loop = holder.loop
     return loop.run_until_complete(coro)
 

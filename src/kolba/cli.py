@@ -48,6 +48,7 @@ class NoAppException(click.UsageError):
 
 
 def _kolba_class() -> type[Kolba]:
+    """Import the app class late: ``kolba.app`` imports this module lazily too."""
     from .app import Kolba
 
     return Kolba
@@ -55,7 +56,11 @@ def _kolba_class() -> type[Kolba]:
 
 def _is_internal_frame(filename: str) -> bool:
     """Frames of this module and of the import system say nothing about the user's bug."""
-    return filename == __file__ or filename.startswith("<frozen importlib")
+    return filename == _THIS_FILE or filename.startswith("<frozen importlib")
+
+
+#: What tracebacks call this module (``co_filename``, which may differ from ``__file__``).
+_THIS_FILE = _is_internal_frame.__code__.co_filename
 
 
 def _user_traceback(exc: BaseException) -> str:
@@ -82,6 +87,7 @@ def _call_never_started(func: t.Callable[..., t.Any], exc: BaseException) -> boo
 
 
 def _walk_tb(tb: t.Any) -> t.Iterator[t.Any]:
+    """Each entry of a traceback chain, outermost first."""
     while tb is not None:
         yield tb
         tb = tb.tb_next
@@ -115,6 +121,7 @@ def find_best_app(module: ModuleType) -> Kolba:
 
 
 def _call_default_factory(module: ModuleType, name: str, factory: t.Callable[[], t.Any]) -> t.Any:
+    """Call a discovered ``create_app``; a factory that needs arguments gets a hint."""
     try:
         return factory()
     except TypeError as e:
@@ -153,7 +160,8 @@ def _parse_app_spec(spec: str) -> tuple[str, list[t.Any] | None, dict[str, t.Any
 
 
 def _keyword_name(keyword: ast.keyword) -> str:
-    if keyword.arg is None:  # ``**mapping`` is not a literal argument
+    """The name of ``key=value``; ``**mapping`` is refused, it is not a literal argument."""
+    if keyword.arg is None:
         raise ValueError("unpacked keyword arguments")
     return keyword.arg
 
@@ -214,6 +222,7 @@ def _names_missing_module(exc: ImportError, module_name: str) -> bool:
 
 
 def _import_module(module_name: str, raise_if_not_found: bool) -> ModuleType | None:
+    """Import the app's module, telling "no such module" from a bug inside it."""
     try:
         __import__(module_name)
     except ImportError as e:
@@ -325,6 +334,7 @@ pass_script_info = click.make_pass_decorator(ScriptInfo, ensure=True)
 
 
 def _active_app() -> Kolba | None:
+    """The app of the active app context, if any, without raising."""
     from .globals import _cv_frame
 
     frame = _cv_frame.get(None)
@@ -372,6 +382,7 @@ class AppGroup(click.Group):
 
 
 def _dotenv_installed() -> bool:
+    """python-dotenv is optional; env files are ignored without it."""
     try:
         import dotenv  # noqa: F401
     except ImportError:
@@ -420,6 +431,7 @@ _load_dotenv_files = load_dotenv
 def _env_file_callback(
     ctx: click.Context, param: click.Parameter, value: str | None
 ) -> str | None:
+    """Load ``--env-file`` and the default files before the other options are read."""
     if value is not None and not _dotenv_installed():
         raise click.BadParameter(
             "python-dotenv must be installed to load an env file.", ctx=ctx, param=param
@@ -431,6 +443,7 @@ def _env_file_callback(
 
 
 def _app_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Record ``--app`` on the ScriptInfo; the app itself is loaded only when needed."""
     if value is not None:
         ctx.ensure_object(ScriptInfo).app_import_path = value
     return value
@@ -547,6 +560,7 @@ class KolbaGroup(AppGroup):
         self._loaded_plugin_commands = False
 
     def _load_plugin_commands(self) -> None:
+        """Add the ``kolba.commands`` entry points, once, when commands are first looked up."""
         if self._loaded_plugin_commands:
             return
         from importlib.metadata import entry_points
@@ -671,6 +685,7 @@ class CertParamType(click.ParamType):  # type: ignore[type-arg]
 def _require_cryptography(
     value: str, param: click.Parameter | None, ctx: click.Context | None
 ) -> str:
+    """Ad-hoc certificates are made by Werkzeug with ``cryptography``; say so up front."""
     from importlib.util import find_spec
 
     if find_spec("cryptography") is None:
@@ -681,6 +696,7 @@ def _require_cryptography(
 
 
 def _is_ssl_context(value: t.Any) -> bool:
+    """Whether ``--cert`` named an SSLContext, which carries its own key."""
     try:
         import ssl
     except ImportError:  # pragma: no cover
@@ -887,6 +903,7 @@ def run_app(
 
 
 def _current_app() -> Kolba:
+    """The active app, typed; the commands below always run inside its context."""
     app = _active_app()
     if app is None:  # pragma: no cover - the commands run under with_appcontext
         raise RuntimeError("No application context is active.")
@@ -944,6 +961,7 @@ def shell_command() -> None:
 
 
 def _methods_cell(methods: t.Iterable[str] | None, hidden: set[str]) -> str:
+    """The sorted methods of a rule, without the automatic HEAD and OPTIONS by default."""
     return ", ".join(sorted(set(methods or ()) - hidden))
 
 

@@ -19,7 +19,8 @@ from .db import get_db, utcnow
 from .validation import Errors, validate_note
 
 if t.TYPE_CHECKING:
-    from kolba.wrappers import Response
+    # The base class: what ``jsonify`` is annotated to return in every version.
+    from werkzeug.sansio.response import Response
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -30,7 +30,7 @@ from .db import get_db, utcnow
 from .validation import validate_registration
 
 if t.TYPE_CHECKING:
-    from kolba.wrappers import Response
+    from werkzeug.wrappers import Response
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

@@ -163,7 +163,7 @@ class Map:
                 rules.sort(key=lambda rule: rule.build_compare_key())
             self._matcher = Matcher(self._match_rules)
             for rule in self._match_rules:
-                rule._redirect_sources = self._default_sources(rule)  # type: ignore[attr-defined]
+                rule._redirect_sources = self._default_sources(rule)
             self._remap = False
 
     def _default_sources(self, rule: Rule) -> tuple[Rule, ...]:
@@ -273,7 +273,7 @@ class Map:
         if self.redirect_defaults:
             if rule.alias:
                 return None
-            for source in rule._redirect_sources:  # type: ignore[attr-defined]
+            for source in rule._redirect_sources:
                 if source.suitable_for(values, method):
                     return None
         return rule, values

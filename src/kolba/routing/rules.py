@@ -191,6 +191,9 @@ class Rule(RuleFactory):
         self._consumed: frozenset[str] = frozenset()
         self._required: tuple[str, ...] = ()
         self._python_steps: tuple[tuple[str, t.Callable[[str], t.Any] | None], ...] = ()
+        #: Earlier rules of the endpoint that may own this rule's URL through
+        #: their defaults (set by ``Map.update``; checked by ``match_fast``).
+        self._redirect_sources: tuple[Rule, ...] = ()
 
     # -- copies and factories ------------------------------------------------
 
@@ -254,6 +257,7 @@ class Rule(RuleFactory):
         self._parts = []
         self._trace = []
         self._converters = {}
+        self._duplicates: list[str] = []
         if self.map.host_matching:
             domain_pattern = self.host or ""
         else:
@@ -268,6 +272,11 @@ class Rule(RuleFactory):
             path = _MERGE_SLASHES.sub("/", path)
         self._parts.extend(self._parse(path))
         self._prepare_build()
+        if self._duplicates:
+            # Reported after the whole rule parsed, so a malformed rule
+            # reports that first (Werkzeug's order of failures).
+            name = self._duplicates[0]
+            raise ValueError(f"variable name {name!r} used twice in rule {self.rule!r}.")
         self._prepare_match()
 
     def _parse(self, pattern: str) -> list[RulePart]:
@@ -302,7 +311,7 @@ class Rule(RuleFactory):
     def _make_converter(self, name: str, conv: str, args: str) -> BaseConverter:
         """Create and register the converter for one ``<...>`` variable."""
         if name in self._converters:
-            raise ValueError(f"variable name {name!r} used twice in rule {self.rule!r}.")
+            self._duplicates.append(name)
         c_args, c_kwargs = parse_converter_args(args)
         converter = self.get_converter(name, conv, c_args, c_kwargs)
         self._converters[name] = converter

@@ -1,0 +1,58 @@
+"""What every extension scenario shares: the backend switch and the report.
+
+A scenario is a script run in its own process, because ``kolba.compat.install()``
+replaces ``flask`` for the whole interpreter.  It records one observation per
+named check; a check that raises records the error and where it came from, so
+one broken behaviour does not hide the others.  The report is printed as JSON
+on the last line of stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+import typing as t
+
+FLASK_FLAG = "--flask"
+
+
+def choose_backend() -> str:
+    """Install Kolba as ``flask`` unless the scenario was asked to use real Flask.
+
+    This must run before anything imports ``flask`` or an extension.
+    """
+    if FLASK_FLAG in sys.argv[1:]:
+        return "flask"
+    import kolba.compat
+
+    kolba.compat.install()
+    return "kolba"
+
+
+class Report:
+    """Named observations of one scenario, written out as JSON at the end."""
+
+    def __init__(self, backend: str) -> None:
+        self.backend = backend
+        self.results: dict[str, t.Any] = {}
+        self.errors: dict[str, str] = {}
+
+    def check(self, name: str) -> t.Callable[[t.Callable[[], t.Any]], None]:
+        """Run the decorated function now and record what it returns or raises."""
+
+        def run(func: t.Callable[[], t.Any]) -> None:
+            try:
+                self.results[name] = func()
+            except BaseException as exc:  # noqa: BLE001 - the report must survive
+                self.results[name] = {"error": f"{type(exc).__name__}: {exc}"}
+                self.errors[name] = "".join(traceback.format_exception(exc)[-6:])
+
+        return run
+
+    def emit(self) -> None:
+        """Print the report; the pytest side reads the last stdout line."""
+        for name, trace in self.errors.items():
+            print(f"--- {name}\n{trace}", file=sys.stderr)
+        payload = {"backend": self.backend, "results": self.results, "errors": self.errors}
+        print(json.dumps(payload, default=repr))
