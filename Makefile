@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test run bench install clean
+.PHONY: test run bench install browser clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,11 +14,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-test: $(STAMP)
+# Debian's Chromium for the browser tests (Playwright drives it; it never
+# downloads a browser of its own). Installed only when missing and root.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "chromium missing and not root: browser tests will be skipped"; \
+		fi; \
+	fi
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 run: $(STAMP)
-	$(BIN)/python examples/hello.py
+	$(BIN)/python examples/showcase/run.py --fresh
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

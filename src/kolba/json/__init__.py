@@ -15,7 +15,7 @@ from ..globals import current_app
 from .provider import _default
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from werkzeug.sansio.response import Response
+    from ..wrappers import Response
 
     from .provider import JSONProvider
 

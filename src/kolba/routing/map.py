@@ -34,6 +34,7 @@ from .converters import PATH_SAFE
 from .converters import encode_query
 from .matcher import Matcher
 from .matcher import SlashRequired
+from .matcher import _walk as walk
 from .matcher import Trail
 from .matcher import near_miss_methods
 from .rules import PLACEHOLDER
@@ -246,7 +247,11 @@ class Map:
                         return self._plain(rule, values, method)
         trail: Trail = []
         try:
-            found = matcher.search(domain, path, method, False, trail)
+            state = matcher.plain_domains.get(domain)
+            if state is not None:
+                found = walk(state, path.split("/"), 0, [], method, False, trail)
+            else:
+                found = matcher.search(domain, path, method, False, trail)
         except SlashRequired:
             return None
         if found is None:

@@ -103,6 +103,9 @@ class Matcher:
         for rule in rules:
             self._insert(rule)
         self._sort(self.root)
+        #: domain -> its state, when no rule has a host/subdomain pattern (so
+        #: the domain needs no backtracking); lets a search skip the root.
+        self.plain_domains: dict[str, State] = {} if self.root.dynamic else self.root.static
         #: domain -> path -> rules of the state reached purely statically.
         self.static_index: dict[str, dict[str, list[Rule]]] = {}
         for domain, state in self.root.static.items():
@@ -154,6 +157,9 @@ class Matcher:
         self, domain: str, path: str, method: str, websocket: bool, trail: Trail
     ) -> Found | None:
         """Find the first rule for the path; raise ``SlashRequired`` for a redirect."""
+        state = self.plain_domains.get(domain)
+        if state is not None:
+            return _walk(state, path.split("/"), 0, [], method, websocket, trail)
         root = self.root
         if root.dynamic:
             parts = path.split("/")

@@ -361,8 +361,7 @@ class Rule(RuleFactory):
         steps = self._python_steps
         if len(steps) == 1:
             name, to_python = steps[0]
-            value = raw[0]
-            result = {name: value if to_python is None else to_python(value)}
+            result = {name: raw[0] if to_python is None else to_python(raw[0])}
         else:
             result = {}
             for (name, to_python), value in zip(steps, raw):

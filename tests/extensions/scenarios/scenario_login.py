@@ -143,7 +143,7 @@ login_manager.blueprint_login_views = {"admin": "admin.admin_login"}
 client = app.test_client()
 
 
-@report.check("flask_is_kolba")
+@report.check("backend_module")
 def _() -> t.Any:
     return flask.Flask.__module__.split(".")[0]
 
@@ -196,7 +196,7 @@ def _() -> t.Any:
 
 @report.check("signals")
 def _() -> t.Any:
-    return signals
+    return list(signals)
 
 
 @report.check("remember_cookie_set")

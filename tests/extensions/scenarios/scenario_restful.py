@@ -140,7 +140,7 @@ def answer(r: t.Any) -> list[t.Any]:
     return [r.status_code, r.mimetype, r.get_json(silent=True)]
 
 
-@report.check("flask_is_kolba")
+@report.check("backend_module")
 def _() -> t.Any:
     return flask.Flask.__module__.split(".")[0]
 
@@ -232,7 +232,7 @@ def _() -> t.Any:
 
 @report.check("got_request_exception_sent")
 def _() -> t.Any:
-    return exceptions
+    return list(exceptions)
 
 
 @report.check("plain_route_untouched")

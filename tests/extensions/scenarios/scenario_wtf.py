@@ -107,7 +107,7 @@ def page_token() -> str:
     return match.group(1)
 
 
-@report.check("flask_is_kolba")
+@report.check("backend_module")
 def _() -> t.Any:
     return flask.Flask.__module__.split(".")[0]
 

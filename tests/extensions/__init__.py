@@ -1,0 +1,1 @@
+"""Real Flask extensions from PyPI running on Kolba through ``kolba.compat``."""

@@ -1,0 +1,370 @@
+"""Flask extensions from PyPI, unmodified, on Kolba through ``kolba.compat.install()``.
+
+``install()`` replaces ``flask`` for the whole interpreter, so every scenario in
+``scenarios/`` runs in its own process and prints a JSON report of named checks.
+Each scenario also runs once on real Flask (``--flask``); both runs must match
+the same expectations, so a check that passes on Flask and fails on Kolba
+points at Kolba.  All processes start together on first use to keep the module
+fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SCENARIO_DIR = Path(__file__).parent / "scenarios"
+AGAINST_FLASK = os.environ.get("KOLBA_TESTS_AGAINST") == "flask"
+BACKENDS = ("flask",) if AGAINST_FLASK else ("flask", "kolba")
+TIMEOUT = 120
+
+EXPECTED: dict[str, dict[str, Any]] = {
+    "sqlalchemy": {
+        "create_all_and_insert": ["alice"],
+        "models_committed_signal": [["insert:alice"], ["insert:bob"]],
+        "list_users": [200, {"users": [{"email": "alice@example.com", "username": "alice"}]}],
+        "post_user": [201, {"id": 2}, ["alice", "bob"]],
+        "get_or_404": [{"username": "alice"}, 404],
+        "first_or_404": [{"email": "bob@example.com"}, 404],
+        "paginate": {"items": ["bob"], "page": 2, "pages": 2},
+        "sessions_not_shared": {
+            "first": {"pending": 1},
+            "second": {"count": 2, "pending": 0},
+            "distinct_sessions": True,
+        },
+        "teardown_removes_session": {"new": 0, "identity_map": 0},
+        "teardown_after_error": [500, 0, 2],
+        "record_queries": {"recorded": 1},
+        "session_scoped_to_app_context": {
+            "request_reuses_app_ctx": True,
+            "nested_is_new": True,
+            "restored": True,
+        },
+        "threads_get_own_sessions": [["a", "b"], True],
+        "jsonify_column_types": {
+            "day": "Fri, 17 May 2024 00:00:00 GMT",
+            "placed": "Fri, 17 May 2024 08:30:00 GMT",
+            "total": "12.50",
+        },
+        "seed_relative_sqlite_uri_in_instance_path": True,
+        "app_factory_two_apps": [["first"], ["second"], ["sqlalchemy"], True],
+        "outside_context_error": True,
+    },
+    "wtf": {
+        "get_renders_form": {
+            "status": 200,
+            "token_input": True,
+            "email_input": True,
+            "action": True,
+            "session_cookie": True,
+        },
+        "post_without_token": [400, {"csrf_error": "The CSRF token is missing."}],
+        "post_bad_token": [400, {"csrf_error": "The CSRF token is invalid."}],
+        "post_with_token": [200, {"email": "alice@example.com", "ok": True}],
+        "post_invalid_email": [
+            200,
+            ["email: Invalid email address.", "password: This field is required."],
+        ],
+        "token_header_and_json_body": [200, {"email": "alice@example.com", "ok": True}],
+        "template_global_token_valid": [200, {"email": "alice@example.com", "ok": True}],
+        "token_from_other_session_rejected": [
+            400,
+            {"csrf_error": "The CSRF session token is missing."},
+        ],
+        "exempt_view_form_csrf": [
+            200,
+            {"errors": {"csrf_token": ["The CSRF token is missing."]}, "valid": False},
+        ],
+        "file_upload": [
+            200,
+            {"name": "a.txt", "size": 5},
+            400,
+            {"errors": {"upload": ["This field is required."]}},
+        ],
+        "exempt_blueprint": [200, {"received": "push"}],
+        "form_in_test_request_context": [
+            True,
+            False,
+            {"password": ["This field is required."]},
+            "a@b.co",
+        ],
+        "form_outside_request": [False, True],
+        "csrf_disabled_by_config": [200, {"email": "alice@example.com", "ok": True}],
+    },
+    "login": {
+        "anonymous_redirected_to_login_view": [302, "/login?next=%2Fdashboard"],
+        "login_message_flashed": [["message", "Please log in to access this page."]],
+        "anonymous_current_user": {"anonymous": True, "authenticated": False, "id": None},
+        "login_follows_next": [302, "/dashboard", None],
+        "current_user_in_template": [200, "Welcome alice (True)"],
+        "current_user_in_view": {"anonymous": False, "authenticated": True, "id": "1"},
+        "session_holds_user_id": ["1", True, True],
+        "logout": [200, {"anonymous": True, "authenticated": False, "id": None}, 302],
+        "signals": ["in:alice", "out:alice"],
+        "remember_cookie_set": [302, True],
+        "remember_cookie_restores_user": [
+            {"anonymous": False, "authenticated": True, "id": "2"},
+            ["2", False, None],
+        ],
+        "logout_clears_remember_cookie": [1, True, None],
+        "flask_login_client": {"anonymous": False, "authenticated": True, "id": "1"},
+        "unauthorized_json_api": [401, "text/html"],
+        "options_exempt_from_login_required": [200, ["GET", "HEAD", "OPTIONS"]],
+        "blueprint_login_view": [302, "/admin/login?next=%2Fadmin%2Fpanel"],
+        "fresh_login_required": [200, 302, "/reauth?next=%2Fsettings", 200],
+        "request_loader_header": ["2", None],
+        "strong_session_protection": ["1", None],
+    },
+    "restful": {
+        "seed_get": [200, "application/json", {"message": "Hello, World!"}],
+        "seed_post": [201, "application/json", {"message": "Data received", "data": {"a": 1}}],
+        "get_todo": [200, "application/json", {"task": "build an API"}],
+        "abort_404_json_message": [
+            404,
+            "application/json",
+            {"message": "Todo nope doesn't exist"},
+        ],
+        "reqparse_form_put": [
+            201,
+            "application/json",
+            {"task": "write tests", "priority": 3},
+            "todo2",
+        ],
+        "reqparse_json_put": [201, "application/json", {"task": "json task", "priority": 1}],
+        "reqparse_default_locations_form_post_415": ["UnsupportedMediaType", 415],
+        "reqparse_missing_400": [
+            400,
+            "application/json",
+            {"message": {"task": "task is required"}},
+        ],
+        "reqparse_bad_type_400": [
+            400,
+            "application/json",
+            {"message": {"priority": "invalid literal for int() with base 10: 'high'"}},
+        ],
+        "delete_204": [204, ""],
+        "marshal_with_url_field": [
+            200,
+            "application/json",
+            [
+                {"id": "todo1", "task": "build an API", "uri": "/todos/todo1"},
+                {"id": "todo2", "task": "write tests", "uri": "/todos/todo2"},
+            ],
+        ],
+        "method_not_allowed_json": [
+            405,
+            "application/json",
+            {"message": "The method is not allowed for the requested URL."},
+            ["GET", "HEAD", "OPTIONS", "POST"],
+        ],
+        "options_automatic": [200, ["GET", "HEAD", "OPTIONS", "POST"]],
+        "unknown_url_404": [404, "text/html"],
+        "unexpected_error_500_json": [
+            500,
+            "application/json",
+            {"message": "Internal Server Error"},
+        ],
+        "got_request_exception_sent": [
+            "NotFound",
+            "BadRequest",
+            "BadRequest",
+            "MethodNotAllowed",
+            "ZeroDivisionError",
+        ],
+        "plain_route_untouched": [200, "plain"],
+        "api_url_for": ["/todos/x", "/api/hello"],
+        "head_uses_get": [200, "", "application/json"],
+        "method_decorators_401": [
+            [401, "application/json", {"message": "token required"}],
+            [200, "application/json", {"secret": 42}],
+        ],
+        "representation_by_accept": [200, "text/csv", "task,build an API", "application/json"],
+        "blueprint_api": [
+            200,
+            "application/json",
+            {"message": "Hello, World!"},
+            "/v2/hello",
+            404,
+        ],
+        "catch_all_404s": [
+            404,
+            "application/json",
+            {
+                "message": "The requested URL was not found on the server. If you entered"
+                " the URL manually please check your spelling and try again."
+            },
+        ],
+    },
+    "cors": {
+        "simple_request_allow_origin": [
+            200,
+            {"data": "Sample data"},
+            {"Access-Control-Allow-Origin": "http://x.example", "Vary": "Origin"},
+        ],
+        "no_origin_still_wildcard": [200, {"Access-Control-Allow-Origin": "*"}],
+        "preflight": [
+            200,
+            "",
+            {
+                "Access-Control-Allow-Origin": "http://x.example",
+                "Access-Control-Allow-Methods": "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT",
+                "Access-Control-Allow-Headers": "Content-Type, X-Custom",
+                "Vary": "Origin",
+            },
+        ],
+        "http_error_has_cors": [
+            410,
+            {"Access-Control-Allow-Origin": "http://x.example", "Vary": "Origin"},
+        ],
+        "not_found_has_cors": [
+            404,
+            {"Access-Control-Allow-Origin": "http://x.example", "Vary": "Origin"},
+        ],
+        "unhandled_error_has_cors": [
+            500,
+            {"Access-Control-Allow-Origin": "http://x.example", "Vary": "Origin"},
+        ],
+        "resource_rule_allowed_origin": [
+            200,
+            {
+                "Access-Control-Allow-Origin": "http://good.example",
+                "Access-Control-Allow-Credentials": "true",
+                "Access-Control-Expose-Headers": "X-Total",
+            },
+        ],
+        "resource_rule_other_origin": [200, {}],
+        "resource_rule_preflight": [
+            200,
+            {
+                "Access-Control-Allow-Origin": "http://good.example",
+                "Access-Control-Allow-Methods": "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT",
+                "Access-Control-Allow-Credentials": "true",
+                "Access-Control-Expose-Headers": "X-Total",
+                "Access-Control-Max-Age": "600",
+            },
+        ],
+        "outside_resources": [200, {}],
+        "cross_origin_simple": [
+            200,
+            "open",
+            {"Access-Control-Allow-Origin": "http://any.example", "Vary": "Origin"},
+        ],
+        "cross_origin_preflight": [
+            200,
+            ["GET", "HEAD", "OPTIONS", "PUT"],
+            {
+                "Access-Control-Allow-Origin": "http://any.example",
+                "Access-Control-Allow-Methods": "GET, PUT",
+                "Access-Control-Allow-Headers": "X-Custom",
+                "Vary": "Origin",
+            },
+        ],
+        "blueprint_cors": [{"Access-Control-Allow-Origin": "http://bp.example"}, {}],
+    },
+    "seed_app": {
+        "users": {"users": [{"email": "alice@example.com", "username": "alice"}]},
+        "dashboard_needs_login": [302, "/login?next=%2Fdashboard"],
+        "wrong_password": ["Invalid email or password"],
+        "login_then_dashboard": [302, "/dashboard", "Welcome to your dashboard!", True],
+        "api_with_cors": [201, {"message": "Data received", "data": {"x": 1}}, "http://spa.example"],
+        "api_preflight": [200, "http://spa.example"],
+    },
+}
+
+
+def _command(scenario: str, backend: str) -> list[str]:
+    """The command line of one scenario run."""
+    script = str(SCENARIO_DIR / f"scenario_{scenario}.py")
+    return [sys.executable, script] + (["--flask"] if backend == "flask" else [])
+
+
+def _parse(proc: subprocess.Popen[str]) -> dict[str, Any]:
+    """Wait for a scenario and read its JSON report, or describe how it died."""
+    try:
+        out, err = proc.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        return {"crash": f"timed out after {TIMEOUT}s\n{err[-4000:]}"}
+    lines = out.strip().splitlines()
+    try:
+        report: dict[str, Any] = json.loads(lines[-1])
+    except (IndexError, json.JSONDecodeError):
+        return {"crash": f"exit {proc.returncode}, no report\n{out[-2000:]}\n{err[-4000:]}"}
+    report["returncode"] = proc.returncode
+    return report
+
+
+@cache
+def _all_reports() -> dict[tuple[str, str], dict[str, Any]]:
+    """Run every scenario on every backend, all processes at once."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("KOLBA_TESTS_AGAINST", None)
+    procs = {
+        (scenario, backend): subprocess.Popen(
+            _command(scenario, backend),
+            cwd=SCENARIO_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for scenario in EXPECTED
+        for backend in BACKENDS
+    }
+    return {key: _parse(proc) for key, proc in procs.items()}
+
+
+def _report(scenario: str, backend: str) -> dict[str, Any]:
+    """One scenario's report; a crashed process fails every check of it."""
+    report = _all_reports()[(scenario, backend)]
+    if "crash" in report:
+        pytest.fail(f"scenario {scenario} on {backend} crashed:\n{report['crash']}")
+    return report
+
+
+def _backend_marks(backend: str) -> list[pytest.MarkDecorator]:
+    """Kolba runs exercise ``kolba.compat``, a Kolba-only feature."""
+    return [pytest.mark.kolba_only] if backend == "kolba" else []
+
+
+SCENARIO_CASES = [
+    pytest.param(scenario, backend, id=f"{scenario}-{backend}", marks=_backend_marks(backend))
+    for scenario in EXPECTED
+    for backend in ("flask", "kolba")
+]
+
+CHECK_CASES = [
+    pytest.param(
+        scenario, backend, check, id=f"{scenario}-{backend}-{check}", marks=_backend_marks(backend)
+    )
+    for scenario, checks in EXPECTED.items()
+    for backend in ("flask", "kolba")
+    for check in checks
+]
+
+
+@pytest.mark.parametrize(("scenario", "backend"), SCENARIO_CASES)
+def test_scenario_ran_on_backend(scenario: str, backend: str) -> None:
+    """The process exited cleanly, ran every check, and ``flask`` was the intended one."""
+    report = _report(scenario, backend)
+    assert report["returncode"] == 0
+    assert report["backend"] == backend
+    assert report["results"]["backend_module"] == backend
+    assert set(report["results"]) == {"backend_module", *EXPECTED[scenario]}
+
+
+@pytest.mark.parametrize(("scenario", "backend", "check"), CHECK_CASES)
+def test_extension_behaviour(scenario: str, backend: str, check: str) -> None:
+    """One observed behaviour equals what real Flask produces."""
+    report = _report(scenario, backend)
+    observed = report["results"].get(check, {"error": "check did not run"})
+    trace = report["errors"].get(check, "")
+    assert observed == EXPECTED[scenario][check], trace
