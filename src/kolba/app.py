@@ -9,8 +9,6 @@ through per-endpoint plans prepared once, and a plain ``str``, ``bytes``,
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import os
 import sys
 import threading
@@ -694,7 +692,7 @@ class Kolba(Scaffold):
 
     def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
         """Make ``async def`` functions callable from synchronous code."""
-        if inspect.iscoroutinefunction(func):
+        if _is_coroutine_function(func):
             return self.async_to_sync(func)
         return func
 
@@ -1188,10 +1186,29 @@ def _unpack_view_tuple(rv: tuple[t.Any, ...]) -> tuple[t.Any, t.Any, t.Any]:
     )
 
 
+def _is_coroutine_function(func: t.Callable[..., t.Any]) -> bool:
+    """``inspect.iscoroutinefunction`` without importing inspect up front."""
+    code = getattr(func, "__code__", None)
+    if (
+        code is not None
+        and not code.co_flags & _CO_COROUTINE
+        and not hasattr(func, "_is_coroutine_marker")
+    ):
+        return False  # perf: plain functions, the usual case, answer here
+    import inspect
+
+    return inspect.iscoroutinefunction(func)
+
+
+_CO_COROUTINE = 0x80
+
+
 class _LoopHolder:
     """Owns one thread's event loop and closes it when the thread goes away."""
 
     def __init__(self) -> None:
+        import asyncio
+
         self.loop = asyncio.new_event_loop()
 
     def __del__(self) -> None:

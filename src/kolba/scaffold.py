@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import pathlib
 import sys
 import typing as t
 from collections import defaultdict
@@ -410,7 +409,7 @@ def find_package(import_name: str) -> tuple[str | None, str]:
     root_mod_name = import_name.partition(".")[0]
     package_path = _package_folder(root_mod_name)
     py_prefix = os.path.abspath(sys.prefix)
-    if pathlib.PurePath(package_path).is_relative_to(py_prefix):
+    if _is_within(package_path, py_prefix):
         return py_prefix, package_path
     site_parent, site_folder = os.path.split(package_path)
     if site_folder.lower() == "site-packages":
@@ -421,6 +420,10 @@ def find_package(import_name: str) -> tuple[str | None, str]:
             return os.path.dirname(parent), package_path
         return site_parent, package_path
     return None, package_path
+
+
+def _is_within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _package_folder(root_mod_name: str) -> str:

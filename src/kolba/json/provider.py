@@ -10,7 +10,6 @@ same bytes, and hands everything else to the standard library.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import sys
@@ -113,7 +112,10 @@ def _default(o: t.Any) -> t.Any:
         return http_date(o)
     if _is_decimal_or_uuid(o):
         return str(o)
-    if dataclasses.is_dataclass(o):
+    # An object can only be a dataclass instance once ``dataclasses`` is
+    # loaded, so it is looked up rather than imported at ``import kolba``.
+    dataclasses = sys.modules.get("dataclasses")
+    if dataclasses is not None and dataclasses.is_dataclass(o):
         return dataclasses.asdict(o)  # type: ignore[arg-type]
     if hasattr(o, "__html__"):
         return str(o.__html__())

@@ -10,6 +10,7 @@ on the last line of stdout.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import traceback
 import typing as t
@@ -28,6 +29,24 @@ def choose_backend() -> str:
 
     kolba.compat.install()
     return "kolba"
+
+
+def header_summary(response: t.Any) -> list[list[str]]:
+    """A response's headers with the per-run parts of cookies blanked out.
+
+    Cookie values are signed with timestamps and expiry dates move with the
+    clock, so only the cookie name and its attribute names/fixed values remain.
+    ``Allow`` lists methods in set order, which differs from run to run.
+    """
+    summary = []
+    for name, value in response.headers.items():
+        if name.lower() == "set-cookie":
+            value = re.sub(r"^([^=]*)=[^;]+", r"\1=<v>", value)
+            value = re.sub(r"(Expires|Max-Age)=[^;]*", r"\1=<t>", value)
+        if name.lower() == "allow":
+            value = ", ".join(sorted(value.split(", ")))
+        summary.append([name, value])
+    return sorted(summary)
 
 
 class Report:

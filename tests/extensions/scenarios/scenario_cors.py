@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from _harness import Report, choose_backend
+from _harness import Report, choose_backend, header_summary
 
 report = Report(choose_backend())
 
@@ -192,6 +192,19 @@ def _() -> t.Any:
 def _() -> t.Any:
     r = preflight(scoped_client, "/open", "http://any.example", "PUT", "X-Custom")
     return [r.status_code, sorted(r.headers.get("Allow", "").split(", ")), cors_headers(r)]
+
+
+@report.check("preflight_unknown_route")
+def _() -> t.Any:
+    r = preflight(client, "/api/missing", "http://x.example", "GET")
+    return [r.status_code, cors_headers(r)]
+
+
+@report.check("response_headers")
+def _() -> t.Any:
+    simple = client.get("/api/data", headers={"Origin": "http://x.example"})
+    pre = preflight(client, "/api/items", "http://x.example", "POST", "X-Custom")
+    return [header_summary(simple), header_summary(pre)]
 
 
 @report.check("blueprint_cors")

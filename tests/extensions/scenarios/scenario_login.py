@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import typing as t
 
-from _harness import Report, choose_backend
+from _harness import Report, choose_backend, header_summary
 
 report = Report(choose_backend())
 
@@ -12,6 +13,7 @@ import flask  # noqa: E402
 from flask import (  # noqa: E402
     Blueprint,
     Flask,
+    copy_current_request_context,
     jsonify,
     redirect,
     render_template_string,
@@ -98,6 +100,21 @@ def whoami() -> t.Any:
         anonymous=current_user.is_anonymous,
         id=current_user.get_id(),
     )
+
+
+@app.route("/in-thread")
+def in_thread() -> t.Any:
+    """``current_user`` inside a thread that copied the request context."""
+    seen: list[t.Any] = []
+
+    @copy_current_request_context
+    def worker() -> None:
+        seen.append(current_user.get_id())
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(5)
+    return jsonify(seen=seen, here=current_user.get_id())
 
 
 @app.route("/logout")
@@ -267,6 +284,35 @@ def _() -> t.Any:
     restored.get("/reauth")
     return [fresh, stale.status_code, stale.headers.get("Location"),
             restored.get("/settings").status_code]
+
+
+@report.check("copy_current_request_context_thread")
+def _() -> t.Any:
+    browser = app.test_client()
+    browser.post("/login", data={"id": "2"})
+    return browser.get("/in-thread").get_json()
+
+
+@report.check("use_session_for_next")
+def _() -> t.Any:
+    app.config["USE_SESSION_FOR_NEXT"] = True
+    try:
+        browser = app.test_client()
+        r = browser.get("/dashboard?tab=1")
+        with browser.session_transaction() as sess:
+            stored = sess.get("next")
+        return [r.headers.get("Location"), stored]
+    finally:
+        app.config["USE_SESSION_FOR_NEXT"] = False
+
+
+@report.check("response_headers")
+def _() -> t.Any:
+    browser = app.test_client()
+    login = browser.post("/login", data={"id": "1", "remember": "y"})
+    who = browser.get("/whoami")
+    out = browser.get("/logout")
+    return [header_summary(login), header_summary(who), header_summary(out)]
 
 
 @report.check("request_loader_header")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from _harness import Report, choose_backend
+from _harness import Report, choose_backend, header_summary
 
 report = Report(choose_backend())
 
@@ -12,10 +12,22 @@ import flask  # noqa: E402
 from flask import Blueprint, Flask, make_response, request  # noqa: E402
 from flask.signals import got_request_exception  # noqa: E402
 from flask_restful import Api, Resource, abort, fields, marshal_with, reqparse  # noqa: E402
+from flask_restful.utils.cors import crossdomain  # noqa: E402
 
 app = Flask(__name__)
 app.config.update(PROPAGATE_EXCEPTIONS=False)
-api = Api(app)
+
+
+
+class Conflict(Exception):
+    """An application error mapped through ``Api(errors=...)``."""
+
+
+class Teapot(Exception):
+    """An application error with a Flask ``errorhandler``."""
+
+
+api = Api(app, errors={"Conflict": {"message": "already exists", "status": 409}})
 exceptions: list[str] = []
 
 TODOS: dict[str, dict[str, t.Any]] = {"todo1": {"task": "build an API"}}
@@ -101,6 +113,37 @@ class Secret(Resource):  # type: ignore[misc]
 
 
 api.add_resource(Secret, "/secret")
+
+
+class Failing(Resource):  # type: ignore[misc]
+    """Application exceptions raised inside resources."""
+
+    def get(self) -> t.Any:
+        raise Conflict()
+
+    def post(self) -> t.Any:
+        raise Teapot()
+
+
+api.add_resource(Failing, "/failing")
+
+
+@app.errorhandler(Teapot)
+def teapot(error: Teapot) -> t.Any:
+    """A Flask error handler for an exception raised in a resource."""
+    return {"teapot": True}, 418
+
+
+class Shared(Resource):  # type: ignore[misc]
+    """Flask-RESTful's own ``crossdomain`` decorator answers OPTIONS itself."""
+
+    decorators = [crossdomain(origin="*", methods=["GET"])]
+
+    def get(self) -> t.Any:
+        return {"shared": True}
+
+
+api.add_resource(Shared, "/shared")
 
 
 @api.representation("text/csv")
@@ -274,6 +317,31 @@ def _() -> t.Any:
         url = flask.url_for("v2.hello2")
     missing = client.get("/v2/nope")
     return answer(r) + [url, missing.status_code]
+
+
+@report.check("errors_mapping_409")
+def _() -> t.Any:
+    return answer(client.get("/failing"))
+
+
+@report.check("flask_errorhandler_in_resource")
+def _() -> t.Any:
+    return answer(client.post("/failing"))
+
+
+@report.check("crossdomain_decorator")
+def _() -> t.Any:
+    got = client.get("/shared")
+    opts = client.options("/shared")
+    return [answer(got), got.headers.get("Access-Control-Allow-Origin"), opts.status_code,
+            opts.headers.get("Access-Control-Allow-Methods"), sorted(opts.headers.get("Allow", "").split(", "))]
+
+
+@report.check("response_headers")
+def _() -> t.Any:
+    return [header_summary(client.get("/api/hello")),
+            header_summary(client.delete("/api/hello")),
+            header_summary(client.get("/broken"))]
 
 
 @report.check("catch_all_404s")

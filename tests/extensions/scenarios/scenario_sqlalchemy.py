@@ -9,12 +9,12 @@ import tempfile
 import threading
 import typing as t
 
-from _harness import Report, choose_backend
+from _harness import Report, choose_backend, header_summary
 
 report = Report(choose_backend())
 
 import flask  # noqa: E402
-from flask import Flask, jsonify, request  # noqa: E402
+from flask import Flask, jsonify, request, stream_with_context  # noqa: E402
 from flask_sqlalchemy import SQLAlchemy  # noqa: E402
 from flask_sqlalchemy.record_queries import get_recorded_queries  # noqa: E402
 from flask_sqlalchemy.track_modifications import models_committed  # noqa: E402
@@ -122,6 +122,18 @@ def queries() -> t.Any:
     return {"recorded": len(get_recorded_queries())}
 
 
+@app.route("/stream")
+def stream() -> t.Any:
+    """A streamed body that queries while the response is being sent."""
+
+    def rows() -> t.Iterator[str]:
+        yield "users:"
+        for user in User.query.order_by(User.id):
+            yield f" {user.username}"
+
+    return stream_with_context(rows())
+
+
 @app.route("/orders")
 def orders() -> t.Any:
     """Decimal, datetime and date through ``jsonify``."""
@@ -197,6 +209,30 @@ def _() -> t.Any:
 @report.check("paginate")
 def _() -> t.Any:
     return client.get("/page?page=2&per_page=1").get_json()
+
+
+@report.check("paginate_out_of_range_404")
+def _() -> t.Any:
+    return [client.get("/page?page=99&per_page=1").status_code,
+            client.get("/page?page=abc").status_code]
+
+
+@report.check("stream_with_context_queries")
+def _() -> t.Any:
+    r = client.get("/stream")
+    return [r.status_code, r.get_data(as_text=True)]
+
+
+@report.check("response_headers")
+def _() -> t.Any:
+    return [header_summary(client.get("/users")), header_summary(client.get("/users/999"))]
+
+
+@report.check("shell_context")
+def _() -> t.Any:
+    with app.app_context():
+        context = app.make_shell_context()
+    return [context.get("db") is db, context.get("User") is User, "app" in context]
 
 
 @report.check("sessions_not_shared")

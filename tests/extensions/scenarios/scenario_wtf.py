@@ -6,7 +6,7 @@ import re
 import typing as t
 from io import BytesIO
 
-from _harness import Report, choose_backend
+from _harness import Report, choose_backend, header_summary
 
 report = Report(choose_backend())
 
@@ -205,6 +205,27 @@ def _() -> t.Any:
     with app.app_context():
         form = LoginForm(meta={"csrf": False}, data={"email": "x@y.co", "password": "p"})
         return [form.is_submitted(), form.validate()]
+
+
+@report.check("https_referrer_checks")
+def _() -> t.Any:
+    secure = app.test_client()
+    page = secure.get("/login", base_url="https://localhost").get_data(as_text=True)
+    match = TOKEN_RE.search(page)
+    assert match is not None, "no csrf_token input rendered"
+    data = {**GOOD, "csrf_token": match.group(1)}
+    missing = secure.post("/login", base_url="https://localhost", data=data)
+    foreign = secure.post("/login", base_url="https://localhost", data=data,
+                          headers={"Referer": "https://evil.example/login"})
+    same = secure.post("/login", base_url="https://localhost", data=data,
+                       headers={"Referer": "https://localhost/login"})
+    return [missing.get_json(), foreign.get_json(), same.status_code]
+
+
+@report.check("response_headers")
+def _() -> t.Any:
+    fresh = app.test_client()
+    return [header_summary(fresh.get("/login")), header_summary(fresh.post("/login", data=GOOD))]
 
 
 @report.check("csrf_disabled_by_config")
