@@ -31,6 +31,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _no_context_leaks(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Fail the test that leaves an app or request context pushed behind it."""
+    if AGAINST_FLASK:
+        yield
+        return
+    from kolba.globals import _cv_frame
+
+    before = _cv_frame.get(None)
+    yield
+    leaked = _cv_frame.get(None)
+    if leaked is not before:
+        pytest.fail(f"{request.node.nodeid} left a context pushed: {leaked!r}")
+
+
 @pytest.fixture
 def app() -> "kolba.Kolba":
     app = kolba.Kolba("kolba_test", root_path=os.path.dirname(__file__))

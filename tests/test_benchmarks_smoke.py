@@ -34,7 +34,6 @@ def test_reference_framework_verifies(framework: str, scenario: str) -> None:
     assert (cell.status, cell.reason) == (measure.OK, "")
 
 
-@pytest.mark.xfail(reason="kolba core in progress", strict=False)
 @pytest.mark.parametrize("scenario", SCENARIO_NAMES)
 def test_kolba_verifies(scenario: str) -> None:
     cell = _cell("kolba", scenario)

@@ -337,14 +337,14 @@ def build_chain(log: list[str]) -> tuple[Blueprint, Blueprint, Blueprint]:
     c = Blueprint("c", __name__, url_prefix="/c")
     for bp in (a, b, c):
         name = bp.name
-        bp.before_request(lambda name=name: log.append(f"before {name}"))  # type: ignore[misc]
+        bp.before_request(lambda name=name: log.append(f"before {name}"))
 
         def after(response: Any, name: str = name) -> Any:
             log.append(f"after {name}")
             return response
 
         bp.after_request(after)
-        bp.teardown_request(lambda exc, name=name: log.append(f"teardown {name}"))  # type: ignore[misc]
+        bp.teardown_request(lambda exc, name=name: log.append(f"teardown {name}"))
 
     @c.route("/view")
     def view() -> str:
@@ -362,14 +362,14 @@ def build_chain(log: list[str]) -> tuple[Blueprint, Blueprint, Blueprint]:
 
 def app_with_chain(log: list[str]) -> Kolba:
     app = make_app()
-    app.before_request(lambda: log.append("before app"))  # type: ignore[arg-type,return-value]
+    app.before_request(lambda: log.append("before app"))
 
     @app.after_request
     def after(response: Any) -> Any:
         log.append("after app")
         return response
 
-    app.teardown_request(lambda exc: log.append("teardown app"))  # type: ignore[arg-type,return-value]
+    app.teardown_request(lambda exc: log.append("teardown app"))
     a, _, _ = build_chain(log)
     app.register_blueprint(a)
     return app
@@ -435,14 +435,14 @@ def test_hooks_within_one_level_order(app: Kolba, client: Any) -> None:
     log: list[str] = []
     bp = Blueprint("bp", __name__)
     for n in (1, 2):
-        bp.before_request(lambda n=n: log.append(f"before{n}"))  # type: ignore[misc]
+        bp.before_request(lambda n=n: log.append(f"before{n}"))
 
         def after(response: Any, n: int = n) -> Any:
             log.append(f"after{n}")
             return response
 
         bp.after_request(after)
-        bp.teardown_request(lambda exc, n=n: log.append(f"teardown{n}"))  # type: ignore[misc]
+        bp.teardown_request(lambda exc, n=n: log.append(f"teardown{n}"))
     bp.route("/")(lambda: "x")
     app.register_blueprint(bp)
     client.get("/")
@@ -453,14 +453,14 @@ def test_nested_before_request_return_short_circuits_inner_levels() -> None:
     log: list[str] = []
     app = make_app()
     a, b, c = Blueprint("a", __name__), Blueprint("b", __name__), Blueprint("c", __name__)
-    a.before_request(lambda: log.append("a"))  # type: ignore[arg-type,return-value]
+    a.before_request(lambda: log.append("a"))
 
     @b.before_request
     def stop() -> str:
         log.append("b")
         return "stopped by b"
 
-    c.before_request(lambda: log.append("c"))  # type: ignore[arg-type,return-value]
+    c.before_request(lambda: log.append("c"))
     c.route("/x")(lambda: "view")
     b.register_blueprint(c)
     a.register_blueprint(b)
@@ -804,8 +804,8 @@ def test_record_can_add_rules_through_state(app: Kolba, client: Any) -> None:
 def scoped_app(log: list[str]) -> Kolba:
     app = make_app()
     bp = Blueprint("bp", __name__, url_prefix="/bp")
-    bp.before_request(lambda: log.append("bp before"))  # type: ignore[arg-type,return-value]
-    bp.before_app_request(lambda: log.append("app-wide before"))  # type: ignore[arg-type,return-value]
+    bp.before_request(lambda: log.append("bp before"))
+    bp.before_app_request(lambda: log.append("app-wide before"))
 
     @bp.after_request
     def after(response: Any) -> Any:
@@ -817,8 +817,8 @@ def scoped_app(log: list[str]) -> Kolba:
         log.append("app-wide after")
         return response
 
-    bp.teardown_request(lambda exc: log.append("bp teardown"))  # type: ignore[arg-type,return-value]
-    bp.teardown_app_request(lambda exc: log.append("app-wide teardown"))  # type: ignore[arg-type,return-value]
+    bp.teardown_request(lambda exc: log.append("bp teardown"))
+    bp.teardown_app_request(lambda exc: log.append("app-wide teardown"))
     bp.route("/v")(lambda: "bp view")
     app.route("/v")(lambda: "app view")
     app.register_blueprint(bp)
@@ -976,7 +976,7 @@ def test_app_url_defaults_and_value_preprocessor(app: Kolba, client: Any) -> Non
 def test_blueprint_url_value_preprocessor_scoped(app: Kolba, client: Any) -> None:
     bp = Blueprint("bp", __name__, url_prefix="/bp")
     calls: list[str | None] = []
-    bp.url_value_preprocessor(lambda endpoint, values: calls.append(endpoint))  # type: ignore[arg-type,return-value]
+    bp.url_value_preprocessor(lambda endpoint, values: calls.append(endpoint))
     bp.route("/<x>")(lambda x: x)
     app.route("/<x>")(lambda x: x)
     app.register_blueprint(bp)
@@ -1020,6 +1020,17 @@ def test_register_subdomain_overrides_blueprint_subdomain() -> None:
     client = subdomain_app().test_client()
     assert client.get("/o", base_url="http://over.example.test/").data == b"over.example.test"
     assert client.get("/o", base_url="http://own.example.test/").status_code == 404
+
+
+def test_register_empty_subdomain_overrides_blueprint_subdomain() -> None:
+    app = make_app(subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.test"
+    bp = Blueprint("bp", __name__, subdomain="api")
+    bp.add_url_rule("/s", "s", lambda: request.host)
+    app.register_blueprint(bp, subdomain="")
+    client = app.test_client()
+    assert client.get("/s", base_url="http://example.test/").data == b"example.test"
+    assert client.get("/s", base_url="http://api.example.test/").status_code == 404
 
 
 def test_nested_subdomains_joined() -> None:
@@ -1167,3 +1178,44 @@ def test_blueprint_abort_404_inside_view(app: Kolba, client: Any) -> None:
 
     app.register_blueprint(bp)
     assert client.get("/gone").status_code == 404
+
+
+def test_blueprint_template_folder_searched_after_app(tmp_path: Any) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "page.html").write_text("app page")
+    bp_templates = tmp_path / "bp" / "templates"
+    bp_templates.mkdir(parents=True)
+    (bp_templates / "page.html").write_text("bp page")
+    (bp_templates / "only_bp.html").write_text("only in bp {{ n }}")
+    app = Kolba("tpl_app", root_path=str(tmp_path))
+    bp = Blueprint("bp", __name__, root_path=str(tmp_path / "bp"), template_folder="templates")
+    bp.add_url_rule("/page", "page", lambda: kolba.render_template("page.html"))
+    bp.add_url_rule("/only", "only", lambda: kolba.render_template("only_bp.html", n=1))
+    app.register_blueprint(bp)
+    client = app.test_client()
+    assert client.get("/page").data == b"app page"
+    assert client.get("/only").data == b"only in bp 1"
+
+
+def test_two_views_for_one_blueprint_endpoint_rejected(app: Kolba) -> None:
+    bp = Blueprint("bp", __name__)
+    bp.add_url_rule("/one", "same", lambda: "one")
+    bp.add_url_rule("/two", "same", lambda: "two")
+    with pytest.raises(AssertionError) as exc:
+        app.register_blueprint(bp)
+    assert str(exc.value) == (
+        "View function mapping is overwriting an existing endpoint function: bp.same"
+    )
+
+
+def test_same_view_for_two_rules_allowed(app: Kolba, client: Any) -> None:
+    bp = Blueprint("bp", __name__)
+
+    def view() -> str:
+        return request.path
+
+    bp.add_url_rule("/one", "same", view)
+    bp.add_url_rule("/two", "same", view)
+    app.register_blueprint(bp)
+    assert client.get("/one").data == b"/one"
+    assert client.get("/two").data == b"/two"

@@ -92,18 +92,30 @@ class _LazyTemplatingClass:
 
 
 class _EndpointPlan:
-    """What serving one endpoint needs, worked out once per endpoint."""
+    """What serving one endpoint needs, worked out once per endpoint.
 
-    __slots__ = ("func", "call", "preprocess", "postprocess", "blueprints")
+    The hook chains are the ones ``preprocess_request`` and
+    ``process_response`` would walk for this endpoint, in the same order,
+    already passed through ``ensure_sync``.
+    """
+
+    __slots__ = ("func", "call", "url_preprocessors", "before", "after", "blueprints")
 
     def __init__(self, app: Kolba, endpoint: str | None) -> None:
         self.blueprints = _blueprints_of(endpoint)
-        names = (None, *self.blueprints)
-        self.preprocess = any(
-            app.before_request_funcs.get(n) or app.url_value_preprocessors.get(n)
-            for n in names
+        outer_first = (None, *reversed(self.blueprints))
+        inner_first = (*self.blueprints, None)
+        self.url_preprocessors = tuple(
+            f for n in outer_first for f in app.url_value_preprocessors.get(n, ())
         )
-        self.postprocess = any(app.after_request_funcs.get(n) for n in names)
+        self.before = tuple(
+            app.ensure_sync(f) for n in outer_first for f in app.before_request_funcs.get(n, ())
+        )
+        self.after = tuple(
+            app.ensure_sync(f)
+            for n in inner_first
+            for f in reversed(app.after_request_funcs.get(n, ()))
+        )
         self.func: t.Any = None
         self.call: t.Callable[..., t.Any] = _unset_view
 
@@ -114,6 +126,19 @@ class _EndpointPlan:
             self.func = func
             self.call = app.ensure_sync(func)
         return self.call
+
+    def preprocess(self, ctx: RequestContext, endpoint: str | None) -> t.Any:
+        """``preprocess_request`` for this endpoint."""
+        if self.url_preprocessors:
+            req = ctx._request
+            view_args = ctx.view_args if req is None else req.view_args
+            for url_func in self.url_preprocessors:
+                url_func(endpoint, view_args)
+        for before in self.before:
+            rv = before()
+            if rv is not None:
+                return rv
+        return None
 
 
 def _unset_view(**kwargs: t.Any) -> t.Any:  # pragma: no cover - placeholder
@@ -1070,7 +1095,10 @@ class Kolba(Scaffold):
             plan = self._plans.get(endpoint)  # type: ignore[arg-type]
             if plan is None:
                 plan = self._plans[endpoint] = _EndpointPlan(self, endpoint)  # type: ignore[index]
-            rv = self.preprocess_request() if plan.preprocess else None
+            if plan.before or plan.url_preprocessors:
+                rv = plan.preprocess(ctx, endpoint)
+            else:
+                rv = None
             if rv is None:
                 if rule is None or ctx.routing_exception is not None:
                     self.raise_routing_exception(ctx.request)
@@ -1082,18 +1110,21 @@ class Kolba(Scaffold):
                     rv = plan.view(self, endpoint)(**args)  # type: ignore[arg-type]
         except Exception as e:
             return self.finalize_request(self.handle_user_exception(e))
-        if (
-            not plan.postprocess
-            and not ctx._after_request_functions
-            and ctx._session is None
-            and not self._may_carry_session(environ)
-        ):
-            direct = self._direct_output(rv, environ)
-            if direct is not None:
-                return direct
-            # Nothing would change the response: process_response is a no-op.
-            return self.make_response(rv)
-        return self.finalize_request(rv)
+        if not plan.after and not ctx._after_request_functions and ctx._session is None:
+            if not self._may_carry_session(environ):
+                direct = self._direct_output(rv, environ)
+                if direct is not None:
+                    return direct
+                # Nothing would change the response: process_response is a no-op.
+                return self.make_response(rv)
+        # finalize_request's steps, with this endpoint's after hooks from the plan.
+        response = self.make_response(rv)
+        for func in ctx._after_request_functions:
+            response = self.ensure_sync(func)(response)
+        for after in plan.after:
+            response = after(response)
+        self._save_session(ctx, response)
+        return response
 
     def _may_carry_session(self, environ: WSGIEnvironment) -> bool:
         """A cheap over-approximation of "the request sent a session cookie"."""
@@ -1212,8 +1243,11 @@ class _LoopHolder:
         self.loop = asyncio.new_event_loop()
 
     def __del__(self) -> None:
-        if not self.loop.is_closed():
-            self.loop.close()
+        try:
+            if not self.loop.is_closed():
+                self.loop.close()
+        except Exception:  # noqa: BLE001 - at interpreter exit asyncio may be torn down
+            pass
 
 
 # One loop per thread for running async views from WSGI: reusing it saves

@@ -37,8 +37,10 @@ class BlueprintSetupState:
         self.blueprint = blueprint
         self.options = options
         self.first_registration = first_registration
-        self.subdomain: str | None = options.get("subdomain") or blueprint.subdomain
-        self.url_prefix: str | None = options.get("url_prefix") or blueprint.url_prefix
+        subdomain = options.get("subdomain")
+        self.subdomain: str | None = blueprint.subdomain if subdomain is None else subdomain
+        url_prefix = options.get("url_prefix")
+        self.url_prefix: str | None = blueprint.url_prefix if url_prefix is None else url_prefix
         self.name: str = options.get("name", blueprint.name)
         self.name_prefix: str = options.get("name_prefix", "")
         self.url_defaults: dict[str, t.Any] = dict(blueprint.url_values_defaults)
@@ -116,8 +118,8 @@ class Blueprint(Scaffold):
         if self._got_registered_once:
             raise AssertionError(
                 f"The setup method '{f_name}' can no longer be called on the blueprint"
-                f" '{self.name}'. It has already been registered to an application,"
-                " and any changes will not be applied consistently.\n"
+                f" '{self.name}'. It has already been registered at least once, any"
+                " changes will not be applied consistently.\n"
                 "Make sure all imports, decorators, functions, etc. needed to set up"
                 " the blueprint are done before registering it."
             )

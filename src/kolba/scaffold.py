@@ -43,7 +43,11 @@ def setupmethod(f: _F) -> _F:
 
 
 def _default_template_ctx_processor() -> dict[str, t.Any]:
-    """Put ``g``, ``request`` and ``session`` into every template context."""
+    """Put ``g`` and ``request`` into every template context.
+
+    ``session`` stays a Jinja global only, so rendering a template does not
+    mark the session accessed.
+    """
     from .globals import _cv_frame
 
     frame = _cv_frame.get(None)
@@ -52,7 +56,6 @@ def _default_template_ctx_processor() -> dict[str, t.Any]:
         rv["g"] = frame[0].g
         if frame[1] is not None:
             rv["request"] = frame[1].request
-            rv["session"] = frame[1].session
     return rv
 
 

@@ -138,6 +138,15 @@ class Request(_WerkzeugRequest):
     def remote_addr(self) -> str | None:
         return self.environ.get("REMOTE_ADDR")
 
+    @lazy_attribute
+    def cookies(self) -> t.Any:
+        """The cookies the client sent, parsed on first access."""
+        # perf: Werkzeug joins ``headers.getlist("Cookie")``, which scans every
+        # environ key; a WSGI environ holds at most one Cookie header.
+        from werkzeug.http import parse_cookie
+
+        return parse_cookie(self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class)
+
     @property
     def max_content_length(self) -> int | None:  # type: ignore[override]
         """The largest body this request may carry; larger ones give 413."""

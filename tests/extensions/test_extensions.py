@@ -34,6 +34,15 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "get_or_404": [{"username": "alice"}, 404],
         "first_or_404": [{"email": "bob@example.com"}, 404],
         "paginate": {"items": ["bob"], "page": 2, "pages": 2},
+        "paginate_out_of_range_404": [404, 404],
+        "stream_with_context_queries": [200, "users: alice bob"],
+        "response_headers": [
+            [["Content-Length", "106"], ["Content-Type", "application/json"]],
+            [["Content-Length", "207"], ["Content-Type", "text/html; charset=utf-8"]],
+            [["Content-Length", "106"], ["Content-Type", "application/json"]],
+            "",
+        ],
+        "shell_context": [True, True, True],
         "sessions_not_shared": {
             "first": {"pending": 1},
             "second": {"count": 2, "pending": 0},
@@ -96,6 +105,20 @@ EXPECTED: dict[str, dict[str, Any]] = {
             "a@b.co",
         ],
         "form_outside_request": [False, True],
+        "https_referrer_checks": [
+            {"csrf_error": "The referrer header is missing."},
+            {"csrf_error": "The referrer does not match the host."},
+            200,
+        ],
+        "response_headers": [
+            [
+                ["Content-Length", "489"],
+                ["Content-Type", "text/html; charset=utf-8"],
+                ["Set-Cookie", "session=<v>; HttpOnly; Path=/"],
+                ["Vary", "Cookie"],
+            ],
+            [["Content-Length", "44"], ["Content-Type", "application/json"]],
+        ],
         "csrf_disabled_by_config": [200, {"email": "alice@example.com", "ok": True}],
     },
     "login": {
@@ -119,6 +142,34 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "options_exempt_from_login_required": [200, ["GET", "HEAD", "OPTIONS"]],
         "blueprint_login_view": [302, "/admin/login?next=%2Fadmin%2Fpanel"],
         "fresh_login_required": [200, 302, "/reauth?next=%2Fsettings", 200],
+        "copy_current_request_context_thread": {"here": "2", "seen": ["2"]},
+        "use_session_for_next": ["/login", "/dashboard?tab=1"],
+        "follow_redirects_login_flow": [
+            "/login",
+            "login page",
+            "/dashboard",
+            "Welcome alice (True)",
+            [302],
+        ],
+        "with_client_keeps_context": [["1", "/whoami"], False],
+        "response_headers": [
+            [
+                ["Content-Length", "207"],
+                ["Content-Type", "text/html; charset=utf-8"],
+                ["Location", "/dashboard"],
+                ["Set-Cookie", "remember_token=<v>; Expires=<t>; HttpOnly; Path=/"],
+                ["Set-Cookie", "session=<v>; HttpOnly; Path=/"],
+                ["Vary", "Cookie"],
+            ],
+            [["Content-Length", "50"], ["Content-Type", "application/json"], ["Vary", "Cookie"]],
+            [
+                ["Content-Length", "3"],
+                ["Content-Type", "text/html; charset=utf-8"],
+                ["Set-Cookie", "remember_token=; Expires=<t>; Max-Age=<t>; Path=/"],
+                ["Set-Cookie", "session=; Expires=<t>; Max-Age=<t>; HttpOnly; Path=/"],
+                ["Vary", "Cookie"],
+            ],
+        ],
         "request_loader_header": ["2", None],
         "strong_session_protection": ["1", None],
     },
@@ -186,6 +237,33 @@ EXPECTED: dict[str, dict[str, Any]] = {
             [200, "application/json", {"secret": 42}],
         ],
         "representation_by_accept": [200, "text/csv", "task,build an API", "application/json"],
+        "errors_mapping_409": [
+            409,
+            "application/json",
+            {"message": "already exists", "status": 409},
+        ],
+        # Flask-RESTful answers errors in its resources itself, before Flask's handlers.
+        "flask_errorhandler_in_resource": [
+            500,
+            "application/json",
+            {"message": "Internal Server Error"},
+        ],
+        "crossdomain_decorator": [
+            [200, "application/json", {"shared": True}],
+            "*",
+            200,
+            None,
+            ["GET", "HEAD", "OPTIONS"],
+        ],
+        "response_headers": [
+            [["Content-Length", "29"], ["Content-Type", "application/json"]],
+            [
+                ["Allow", "GET, HEAD, OPTIONS, POST"],
+                ["Content-Length", "64"],
+                ["Content-Type", "application/json"],
+            ],
+            [["Content-Length", "37"], ["Content-Type", "application/json"]],
+        ],
         "blueprint_api": [
             200,
             "application/json",
@@ -266,6 +344,31 @@ EXPECTED: dict[str, dict[str, Any]] = {
                 "Vary": "Origin",
             },
         ],
+        "preflight_unknown_route": [
+            404,
+            {
+                "Access-Control-Allow-Origin": "http://x.example",
+                "Access-Control-Allow-Methods": "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT",
+                "Vary": "Origin",
+            },
+        ],
+        "response_headers": [
+            [
+                ["Access-Control-Allow-Origin", "http://x.example"],
+                ["Content-Length", "23"],
+                ["Content-Type", "application/json"],
+                ["Vary", "Origin"],
+            ],
+            [
+                ["Access-Control-Allow-Headers", "X-Custom"],
+                ["Access-Control-Allow-Methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"],
+                ["Access-Control-Allow-Origin", "http://x.example"],
+                ["Allow", "GET, HEAD, OPTIONS, POST"],
+                ["Content-Length", "0"],
+                ["Content-Type", "text/html; charset=utf-8"],
+                ["Vary", "Origin"],
+            ],
+        ],
         "blueprint_cors": [{"Access-Control-Allow-Origin": "http://bp.example"}, {}],
     },
     "seed_app": {
@@ -273,7 +376,11 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "dashboard_needs_login": [302, "/login?next=%2Fdashboard"],
         "wrong_password": ["Invalid email or password"],
         "login_then_dashboard": [302, "/dashboard", "Welcome to your dashboard!", True],
-        "api_with_cors": [201, {"message": "Data received", "data": {"x": 1}}, "http://spa.example"],
+        "api_with_cors": [
+            201,
+            {"message": "Data received", "data": {"x": 1}},
+            "http://spa.example",
+        ],
         "api_preflight": [200, "http://spa.example"],
     },
 }

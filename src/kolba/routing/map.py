@@ -34,7 +34,7 @@ from .converters import PATH_SAFE
 from .converters import encode_query
 from .matcher import Matcher
 from .matcher import SlashRequired
-from .matcher import _walk as walk
+from .matcher import walk
 from .matcher import Trail
 from .matcher import near_miss_methods
 from .rules import PLACEHOLDER

@@ -21,7 +21,7 @@ if t.TYPE_CHECKING:
     from .rules import Rule
     from .rules import RulePart
 
-__all__ = ["Matcher", "SlashRequired", "Trail", "near_miss_methods"]
+__all__ = ["Matcher", "SlashRequired", "Trail", "near_miss_methods", "walk"]
 
 _MERGE_SLASHES = re.compile("/{2,}")
 
@@ -159,17 +159,17 @@ class Matcher:
         """Find the first rule for the path; raise ``SlashRequired`` for a redirect."""
         state = self.plain_domains.get(domain)
         if state is not None:
-            return _walk(state, path.split("/"), 0, [], method, websocket, trail)
+            return walk(state, path.split("/"), 0, [], method, websocket, trail)
         root = self.root
         if root.dynamic:
             parts = path.split("/")
             parts.insert(0, domain)
-            return _walk(root, parts, 0, [], method, websocket, trail)
+            return walk(root, parts, 0, [], method, websocket, trail)
         # No host/subdomain patterns: the domain is one dict lookup.
         state = root.static.get(domain)
         if state is None:
             return None
-        return _walk(state, path.split("/"), 0, [], method, websocket, trail)
+        return walk(state, path.split("/"), 0, [], method, websocket, trail)
 
     @staticmethod
     def merge(path: str) -> str:
@@ -177,7 +177,7 @@ class Matcher:
         return _MERGE_SLASHES.sub("/", path)
 
 
-def _walk(
+def walk(
     state: State,
     parts: list[str],
     i: int,
@@ -203,7 +203,7 @@ def _walk(
         if i == last:
             found = _at_end(nxt, values, method, websocket, trail)
         else:
-            found = _walk(nxt, parts, i + 1, values, method, websocket, trail)
+            found = walk(nxt, parts, i + 1, values, method, websocket, trail)
         if found is not None:
             return found
     for edge in state.dynamic:
@@ -233,7 +233,7 @@ def _walk(
                 # The rest of the path is consumed; a captured trailing slash
                 # still has to be matched (or redirected to) as its own part.
                 if edge.suffix_group and m.group(edge.suffix_group) == "/":
-                    found = _walk(edge.state, _SLASH_ONLY, 0, values, method, websocket, trail)
+                    found = walk(edge.state, _SLASH_ONLY, 0, values, method, websocket, trail)
                 else:
                     found = _at_end(edge.state, values, method, websocket, trail)
                 if found is not None:
@@ -243,7 +243,7 @@ def _walk(
         if i == last:
             found = _at_end(edge.state, values, method, websocket, trail)
         else:
-            found = _walk(edge.state, parts, i + 1, values, method, websocket, trail)
+            found = walk(edge.state, parts, i + 1, values, method, websocket, trail)
         if found is not None:
             return found
         del values[len(values) - count :]

@@ -1,5 +1,8 @@
 """Flask-Login: login, logout, ``login_required``, ``current_user``, remember-me."""
 
+# The extensions ship no type hints, so their decorators are untyped.
+# mypy: disable-error-code="untyped-decorator"
+
 from __future__ import annotations
 
 import threading
@@ -35,7 +38,7 @@ from flask_login import (  # noqa: E402
 )
 
 app = Flask(__name__)
-app.config.update(SECRET_KEY="login secret")
+app.secret_key = "login secret"  # the seeds' spelling
 login_manager = LoginManager()
 login_manager.init_app(app)
 login_manager.login_view = "login"
@@ -160,6 +163,13 @@ login_manager.blueprint_login_views = {"admin": "admin.admin_login"}
 client = app.test_client()
 
 
+def remember_value(browser: t.Any) -> str:
+    """The remember-me cookie a client holds; it must be there."""
+    cookie = browser.get_cookie("remember_token")
+    assert cookie is not None, "no remember_token cookie"
+    return str(cookie.value)
+
+
 @report.check("backend_module")
 def _() -> t.Any:
     return flask.Flask.__module__.split(".")[0]
@@ -226,7 +236,7 @@ def _() -> t.Any:
 @report.check("remember_cookie_restores_user")
 def _() -> t.Any:
     fresh = app.test_client()
-    fresh.set_cookie("remember_token", client.get_cookie("remember_token").value)
+    fresh.set_cookie("remember_token", remember_value(client))
     who = fresh.get("/whoami").get_json()
     with fresh.session_transaction() as sess:
         restored = [sess.get("_user_id"), sess.get("_fresh"), sess.get("_remember")]
@@ -279,7 +289,7 @@ def _() -> t.Any:
     browser.post("/login", data={"id": "1", "remember": "y"})
     fresh = browser.get("/settings").status_code
     restored = app.test_client()
-    restored.set_cookie("remember_token", browser.get_cookie("remember_token").value)
+    restored.set_cookie("remember_token", remember_value(browser))
     stale = restored.get("/settings")
     restored.get("/reauth")
     return [fresh, stale.status_code, stale.headers.get("Location"),
@@ -304,6 +314,24 @@ def _() -> t.Any:
         return [r.headers.get("Location"), stored]
     finally:
         app.config["USE_SESSION_FOR_NEXT"] = False
+
+
+@report.check("follow_redirects_login_flow")
+def _() -> t.Any:
+    browser = app.test_client()
+    first = browser.get("/dashboard", follow_redirects=True)
+    second = browser.post("/login?next=/dashboard", data={"id": "1"}, follow_redirects=True)
+    return [first.request.path, first.get_data(as_text=True), second.request.path,
+            second.get_data(as_text=True), [r.status_code for r in second.history]]
+
+
+@report.check("with_client_keeps_context")
+def _() -> t.Any:
+    with app.test_client() as browser:
+        browser.post("/login", data={"id": "1"})
+        browser.get("/whoami")
+        kept = [current_user.get_id(), request.path]
+    return [kept, flask.has_request_context()]
 
 
 @report.check("response_headers")

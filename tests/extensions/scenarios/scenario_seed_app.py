@@ -4,6 +4,9 @@ Flask-SQLAlchemy holds the users, Flask-WTF's ``LoginForm`` logs them in through
 Flask-Login, Flask-RESTful serves the ``HelloWorld`` API and Flask-CORS opens it.
 """
 
+# The extensions ship no type hints, so their decorators are untyped.
+# mypy: disable-error-code="untyped-decorator"
+
 from __future__ import annotations
 
 import re

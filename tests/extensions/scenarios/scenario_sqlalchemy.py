@@ -137,7 +137,7 @@ def stream() -> t.Any:
 @app.route("/orders")
 def orders() -> t.Any:
     """Decimal, datetime and date through ``jsonify``."""
-    order = db.session.get(Order, 1)
+    order = db.get_or_404(Order, 1)
     return jsonify(total=order.total, placed=order.placed, day=order.day)
 
 
@@ -225,7 +225,9 @@ def _() -> t.Any:
 
 @report.check("response_headers")
 def _() -> t.Any:
-    return [header_summary(client.get("/users")), header_summary(client.get("/users/999"))]
+    head = client.head("/users")
+    return [header_summary(client.get("/users")), header_summary(client.get("/users/999")),
+            header_summary(head), head.get_data(as_text=True)]
 
 
 @report.check("shell_context")

@@ -1,5 +1,8 @@
 """Flask-WTF: the seeds' ``LoginForm`` with CSRF, through ``CSRFProtect`` and without."""
 
+# The extensions ship no type hints, so their decorators are untyped.
+# mypy: disable-error-code="untyped-decorator"
+
 from __future__ import annotations
 
 import re
