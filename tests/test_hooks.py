@@ -825,3 +825,38 @@ def test_async_error_handler(app: kolba.Kolba, client: Any) -> None:
     rv = client.get("/")
     assert rv.status_code == 422
     assert rv.data == b"handled bad"
+
+
+# -- hook registries edited directly, after serving began (Flask reads them live) --
+
+
+def test_before_request_appended_directly_after_first_request(app, client) -> None:  # type: ignore[no-untyped-def]
+    @app.route("/")
+    def index() -> str:
+        return "view"
+
+    assert client.get("/").data == b"view"
+    app.before_request_funcs.setdefault(None, []).append(lambda: "hook")
+    assert client.get("/").data == b"hook"
+    app.before_request_funcs[None] = []
+    assert client.get("/").data == b"view"
+
+
+def test_after_and_teardown_appended_directly_after_first_request(app, client) -> None:  # type: ignore[no-untyped-def]
+    torn: list[object] = []
+
+    @app.route("/")
+    def index() -> str:
+        return "view"
+
+    client.get("/")
+
+    def tag(response):  # type: ignore[no-untyped-def]
+        response.headers["X-Tag"] = "after"
+        return response
+
+    app.after_request_funcs[None].append(tag)
+    app.teardown_request_funcs[None].append(torn.append)
+    app.teardown_appcontext_funcs.append(torn.append)
+    assert client.get("/").headers["X-Tag"] == "after"
+    assert torn == [None, None]

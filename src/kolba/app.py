@@ -33,10 +33,16 @@ from werkzeug.wrappers import Response as BaseResponse
 from .config import Config, ConfigAttribute
 from .ctx import AppContext, RequestContext, _AppCtxGlobals
 from .globals import _cv_frame, request, request_ctx
-from .helpers import get_debug_flag, get_load_dotenv
+from .helpers import _split_blueprint_path, get_debug_flag, get_load_dotenv
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .routing import Map, Rule
-from .scaffold import Scaffold, _endpoint_from_view_func, find_package, setupmethod
+from .scaffold import (
+    Scaffold,
+    _endpoint_from_view_func,
+    _HookList,
+    find_package,
+    setupmethod,
+)
 from .wrappers import Request, Response, lazy_attribute
 
 if t.TYPE_CHECKING:
@@ -64,12 +70,6 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
     if value is None or isinstance(value, timedelta):
         return value
     return timedelta(seconds=value)
-
-
-def _split_blueprint_path(name: str) -> list[str]:
-    """``"a.b.c"`` -> ``["a.b.c", "a.b", "a"]``: a blueprint and its parents."""
-    parts = name.split(".")
-    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
 
 def _blueprints_of(endpoint: str | None) -> list[str]:
@@ -252,7 +252,9 @@ class Kolba(Scaffold):
         self.url_build_error_handlers: list[
             t.Callable[[Exception, str, dict[str, t.Any]], str]
         ] = []
-        self.teardown_appcontext_funcs: list[t.Callable[[BaseException | None], None]] = []
+        self.teardown_appcontext_funcs: list[t.Callable[[BaseException | None], None]] = (
+            _HookList(self._setup_changed)
+        )
         self.shell_context_processors: list[t.Callable[[], dict[str, t.Any]]] = []
         self.blueprints: dict[str, Blueprint] = {}
         self.extensions: dict[str, t.Any] = {}
@@ -352,7 +354,13 @@ class Kolba(Scaffold):
             )
 
     def _setup_changed(self) -> None:
-        self._plans.clear()
+        """Registration changed: drop cached plans and re-decide the lanes."""
+        plans = self.__dict__.get("_plans")
+        if plans is None:  # still inside __init__
+            return
+        plans.clear()
+        if self._got_first_request:
+            self._prepare_fast_lane()
 
     # -- sessions: the default interface is created on first use -------------
 
@@ -1101,13 +1109,18 @@ class Kolba(Scaffold):
                 rv = None
             if rv is None:
                 if rule is None or ctx.routing_exception is not None:
-                    self.raise_routing_exception(ctx.request)
+                    self._raise_routing_error(ctx)
                 method = environ.get("REQUEST_METHOD", "GET")
                 if method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
                     rv = self.make_default_options_response()
                 else:
                     args = ctx.view_args if ctx._request is None else ctx._request.view_args
                     rv = plan.view(self, endpoint)(**args)  # type: ignore[arg-type]
+        except HTTPException as e:
+            response = self._unhandled_http_error(ctx, plan, e, environ)
+            if response is not None:
+                return response
+            return self.finalize_request(self.handle_user_exception(e))
         except Exception as e:
             return self.finalize_request(self.handle_user_exception(e))
         if not plan.after and not ctx._after_request_functions and ctx._session is None:
@@ -1125,6 +1138,46 @@ class Kolba(Scaffold):
             response = after(response)
         self._save_session(ctx, response)
         return response
+
+    def _raise_routing_error(self, ctx: RequestContext) -> t.NoReturn:
+        """``raise_routing_exception`` without building the request when not needed."""
+        req = ctx._request
+        exc = ctx.routing_exception if req is None else req.routing_exception
+        if exc is not None and not (self.debug and isinstance(exc, RequestRedirect)):
+            raise exc
+        self.raise_routing_exception(ctx.request)
+
+    def _unhandled_http_error(
+        self,
+        ctx: RequestContext,
+        plan: _EndpointPlan,
+        e: HTTPException,
+        environ: WSGIEnvironment,
+    ) -> Response | None:
+        """Werkzeug's error page for ``e`` when nothing would handle or change it.
+
+        The general path reaches the same response through
+        ``handle_user_exception`` and ``force_type``, which runs the error as
+        a WSGI app; this renders it once.  None means "take the general path".
+        """
+        if (
+            e.code is None
+            or e.response is not None
+            or isinstance(e, (RoutingException, BadRequestKeyError))
+            or plan.after
+            or ctx._after_request_functions
+            or ctx._session is not None
+            or self.response_class is not Response
+            or self.trap_http_exception(e)
+            or self._may_carry_session(environ)
+            or self._find_error_handler(e, plan.blueprints) is not None
+        ):
+            return None
+        response = e.get_response(environ)
+        if type(response) is not BaseResponse:
+            return None
+        response.__class__ = Response
+        return response  # type: ignore[return-value]
 
     def _may_carry_session(self, environ: WSGIEnvironment) -> bool:
         """A cheap over-approximation of "the request sent a session cookie"."""

@@ -79,3 +79,13 @@ def attach_enctype_error_multidict(request: Request) -> None:
     _ExplainingFiles.__name__ = original.__name__
     _ExplainingFiles.__qualname__ = original.__qualname__
     files.__class__ = _ExplainingFiles
+
+
+def __getattr__(name: str) -> t.Any:
+    # Lives with the template loader (it needs Jinja2); reachable here under
+    # Flask's name without importing Jinja2 for every user of this module.
+    if name == "explain_template_loading_attempts":
+        from .templating import explain_template_loading_attempts
+
+        return explain_template_loading_attempts
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -175,6 +175,47 @@ class ContextProxy(t.Generic[_T]):
         return self.__get().__exit__(*exc)  # type: ignore[attr-defined]
 
 
+class _ContextVarView:
+    """Flask's ``_cv_app`` / ``_cv_request`` over Kolba's single context variable.
+
+    Flask keeps the app and the request context in two ``ContextVar``s and
+    some extensions read them directly; these views answer ``get`` (and
+    ``set``/``reset``) from the one ``(app_ctx, request_ctx)`` frame.
+    """
+
+    __slots__ = ("name", "_index")
+
+    def __init__(self, name: str, index: int) -> None:
+        self.name = name
+        self._index = index
+
+    def get(self, *default: t.Any) -> t.Any:
+        frame = _cv_frame.get(None)
+        value = None if frame is None else frame[self._index]
+        if value is None:
+            if default:
+                return default[0]
+            raise LookupError(self)
+        return value
+
+    def set(self, value: t.Any) -> t.Any:
+        frame = _cv_frame.get(None)
+        pair = [None, None] if frame is None else list(frame)
+        pair[self._index] = value
+        if self._index == 1 and value is not None and pair[0] is None:
+            pair[0] = value._app_ctx or value.app.app_context()
+        return _cv_frame.set((pair[0], pair[1]))  # type: ignore[arg-type]
+
+    def reset(self, token: t.Any) -> None:
+        _cv_frame.reset(token)
+
+    def __repr__(self) -> str:
+        return f"<ContextVar view name={self.name!r}>"
+
+
+_cv_app = _ContextVarView("flask.app_ctx", 0)
+_cv_request = _ContextVarView("flask.request_ctx", 1)
+
 current_app: Kolba = ContextProxy(_find_app)  # type: ignore[assignment]
 g: _AppCtxGlobals = ContextProxy(_find_g)  # type: ignore[assignment]
 request: Request = ContextProxy(_find_request)  # type: ignore[assignment]

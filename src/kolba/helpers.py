@@ -207,3 +207,9 @@ def get_root_path(import_name: str) -> str:
     from .scaffold import get_root_path as _get_root_path
 
     return _get_root_path(import_name)
+
+
+def _split_blueprint_path(name: str) -> list[str]:
+    """``"a.b.c"`` -> ``["a.b.c", "a.b", "a"]``: a blueprint and its parents."""
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]

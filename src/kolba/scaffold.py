@@ -125,6 +125,72 @@ def get_exc_class_and_code(
     return exc_class, None
 
 
+class _HookList(list):  # type: ignore[type-arg]
+    """A hook list that tells its owner when it changes.
+
+    The app caches per-endpoint hook chains; code that appends to
+    ``app.before_request_funcs[None]`` directly (as Flask allows) must still
+    be seen, so every mutation drops the cache.  Iteration, the per-request
+    operation, is plain ``list`` iteration.
+    """
+
+    __slots__ = ("_changed",)
+
+    def __init__(self, changed: t.Callable[[], None], items: t.Iterable[t.Any] = ()) -> None:
+        super().__init__(items)
+        self._changed = changed
+
+    def _mutator(name: str) -> t.Any:  # type: ignore[misc]
+        method = getattr(list, name)
+
+        def mutate(self: _HookList, *args: t.Any, **kwargs: t.Any) -> t.Any:
+            result = method(self, *args, **kwargs)
+            self._changed()
+            return result
+
+        mutate.__name__ = name
+        return mutate
+
+    for _name in (
+        "append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
+        "__setitem__", "__delitem__", "__iadd__", "__imul__",
+    ):
+        locals()[_name] = _mutator(_name)
+    del _name, _mutator
+
+
+class _HookDict(defaultdict):  # type: ignore[type-arg]
+    """``defaultdict(list)`` whose lists are :class:`_HookList` tied to the owner."""
+
+    def __init__(self, changed: t.Callable[[], None], initial: t.Any = ()) -> None:
+        super().__init__()
+        self._changed = changed
+        for key, value in dict(initial).items():
+            self[key] = value
+
+    def __missing__(self, key: t.Any) -> _HookList:
+        value = self[key] = _HookList(self._changed)
+        return value
+
+    def __setitem__(self, key: t.Any, value: t.Any) -> None:
+        if not isinstance(value, _HookList):
+            value = _HookList(self._changed, value)
+        super().__setitem__(key, value)
+        self._changed()
+
+    def __delitem__(self, key: t.Any) -> None:
+        super().__delitem__(key)
+        self._changed()
+
+    def setdefault(self, key: t.Any, default: t.Any = None) -> t.Any:
+        if key not in self:
+            self[key] = [] if default is None else default
+        return self[key]
+
+    def __reduce__(self) -> t.Any:  # copies and pickles as a plain dict of lists
+        return (dict, ({k: list(v) for k, v in self.items()},))
+
+
 class Scaffold:
     """Registration API common to :class:`~kolba.Kolba` and blueprints."""
 
@@ -151,21 +217,22 @@ class Scaffold:
         self.error_handler_spec: dict[
             str | None, dict[int | None, ErrorHandlerMap]
         ] = defaultdict(lambda: defaultdict(dict))
+        changed = self._setup_changed
         self.before_request_funcs: dict[str | None, list[t.Callable[..., t.Any]]] = (
-            defaultdict(list)
+            _HookDict(changed)
         )
         self.after_request_funcs: dict[str | None, list[t.Callable[..., t.Any]]] = (
-            defaultdict(list)
+            _HookDict(changed)
         )
-        self.teardown_request_funcs: dict[
-            str | None, list[t.Callable[..., t.Any]]
-        ] = defaultdict(list)
+        self.teardown_request_funcs: dict[str | None, list[t.Callable[..., t.Any]]] = (
+            _HookDict(changed)
+        )
         self.template_context_processors: dict[
             str | None, list[t.Callable[..., dict[str, t.Any]]]
         ] = defaultdict(list, {None: [_default_template_ctx_processor]})
-        self.url_value_preprocessors: dict[
-            str | None, list[t.Callable[..., t.Any]]
-        ] = defaultdict(list)
+        self.url_value_preprocessors: dict[str | None, list[t.Callable[..., t.Any]]] = (
+            _HookDict(changed)
+        )
         self.url_default_functions: dict[str | None, list[t.Callable[..., t.Any]]] = (
             defaultdict(list)
         )

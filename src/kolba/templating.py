@@ -334,3 +334,13 @@ def get_template_attribute(template_name: str, attribute: str) -> t.Any:
     """Load a macro or variable a template exports, to use it from Python."""
     template = _find_app().jinja_env.get_template(template_name)
     return getattr(template.module, attribute)
+
+
+def __getattr__(name: str) -> t.Any:
+    # Flask's templating module re-exports these signals; importing them here
+    # eagerly would load blinker with every template render.
+    if name in ("template_rendered", "before_render_template"):
+        from . import signals
+
+        return getattr(signals, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -209,8 +209,9 @@ class Request(_WerkzeugRequest):
         name = self.blueprint
         if name is None:
             return []
-        parts = name.split(".")
-        return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+        from .helpers import _split_blueprint_path
+
+        return _split_blueprint_path(name)
 
     def _load_form_data(self) -> None:
         super()._load_form_data()

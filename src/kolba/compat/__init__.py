@@ -38,10 +38,21 @@ MODULES: dict[str, str] = {
     "flask.views": "kolba.views",
     "flask.wrappers": "kolba.wrappers",
     "flask.scaffold": "kolba.scaffold",
-    "flask.sansio": "kolba",
-    "flask.sansio.app": "kolba.app",
-    "flask.sansio.blueprints": "kolba.blueprints",
-    "flask.sansio.scaffold": "kolba.scaffold",
+}
+
+#: Flask's IO-free layer: Kolba has no separate one, so these modules hold
+#: Flask's names for the corresponding Kolba classes.
+SANSIO: dict[str, dict[str, tuple[str, str]]] = {
+    "flask.sansio": {},
+    "flask.sansio.app": {"App": ("kolba.app", "Kolba")},
+    "flask.sansio.blueprints": {
+        "Blueprint": ("kolba.blueprints", "Blueprint"),
+        "BlueprintSetupState": ("kolba.blueprints", "BlueprintSetupState"),
+    },
+    "flask.sansio.scaffold": {
+        "Scaffold": ("kolba.scaffold", "Scaffold"),
+        "setupmethod": ("kolba.scaffold", "setupmethod"),
+    },
 }
 
 
@@ -64,11 +75,13 @@ class _FlaskAliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(
         self, fullname: str, path: t.Any = None, target: t.Any = None
     ) -> importlib.machinery.ModuleSpec | None:
-        if fullname not in MODULES:
+        if fullname not in MODULES and fullname not in SANSIO:
             return None
         return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        if spec.name in SANSIO:
+            return _sansio_module(spec.name)
         module = importlib.import_module(MODULES[spec.name])
         if spec.name == "flask":
             _load_lazy_exports(module)
@@ -79,11 +92,29 @@ class _FlaskAliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         """The Kolba module is already executed; nothing to run."""
 
 
+def _sansio_module(name: str) -> types.ModuleType:
+    module = types.ModuleType(name)
+    module.__path__ = []  # type: ignore[attr-defined]
+    for attr, (source, source_attr) in SANSIO[name].items():
+        setattr(module, attr, getattr(importlib.import_module(source), source_attr))
+    return module
+
+
 def _load_lazy_exports(module: types.ModuleType) -> None:
+    """Import everything ``import flask`` would have imported.
+
+    Flask's package imports all its submodules, so code may use
+    ``flask.sessions`` or ``flask.json.tag`` after a bare ``import flask``.
+    """
     for name in getattr(module, "__all__", ()):
         try:
             getattr(module, name)
         except (AttributeError, ImportError):
+            continue
+    for kolba_name in MODULES.values():
+        try:
+            importlib.import_module(kolba_name)
+        except ImportError:
             continue
 
 
