@@ -1173,6 +1173,13 @@ class Kolba(Scaffold):
             or self._find_error_handler(e, plan.blueprints) is not None
         ):
             return None
+        page = _stock_error_page(e)
+        if page is not None:
+            status, body = page
+            headers = [("Content-Type", _HTML_CONTENT_TYPE), ("Content-Length", str(len(body)))]
+            if environ.get("REQUEST_METHOD") == "HEAD":
+                return (status, headers, [])  # type: ignore[return-value]
+            return (status, headers, [body])  # type: ignore[return-value]
         response = e.get_response(environ)
         if type(response) is not BaseResponse:
             return None
@@ -1228,6 +1235,32 @@ class Kolba(Scaffold):
         from .cli import run_app
 
         run_app(self, host=host, port=port, debug=debug, load_dotenv=load_dotenv, **options)
+
+
+_stock_pages: dict[tuple[type[HTTPException], int], tuple[str, bytes]] = {}
+
+
+def _stock_error_page(e: HTTPException) -> tuple[str, bytes] | None:
+    """``(status, body)`` of Werkzeug's page for an error left as its class made it.
+
+    Only errors that render with HTTPException's own methods and carry
+    their class's default description qualify, so the cache holds at most one
+    entry per exception class.
+    """
+    cls = type(e)
+    if (
+        e.description is not cls.description
+        or cls.get_body is not HTTPException.get_body
+        or cls.get_headers is not HTTPException.get_headers
+        or cls.get_description is not HTTPException.get_description
+    ):
+        return None
+    key = (cls, t.cast(int, e.code))
+    page = _stock_pages.get(key)
+    if page is None:
+        response = e.get_response()
+        page = _stock_pages[key] = (response.status, response.get_data())
+    return page
 
 
 def _lifecycle_listeners() -> bool:
