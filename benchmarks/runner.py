@@ -9,10 +9,19 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from benchmarks import frameworks, importtime, measure, memory, report, routing_scale, scenarios
+from benchmarks import (
+    e2e,
+    frameworks,
+    importtime,
+    measure,
+    memory,
+    report,
+    routing_scale,
+    scenarios,
+)
 
 DEFAULT_JSON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "latest.json")
-SECTIONS = ("requests", "routing", "import", "memory")
+SECTIONS = ("requests", "routing", "import", "memory", "e2e")
 SCENARIO_NAMES = [scenario.name for scenario in scenarios.SCENARIOS]
 FRAMEWORK_NAMES = [framework.name for framework in frameworks.FRAMEWORKS]
 
@@ -33,12 +42,37 @@ def _names(known: Sequence[str], what: str) -> Callable[[str], list[str]]:
     return parse
 
 
-def _add_selection(parser: argparse.ArgumentParser, flag: str, known: Sequence[str]) -> None:
+def _add_selection(
+    parser: argparse.ArgumentParser,
+    flag: str,
+    known: Sequence[str],
+    default: Sequence[str] | None = None,
+) -> None:
+    chosen = list(known if default is None else default)
+    if len(chosen) == len(known):
+        help_text = f"comma list (default all: {','.join(known)})"
+    else:
+        help_text = f"comma list (default {','.join(chosen)}; choose from {','.join(known)})"
     parser.add_argument(
         f"--{flag}",
-        type=_names(known, flag.rstrip("s")),
-        default=list(known),
-        help=f"comma list (default all: {','.join(known)})",
+        type=_names(known, flag.removeprefix("e2e-").rstrip("s")),
+        default=chosen,
+        help=help_text,
+    )
+
+
+def _add_e2e_options(parser: argparse.ArgumentParser) -> None:
+    """Add the end-to-end section's own knobs: servers, scenarios, wrk load and rounds."""
+    _add_selection(parser, "e2e-servers", e2e.SERVER_NAMES)
+    _add_selection(parser, "e2e-scenarios", e2e.SCENARIO_NAMES, e2e.DEFAULT_SCENARIOS)
+    parser.add_argument(
+        "--e2e-rounds", type=int, help="e2e: interleaved rounds per cell (default 2)"
+    )
+    parser.add_argument(
+        "--e2e-duration", type=int, help="e2e: whole seconds of wrk load per cell (default 3)"
+    )
+    parser.add_argument(
+        "--e2e-connections", type=int, default=32, help="e2e: wrk connections (default 32)"
     )
 
 
@@ -68,6 +102,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="tiny durations: proves the suite runs, not speed"
     )
+    _add_e2e_options(parser)
     return _settle(parser.parse_args(argv))
 
 
@@ -77,10 +112,14 @@ def _settle(args: argparse.Namespace) -> argparse.Namespace:
     args.rounds = args.rounds or (1 if quick else 5)
     args.duration = args.duration or (0.01 if quick else 0.3)
     args.import_runs = args.import_runs or (1 if quick else 5)
+    args.e2e_rounds = args.e2e_rounds or (1 if quick else 2)
+    args.e2e_duration = args.e2e_duration or (1 if quick else 3)
     complete = (
         len(args.sections) == len(SECTIONS)
         and len(args.scenarios) == len(SCENARIO_NAMES)
         and len(args.frameworks) == len(FRAMEWORK_NAMES)
+        and len(args.e2e_servers) == len(e2e.SERVER_NAMES)
+        and set(e2e.DEFAULT_SCENARIOS) <= set(args.e2e_scenarios)
     )
     # A partial or quick run must not overwrite the last full results.
     args.json = args.json or (DEFAULT_JSON if complete and not quick else None)
@@ -108,6 +147,32 @@ def _requests(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     return "\n".join(lines), report.grid_json(grid, args.scenarios, args.frameworks)
 
 
+def _e2e(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+    """Serve every app with real servers over loopback and load them with wrk."""
+    wrk = e2e.find_wrk()
+    if wrk is None:
+        reason = f"wrk not found on PATH; install it with: {e2e.WRK_INSTALL}"
+        _say(f"e2e: skipped: {reason}")
+        return f"end-to-end: skipped: {reason}", {"status": "skipped", "reason": reason}
+    settings = e2e.Settings(args.e2e_duration, args.e2e_connections, args.e2e_rounds)
+    servers, rows, columns = args.e2e_servers, args.e2e_scenarios, args.frameworks
+    grid = e2e.prepare(columns, rows, servers)
+    _say(f"e2e: {settings.rounds} rounds of wrk -d{settings.duration}s per cell")
+    e2e.run(grid, wrk, settings, _say)
+    setup = e2e.describe_setup(wrk, settings, servers)
+    lines = [
+        f"end-to-end over loopback: wrk -t{settings.threads} -c{settings.connections}"
+        f" -d{settings.duration}s, median of {settings.rounds} rounds"
+        " (req/s ratio above 1 = Kolba faster; p99 ratio below 1 = Kolba lower latency)",
+        *(f"  {name}: {info['settings']}" for name, info in setup["servers"].items()),
+        report.e2e_table(grid, servers, rows, columns),
+        *report.e2e_failures(grid, servers, rows, columns),
+        *report.e2e_warnings(grid, servers, rows, columns),
+    ]
+    data = {"status": "ok", "setup": setup, "results": report.e2e_json(grid, servers, rows, columns)}
+    return "\n".join(lines), data
+
+
 def _sections(args: argparse.Namespace, results: dict[str, Any]) -> list[str]:
     """Run each chosen section, storing its JSON in ``results``; return the texts."""
     texts: list[str] = []
@@ -127,6 +192,9 @@ def _sections(args: argparse.Namespace, results: dict[str, Any]) -> list[str]:
     if "memory" in args.sections:
         text, results["memory"] = memory.run(args.frameworks)
         texts.append(f"resident memory after 1000 requests (fresh interpreter)\n{text}")
+    if "e2e" in args.sections:
+        text, results["e2e"] = _e2e(args)
+        texts.append(text)
     return texts
 
 

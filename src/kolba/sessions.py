@@ -308,7 +308,7 @@ class SecureCookieSessionInterface(SessionInterface):
     def save_session(self, app: Kolba, session: SessionMixin, response: Response) -> None:
         """Write, refresh or delete the cookie to match the session's state."""
         if session.accessed:
-            response.vary.add("Cookie")
+            _vary_on_cookie(response)
         if not session:
             if session.modified:
                 self._delete_cookie(app, response)
@@ -329,7 +329,7 @@ class SecureCookieSessionInterface(SessionInterface):
             samesite=self.get_cookie_samesite(app),
             partitioned=self.get_cookie_partitioned(app),
         )
-        response.vary.add("Cookie")
+        _vary_on_cookie(response)
 
     def _delete_cookie(self, app: Kolba, response: Response) -> None:
         """Expire the cookie of a session that was emptied during the request."""
@@ -342,4 +342,17 @@ class SecureCookieSessionInterface(SessionInterface):
             samesite=self.get_cookie_samesite(app),
             partitioned=self.get_cookie_partitioned(app),
         )
+        _vary_on_cookie(response)
+
+
+def _vary_on_cookie(response: Response) -> None:
+    """Add ``Cookie`` to the response's ``Vary`` header.
+
+    The common case, no ``Vary`` header yet, sets it directly; otherwise
+    Werkzeug's header set merges it, keeping existing entries.
+    """
+    # perf: ``response.vary`` parses and re-serialises the header on every use.
+    if "Vary" not in response.headers:
+        response.headers["Vary"] = "Cookie"
+    else:
         response.vary.add("Cookie")

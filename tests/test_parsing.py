@@ -1,0 +1,109 @@
+"""Kolba's query-string and urlencoded-form fast path equals Werkzeug's parsing."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import parse_qsl
+
+import pytest
+import werkzeug  # noqa: F401 - registers the "werkzeug.url_quote" error handler
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from werkzeug.wrappers import Request as WerkzeugRequest
+
+pytestmark = pytest.mark.kolba_only
+
+_ALPHABET = st.sampled_from(list("ab=&+%2FfE0~ -_.é\xff") + ["%e9", "%C3%A9", "%zz", "%", "%4"])
+query_text = st.lists(_ALPHABET, max_size=30).map("".join)
+
+
+def _werkzeug_pairs(text: str) -> list[tuple[str, str]]:
+    return parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote")
+
+
+@settings(max_examples=400, deadline=None)
+@given(query_text)
+def test_parse_urlencoded_matches_parse_qsl(text: str) -> None:
+    from kolba.wrappers import parse_urlencoded
+
+    assert parse_urlencoded(text) == _werkzeug_pairs(text)
+
+
+def _environ(query: str = "", body: bytes = b"", content_type: str | None = None) -> dict:  # type: ignore[type-arg]
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "QUERY_STRING": query,
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "CONTENT_LENGTH": str(len(body)),
+    }
+    if content_type is not None:
+        environ["CONTENT_TYPE"] = content_type
+    return environ
+
+
+@settings(max_examples=200, deadline=None)
+@given(query_text)
+def test_args_match_werkzeug(text: str) -> None:
+    from kolba.wrappers import Request
+
+    raw = text.encode("utf-8").decode("latin1")
+    ours = Request(_environ(query=raw)).args
+    theirs = WerkzeugRequest(_environ(query=raw)).args
+    assert list(ours.items(multi=True)) == list(theirs.items(multi=True))
+    assert type(ours) is type(theirs)
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/x-www-form-urlencoded",
+        "application/x-www-form-urlencoded; charset=utf-8",
+    ],
+)
+@settings(max_examples=100, deadline=None)
+@given(text=query_text)
+def test_urlencoded_form_matches_werkzeug(content_type: str, text: str) -> None:
+    from kolba.wrappers import Request
+
+    body = text.encode("utf-8")
+    ours = Request(_environ(body=body, content_type=content_type))
+    theirs = WerkzeugRequest(_environ(body=body, content_type=content_type))
+    assert list(ours.form.items(multi=True)) == list(theirs.form.items(multi=True))
+    assert not ours.files and not theirs.files
+    assert ours.stream.read() == theirs.stream.read() == b""
+
+
+def test_invalid_utf8_form_is_empty_like_werkzeug() -> None:
+    from kolba.wrappers import Request
+
+    body = b"a=\xff\xfe"
+    ct = "application/x-www-form-urlencoded"
+    assert dict(Request(_environ(body=body, content_type=ct)).form) == {}
+    assert dict(WerkzeugRequest(_environ(body=body, content_type=ct)).form) == {}
+
+
+def test_too_large_form_is_413() -> None:
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    from kolba.wrappers import Request
+
+    request = Request(_environ(body=b"a=1" * 100, content_type="application/x-www-form-urlencoded"))
+    request.max_content_length = 10
+    with pytest.raises(RequestEntityTooLarge):
+        request.form  # noqa: B018
+
+
+def test_subclass_customising_parsing_takes_werkzeugs_path() -> None:
+    from werkzeug.datastructures import MultiDict
+
+    from kolba.wrappers import Request
+
+    class Ordered(Request):
+        parameter_storage_class = MultiDict
+
+    assert Request._fast_parsing is True
+    assert Ordered._fast_parsing is False
+    assert type(Ordered(_environ(query="a=1")).args) is MultiDict
