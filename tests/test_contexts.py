@@ -814,3 +814,20 @@ def test_request_in_existing_app_context_does_not_push_another(app: kolba.Kolba)
         with app.test_request_context("/"):
             events.append("alone")
     assert events == ["pushed", "request", "popped", "pushed", "alone", "popped"]
+
+
+def test_stream_with_context_on_app_without_teardown(app, client) -> None:  # type: ignore[no-untyped-def]
+    """The lean request lane (nothing to tear down) must keep stream order too."""
+
+    @app.route("/rows")
+    def rows():  # type: ignore[no-untyped-def]
+        @kolba.stream_with_context
+        def generate():  # type: ignore[no-untyped-def]
+            yield "a="
+            yield kolba.request.args["a"]
+
+        return generate()
+
+    assert client.get("/rows?a=1").data == b"a=1"
+    assert client.get("/rows?a=2").data == b"a=2"
+    assert not kolba.has_request_context()

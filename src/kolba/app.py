@@ -1069,7 +1069,9 @@ class Kolba(Scaffold):
             app_ctx = AppContext(self)
         ctx = RequestContext(self, environ)
         ctx._app_ctx = app_ctx
-        token = _cv_frame.set((app_ctx, ctx))
+        # Recorded like a push, so a re-push by stream_with_context pops in order.
+        ctx._tokens.append((_cv_frame.set((app_ctx, ctx)), None))
+        error: BaseException | None = None
         try:
             try:
                 ctx.match_request()
@@ -1079,16 +1081,24 @@ class Kolba(Scaffold):
                     return result[2]  # type: ignore[no-any-return]
                 response = result
             except Exception as e:
+                error = e
                 response = self.handle_exception(e)
+            except:  # noqa: E722 - record it for teardown, then let it go
+                error = sys.exc_info()[1]
+                raise
             return response(environ, start_response)  # type: ignore[no-any-return]
         finally:
-            request = ctx._request
-            if request is not None:
-                # perf: Werkzeug's close() only closes uploaded files.
-                if "files" in request.__dict__ or type(request).close is not _werkzeug_close:
-                    request.close()
-                environ["werkzeug.request"] = None
-            _cv_frame.reset(token)
+            if len(ctx._tokens) != 1:
+                # Re-pushed (stream_with_context): the general pop keeps order.
+                ctx.pop(error)
+            else:
+                request = ctx._request
+                if request is not None:
+                    # perf: Werkzeug's close() only closes uploaded files.
+                    if "files" in request.__dict__ or type(request).close is not _werkzeug_close:
+                        request.close()
+                    environ["werkzeug.request"] = None
+                _cv_frame.reset(ctx._tokens.pop()[0])
 
     def _dispatch_fast(self, ctx: RequestContext, environ: WSGIEnvironment) -> t.Any:
         """``full_dispatch_request`` with per-endpoint plans and direct output.
