@@ -40,6 +40,8 @@ SCRIPT = textwrap.dedent(
         out["lookup_error"] = True
     out["split"] = _split_blueprint_path("a.b.c")
     out["signal"] = template_rendered.name
+    import kolba, kolba.globals
+    out["own_specs"] = [kolba.__spec__.name, kolba.globals.__spec__.name]
     print(json.dumps(out))
     """
 )
@@ -74,3 +76,7 @@ def test_sansio_names(probe: dict[str, object]) -> None:
 def test_reexports(probe: dict[str, object]) -> None:
     assert probe["split"] == ["a.b.c", "a.b", "a"]
     assert probe["signal"] == "template-rendered"
+
+
+def test_kolba_modules_keep_their_own_spec(probe: dict[str, object]) -> None:
+    assert probe["own_specs"] == ["kolba", "kolba.globals"]

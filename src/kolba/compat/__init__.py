@@ -83,13 +83,22 @@ class _FlaskAliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         if spec.name in SANSIO:
             return _sansio_module(spec.name)
         module = importlib.import_module(MODULES[spec.name])
+        _own_specs[id(module)] = module.__spec__
         if spec.name == "flask":
             _load_lazy_exports(module)
         add_flask_spellings(module)
         return module
 
     def exec_module(self, module: types.ModuleType) -> None:
-        """The Kolba module is already executed; nothing to run."""
+        """The Kolba module is already executed; only undo import's relabelling.
+
+        The import system sets ``__spec__`` to the ``flask.*`` spec on the
+        module it was handed; the Kolba module keeps its own, so reloading
+        and tools that read ``__spec__`` still see ``kolba``.
+        """
+        original = _own_specs.pop(id(module), None)
+        if original is not None:
+            module.__spec__ = original
 
 
 def _sansio_module(name: str) -> types.ModuleType:
@@ -117,6 +126,9 @@ def _load_lazy_exports(module: types.ModuleType) -> None:
         except ImportError:
             continue
 
+
+#: Kolba modules' own specs, kept across the alias import that relabels them.
+_own_specs: dict[int, importlib.machinery.ModuleSpec | None] = {}
 
 _finder = _FlaskAliasFinder()
 
