@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -291,7 +292,7 @@ def wrk_version(wrk: str) -> str:
 
 def wrk_command(wrk: str, port: int | str, target: Target, settings: Settings) -> list[str]:
     """Build the wrk argv loading one target on the loopback port."""
-    headers = [part for name, value in target.headers.items() for part in ("-H", f"{name}: {value}")]
+    headers = [arg for name, value in target.headers.items() for arg in ("-H", f"{name}: {value}")]
     return [
         wrk,
         f"-t{settings.threads}",
@@ -351,12 +352,21 @@ def free_port() -> int:
         return port
 
 
+_EXCEPTION_LINE = re.compile(r"^[\w.]*(?:Error|Exception|Failure)\b.*")
+
+
 def _log_tail(log: IO[bytes]) -> str:
-    """Return the last non-empty line a server wrote, for failure messages."""
+    """Return the last exception line a server logged, else its last line.
+
+    A server whose app fails to import prints the traceback and then its own
+    remarks (granian: "Unexpected exit from worker"); the exception says why.
+    """
     log.seek(0)
     lines = [line.strip() for line in log.read().decode(errors="replace").splitlines()]
     lines = [line for line in lines if line]
-    return lines[-1][:160] if lines else "(no output)"
+    errors = [line for line in lines if _EXCEPTION_LINE.match(line)]
+    chosen = errors or lines or ["(no output)"]
+    return chosen[-1][:160]
 
 
 def _wait_until_ready(process: subprocess.Popen[bytes], port: int, probe: Target) -> None:
@@ -391,13 +401,24 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.wait(STOP_TIMEOUT)
 
 
+def _server_environment() -> dict[str, str]:
+    """Return this process's environment minus variables that would retune a server."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("GRANIAN_", "GUNICORN_")) and name != "WEB_CONCURRENCY"
+    }
+
+
 @contextmanager
 def serving(server: Server, probe: Target) -> Iterator[int]:
     """Run ``server`` on the probe's app at a free loopback port and yield the port.
 
     The server gets its own process group, so stopping it also stops its
     workers; its output goes to a temporary file so a full pipe can never
-    block it, and the last line explains a failed start.
+    block it, and its last exception line explains a failed start.  The
+    servers' own environment settings are left out so every run uses
+    exactly the command shown.
     """
     port = free_port()
     with tempfile.TemporaryFile() as log:
@@ -407,6 +428,7 @@ def serving(server: Server, probe: Target) -> Iterator[int]:
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
+            env=_server_environment(),
             start_new_session=True,
         )
         try:
@@ -498,12 +520,14 @@ def _serve_and_load(server: Server, cells: Sequence[Cell], wrk: str, settings: S
 
 
 def _fail_all(cells: Sequence[Cell], reason: str) -> None:
+    """Fail every cell still in the running, e.g. when their shared server broke."""
     for cell in cells:
         if cell.status == OK:
             cell.fail(reason)
 
 
 def _rotated(names: Sequence[str], turn: int) -> list[str]:
+    """Rotate the order by one per round, so no framework always goes first."""
     shift = turn % len(names) if names else 0
     return [*names[shift:], *names[:shift]]
 
@@ -531,6 +555,19 @@ def run(
     """
     server_names = list(dict.fromkeys(key[0] for key in grid))
     framework_names = list(dict.fromkeys(key[2] for key in grid))
+    with _exit_on_sigterm():
+        _rounds(grid, server_names, framework_names, wrk, settings, say)
+
+
+def _rounds(
+    grid: Grid,
+    server_names: Sequence[str],
+    framework_names: Sequence[str],
+    wrk: str,
+    settings: Settings,
+    say: Callable[[str], None],
+) -> None:
+    """Visit every server and framework once per round, starting each server afresh."""
     for turn in range(settings.rounds):
         say(f"  e2e round {turn + 1}/{settings.rounds}")
         for server_name in server_names:
@@ -543,6 +580,28 @@ def run(
                 ]
                 for group in _by_app(cells).values():
                     _serve_and_load(server, group, wrk, settings)
+
+
+@contextmanager
+def _exit_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into ``SystemExit`` meanwhile, so ``finally`` still stops the servers.
+
+    Python dies on SIGTERM without unwinding, which would orphan a running
+    server (it sits in a process group of its own).  Only the main thread
+    may set handlers; elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, leave)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def describe_setup(wrk: str, settings: Settings, server_names: Sequence[str]) -> dict[str, Any]:

@@ -124,7 +124,8 @@ def e2e_table(
         for scenario in scenarios:
             for label, metric in E2E_METRICS:
                 line = [server, scenario, label]
-                line.extend(_e2e_text(grid[server, scenario, column], metric) for column in columns)
+                cells = (grid[server, scenario, column] for column in columns)
+                line.extend(_e2e_text(cell, metric) for cell in cells)
                 for top, bottom in shown:
                     value = e2e_ratio(grid, server, scenario, top, bottom, metric)
                     line.append("-" if value is None else f"{value:.2f}x")

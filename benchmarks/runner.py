@@ -61,18 +61,27 @@ def _add_selection(
     )
 
 
+def _positive(text: str) -> int:
+    """Parse a whole number of at least 1 (wrk accepts no fractions or zero here)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
 def _add_e2e_options(parser: argparse.ArgumentParser) -> None:
     """Add the end-to-end section's own knobs: servers, scenarios, wrk load and rounds."""
     _add_selection(parser, "e2e-servers", e2e.SERVER_NAMES)
     _add_selection(parser, "e2e-scenarios", e2e.SCENARIO_NAMES, e2e.DEFAULT_SCENARIOS)
+    parser.add_argument("--e2e-rounds", type=_positive, help="interleaved rounds (default 2)")
     parser.add_argument(
-        "--e2e-rounds", type=int, help="e2e: interleaved rounds per cell (default 2)"
+        "--e2e-duration", type=_positive, help="whole seconds of wrk load per cell (default 3)"
     )
     parser.add_argument(
-        "--e2e-duration", type=int, help="e2e: whole seconds of wrk load per cell (default 3)"
-    )
-    parser.add_argument(
-        "--e2e-connections", type=int, default=32, help="e2e: wrk connections (default 32)"
+        "--e2e-connections", type=_positive, default=32, help="wrk connections (default 32)"
     )
 
 
@@ -162,15 +171,15 @@ def _e2e(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     setup = e2e.describe_setup(wrk, settings, servers)
     lines = [
         f"end-to-end over loopback: wrk -t{settings.threads} -c{settings.connections}"
-        f" -d{settings.duration}s, median of {settings.rounds} rounds"
-        " (req/s ratio above 1 = Kolba faster; p99 ratio below 1 = Kolba lower latency)",
+        f" -d{settings.duration}s, median of {settings.rounds} rounds\n"
+        "  (req/s ratio above 1: Kolba faster; p99 ratio below 1: Kolba answers sooner)",
         *(f"  {name}: {info['settings']}" for name, info in setup["servers"].items()),
         report.e2e_table(grid, servers, rows, columns),
         *report.e2e_failures(grid, servers, rows, columns),
         *report.e2e_warnings(grid, servers, rows, columns),
     ]
-    data = {"status": "ok", "setup": setup, "results": report.e2e_json(grid, servers, rows, columns)}
-    return "\n".join(lines), data
+    data = report.e2e_json(grid, servers, rows, columns)
+    return "\n".join(lines), {"status": "ok", "setup": setup, "results": data}
 
 
 def _sections(args: argparse.Namespace, results: dict[str, Any]) -> list[str]:

@@ -76,12 +76,13 @@ def test_urlencoded_form_matches_werkzeug(content_type: str, text: str) -> None:
     assert ours.stream.read() == theirs.stream.read() == b""
 
 
-def test_invalid_utf8_form_is_empty_like_werkzeug() -> None:
+def test_invalid_utf8_form_keeps_its_fields() -> None:
+    """Werkzeug drops the whole form; Kolba keeps it, bad bytes percent-encoded."""
     from kolba.wrappers import Request
 
-    body = b"a=\xff\xfe"
+    body = b"a=\xff\xfe&b=ok"
     ct = "application/x-www-form-urlencoded"
-    assert dict(Request(_environ(body=body, content_type=ct)).form) == {}
+    assert dict(Request(_environ(body=body, content_type=ct)).form) == {"a": "%FF%FE", "b": "ok"}
     assert dict(WerkzeugRequest(_environ(body=body, content_type=ct)).form) == {}
 
 

@@ -48,7 +48,7 @@ from .wrappers import Request, Response, lazy_attribute
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
     from jinja2 import Environment
-    from werkzeug.routing import MapAdapter
+    from .routing import MapAdapter
 
     from .blueprints import Blueprint
     from .sessions import SessionInterface
@@ -287,13 +287,13 @@ class Kolba(Scaffold):
     # -- identity and configuration ------------------------------------------
 
     @lazy_attribute
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         """The app's name: the import name, or the script's name for __main__."""
         if self.import_name == "__main__":
             fn = getattr(sys.modules["__main__"], "__file__", None)
             if fn is None:
                 return "__main__"
-            return os.path.splitext(os.path.basename(fn))[0]
+            return str(os.path.splitext(os.path.basename(fn))[0])
         return self.import_name
 
     @lazy_attribute
@@ -372,7 +372,7 @@ class Kolba(Scaffold):
             from .sessions import SecureCookieSessionInterface
 
             interface = self.__dict__["_session_interface"] = SecureCookieSessionInterface()
-        return interface  # type: ignore[no-any-return]
+        return interface
 
     @session_interface.setter
     def session_interface(self, value: SessionInterface) -> None:
@@ -565,7 +565,7 @@ class Kolba(Scaffold):
                 request.trusted_hosts = trusted_hosts
                 from werkzeug.sansio.utils import get_host
 
-                request.host = get_host(  # type: ignore[misc]
+                request.host = get_host(
                     request.scheme,
                     request.headers.get("host"),
                     request.server,
@@ -711,15 +711,19 @@ class Kolba(Scaffold):
         """A client that sends requests to the app without a server."""
         cls = self.test_client_class
         if cls is None:
-            from .testing import KolbaClient as cls
-        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)  # type: ignore[no-any-return]
+            from .testing import KolbaClient
+
+            cls = KolbaClient
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
 
     def test_cli_runner(self, **kwargs: t.Any) -> KolbaCliRunner:
         """A runner that invokes the app's CLI commands in-process."""
         cls = self.test_cli_runner_class
         if cls is None:
-            from .testing import KolbaCliRunner as cls
-        return cls(self, **kwargs)  # type: ignore[no-any-return]
+            from .testing import KolbaCliRunner
+
+            cls = KolbaCliRunner
+        return cls(self, **kwargs)
 
     # -- sync/async --------------------------------------------------------------------
 
@@ -829,7 +833,7 @@ class Kolba(Scaffold):
                 rv = self.json.response(rv)
             elif isinstance(rv, BaseResponse) or callable(rv):
                 try:
-                    rv = self.response_class.force_type(rv, request.environ)  # type: ignore[arg-type]
+                    rv = self.response_class.force_type(rv, request.environ)
                 except TypeError as e:
                     raise TypeError(
                         f"{e}\nThe view function did not return a valid"
@@ -1122,16 +1126,17 @@ class Kolba(Scaffold):
             if rv is None:
                 if rule is None or ctx.routing_exception is not None:
                     self._raise_routing_error(ctx)
-                method = environ.get("REQUEST_METHOD", "GET")
+                method = environ.get("REQUEST_METHOD", "GET").upper()
                 if method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
                     rv = self.make_default_options_response()
                 else:
                     args = ctx.view_args if ctx._request is None else ctx._request.view_args
                     rv = plan.view(self, endpoint)(**args)  # type: ignore[arg-type]
         except HTTPException as e:
-            response = self._unhandled_http_error(ctx, plan, e, environ)
-            if response is not None:
-                return response
+            if plan is not None:
+                response = self._unhandled_http_error(ctx, plan, e, environ)
+                if response is not None:
+                    return response
             return self.finalize_request(self.handle_user_exception(e))
         except Exception as e:
             return self.finalize_request(self.handle_user_exception(e))
@@ -1201,7 +1206,9 @@ class Kolba(Scaffold):
     def _may_carry_session(self, environ: WSGIEnvironment) -> bool:
         """A cheap over-approximation of "the request sent a session cookie"."""
         cookie = environ.get("HTTP_COOKIE")
-        return bool(cookie) and self.config["SESSION_COOKIE_NAME"] in cookie
+        if not cookie:
+            return False
+        return self.config["SESSION_COOKIE_NAME"] in cookie
 
     def _direct_output(self, rv: t.Any, environ: WSGIEnvironment) -> t.Any:
         """``(status, headers, body)`` for a plain value, or None if it needs a Response."""
@@ -1305,7 +1312,7 @@ def _unpack_view_tuple(rv: tuple[t.Any, ...]) -> tuple[t.Any, t.Any, t.Any]:
     from werkzeug.datastructures import Headers
 
     if len(rv) == 3:
-        return rv  # type: ignore[return-value]
+        return rv
     if len(rv) == 2:
         if isinstance(rv[1], (Headers, dict, tuple, list)):
             return rv[0], None, rv[1]

@@ -246,7 +246,7 @@ class Blueprint(Scaffold):
         extend(self.teardown_request_funcs, app.teardown_request_funcs)
         extend(self.url_default_functions, app.url_default_functions)
         extend(self.url_value_preprocessors, app.url_value_preprocessors)
-        extend(self.template_context_processors, app.template_context_processors)  # type: ignore[arg-type]
+        extend(self.template_context_processors, app.template_context_processors)
 
     @setupmethod
     def add_url_rule(
@@ -354,7 +354,10 @@ class Blueprint(Scaffold):
         """Like ``app.errorhandler``, for errors anywhere in the app."""
 
         def decorator(f: _F) -> _F:
-            self.record_once(lambda s: s.app.errorhandler(code)(f))
+            def register(state: BlueprintSetupState) -> None:
+                state.app.register_error_handler(code, f)
+
+            self.record_once(register)
             return f
 
         return decorator

@@ -14,7 +14,7 @@ import sys
 import typing as t
 from functools import update_wrapper
 
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import BadHost, HTTPException, NotFound
 
 from .globals import _cv_frame, _no_app_msg, _no_req_msg
 
@@ -22,7 +22,7 @@ if t.TYPE_CHECKING:
     from types import TracebackType
 
     from _typeshed.wsgi import WSGIEnvironment
-    from werkzeug.routing import MapAdapter, Rule
+    from .routing import MapAdapter, Rule
 
     from .app import Kolba
     from .sessions import SessionMixin
@@ -273,6 +273,15 @@ class RequestContext:
             return
         if app._fast_match_ok and app.config["TRUSTED_HOSTS"] is None:
             environ = self.environ
+            host = environ.get("HTTP_HOST")
+            if host is not None and host not in _valid_hosts and app.config["SERVER_NAME"] is None:
+                # The full adapter rejects such hosts while binding; so must we.
+                if not _host_is_valid(host):
+                    self._set_routing_result(None, None, BadHost())
+                    return
+                if len(_valid_hosts) >= _VALID_HOSTS_MAX:
+                    _valid_hosts.clear()
+                _valid_hosts[host] = True
             path = environ.get("PATH_INFO") or ""
             if not path.isascii():
                 path = path.encode("latin1").decode("utf-8", "replace")
@@ -294,7 +303,7 @@ class RequestContext:
         except HTTPException as e:
             self._set_routing_result(None, None, e)
         else:
-            self._set_routing_result(rule, view_args, None)
+            self._set_routing_result(rule, t.cast("dict[str, t.Any]", view_args), None)
 
     # -- push / pop ------------------------------------------------------------
 
@@ -359,6 +368,28 @@ class RequestContext:
         url = environ.get("PATH_INFO", "/")
         method = environ.get("REQUEST_METHOD", "GET")
         return f"<{type(self).__name__} {url!r} [{method}] of {self.app.name}>"
+
+
+#: Host headers already seen to be valid, so the check runs once per host.
+_valid_hosts: dict[str, bool] = {}
+_VALID_HOSTS_MAX = 1024
+
+
+def _host_is_valid(host: str) -> bool:
+    """Whether ``host`` survives IDNA encoding, and decoding when it is punycode.
+
+    Werkzeug's adapter encodes the host and answers 400 when that fails;
+    Kolba also rejects punycode that does not decode, which would otherwise
+    crash ``request.url`` later.
+    """
+    name = host.lower().partition(":")[0]
+    try:
+        encoded = name.encode("idna")
+        if b"xn--" in encoded:
+            encoded.decode("idna")
+    except UnicodeError:
+        return False
+    return True
 
 
 def has_app_context() -> bool:

@@ -148,31 +148,31 @@ class ContextProxy(t.Generic[_T]):
         return hash(self.__get())
 
     def __len__(self) -> int:
-        return len(self.__get())  # type: ignore[arg-type]
+        return len(self.__get())
 
     def __iter__(self) -> t.Iterator[t.Any]:
-        return iter(self.__get())  # type: ignore[call-overload, no-any-return]
+        return iter(self.__get())
 
     def __contains__(self, item: object) -> bool:
-        return item in self.__get()  # type: ignore[operator]
+        return item in self.__get()
 
     def __getitem__(self, key: t.Any) -> t.Any:
-        return self.__get()[key]  # type: ignore[index]
+        return self.__get()[key]
 
     def __setitem__(self, key: t.Any, value: t.Any) -> None:
-        self.__get()[key] = value  # type: ignore[index]
+        self.__get()[key] = value
 
     def __delitem__(self, key: t.Any) -> None:
-        del self.__get()[key]  # type: ignore[attr-defined]
+        del self.__get()[key]
 
     def __call__(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
-        return self.__get()(*args, **kwargs)  # type: ignore[operator]
+        return self.__get()(*args, **kwargs)
 
     def __enter__(self) -> t.Any:
-        return self.__get().__enter__()  # type: ignore[attr-defined]
+        return self.__get().__enter__()
 
     def __exit__(self, *exc: t.Any) -> t.Any:
-        return self.__get().__exit__(*exc)  # type: ignore[attr-defined]
+        return self.__get().__exit__(*exc)
 
 
 class _ContextVarView:

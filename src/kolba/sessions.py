@@ -303,6 +303,9 @@ class SecureCookieSessionInterface(SessionInterface):
             data = signer.loads(cookie, max_age=max_age)
         except BadData:
             return self.session_class()
+        if not isinstance(data, dict):
+            # Correctly signed but not a session object: start afresh, no 500.
+            return self.session_class()
         return self.session_class(data)
 
     def save_session(self, app: Kolba, session: SessionMixin, response: Response) -> None:

@@ -128,7 +128,7 @@ class KolbaClient(Client):
         finally:
             builder.close()
 
-    def open(  # type: ignore[override]
+    def open(
         self,
         *args: t.Any,
         buffered: bool = False,

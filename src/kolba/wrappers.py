@@ -8,11 +8,13 @@ first access, so a view that never reads the request never pays for parsing.
 
 from __future__ import annotations
 
+import io
 import typing as t
 from urllib.parse import unquote
 
 from werkzeug.datastructures import EnvironHeaders, Headers
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.sansio.http import parse_cookie as _parse_cookie
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
@@ -21,7 +23,7 @@ from .globals import _cv_frame
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
-    from werkzeug.routing import Rule
+    from .routing import Rule
 
 _T = t.TypeVar("_T")
 
@@ -140,7 +142,7 @@ class Request(_WerkzeugRequest):
         return str(self.environ.get("QUERY_STRING", "")).encode("latin1")
 
     @lazy_attribute
-    def headers(self) -> EnvironHeaders:
+    def headers(self) -> EnvironHeaders:  # type: ignore[override]
         return EnvironHeaders(self.environ)
 
     @lazy_attribute
@@ -149,15 +151,51 @@ class Request(_WerkzeugRequest):
 
     @lazy_attribute
     def cookies(self) -> t.Any:
-        """The cookies the client sent, parsed on first access."""
+        """The cookies the client sent, parsed on first access (as Werkzeug does)."""
         # perf: Werkzeug joins ``headers.getlist("Cookie")``, which scans every
         # environ key; a WSGI environ holds at most one Cookie header.
-        from werkzeug.http import parse_cookie
+        return _parse_cookie(self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class)
 
-        return parse_cookie(self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class)
+    @lazy_attribute
+    def stream(self) -> t.IO[bytes]:  # type: ignore[override]
+        """The body stream; a terminated stream longer than the limit gives 413.
+
+        Werkzeug cuts a server-terminated (chunked) body at
+        ``max_content_length`` without saying so; Kolba answers 413 instead
+        of handing the view a silently truncated body.
+        """
+        limit = self.max_content_length
+        environ = self.environ
+        if limit is not None and "wsgi.input_terminated" in environ and not self.shallow:
+            return _BoundedInput(environ["wsgi.input"], limit)  # type: ignore[return-value]
+        return _WerkzeugRequest.stream.__get__(self, type(self))  # type: ignore[attr-defined, no-any-return]
 
     @property
-    def max_content_length(self) -> int | None:  # type: ignore[override]
+    def authorization(self) -> t.Any:
+        """The parsed ``Authorization`` header; None when absent or malformed."""
+        try:
+            return _WerkzeugRequest.authorization.__get__(self, type(self))  # type: ignore[attr-defined]
+        except ValueError:
+            return None
+
+    @property
+    def full_path(self) -> str:
+        """Path and query string; undecodable query bytes stay percent-encoded."""
+        return f"{self.path}?{_lenient_text(self.query_string)}"
+
+    def get_json(
+        self, force: bool = False, silent: bool = False, cache: bool = True
+    ) -> t.Any:
+        """Parse the body as JSON; JSON nested too deeply to parse is a 400 too."""
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            if silent:
+                return None
+            return self.on_json_loading_failed(ValueError("JSON is nested too deeply."))
+
+    @property
+    def max_content_length(self) -> int | None:
         """The largest body this request may carry; larger ones give 413."""
         if self._max_content_length is not None:
             return self._max_content_length
@@ -171,7 +209,7 @@ class Request(_WerkzeugRequest):
         self._max_content_length = value
 
     @property
-    def max_form_memory_size(self) -> int | None:  # type: ignore[override]
+    def max_form_memory_size(self) -> int | None:
         """The largest non-file form field kept in memory."""
         if self._max_form_memory_size is not None:
             return self._max_form_memory_size
@@ -184,8 +222,8 @@ class Request(_WerkzeugRequest):
     def max_form_memory_size(self, value: int | None) -> None:
         self._max_form_memory_size = value
 
-    @property
-    def max_form_parts(self) -> int | None:  # type: ignore[override]
+    @property  # type: ignore[override]
+    def max_form_parts(self) -> int | None:
         """The most multipart parts a form may have."""
         if self._max_form_parts is not None:
             return self._max_form_parts
@@ -227,8 +265,10 @@ class Request(_WerkzeugRequest):
         """The parsed query string, as Werkzeug parses it."""
         if self._fast_parsing and "query_string" not in self.__dict__:
             text = self.environ.get("QUERY_STRING", "")
-            if text.isascii():
-                return self.parameter_storage_class(parse_urlencoded(text))
+            if not text.isascii():
+                # Undecodable bytes stay percent-encoded rather than failing.
+                text = _lenient_text(text.encode("latin1"))
+            return self.parameter_storage_class(parse_urlencoded(text))
         return super().args
 
     def _load_form_data(self) -> None:
@@ -249,10 +289,8 @@ class Request(_WerkzeugRequest):
         limit = self.max_content_length
         if limit is not None and length is not None and length > limit:
             raise RequestEntityTooLarge()
-        try:
-            items = parse_urlencoded(stream.read().decode())
-        except ValueError:
-            items = []
+        # Undecodable bytes stay percent-encoded, so no field is lost.
+        items = parse_urlencoded(_lenient_text(stream.read()))
         store = self.parameter_storage_class
         self.__dict__.update(stream=stream, form=store(items), files=store())
 
@@ -294,6 +332,43 @@ _PARSING_STEPS = (
 )
 
 _URLENCODED = "application/x-www-form-urlencoded"
+
+
+def _lenient_text(raw: bytes) -> str:
+    """UTF-8 text of a URL-encoded byte string, percent-encoding invalid bytes.
+
+    Valid multi-byte sequences survive the later percent-decoding intact;
+    invalid bytes come out as ``%FF`` (Werkzeug's convention for invalid
+    escapes) instead of making the whole string unreadable.
+    """
+    try:
+        return raw.decode()
+    except UnicodeDecodeError:
+        return "".join(chr(b) if b < 0x80 else f"%{b:02X}" for b in raw)
+
+
+class _BoundedInput(io.RawIOBase):
+    """A body stream that raises 413 once the client sends more than ``limit``."""
+
+    def __init__(self, stream: t.Any, limit: int) -> None:
+        self._stream = stream
+        self._limit = limit
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: t.Any) -> int:
+        remaining = self._limit - self._pos
+        if remaining <= 0:
+            if self._stream.read(1):
+                raise RequestEntityTooLarge()
+            return 0
+        data = self._stream.read(min(len(buffer), remaining))
+        size = len(data)
+        buffer[:size] = data
+        self._pos += size
+        return size
 
 
 def _is_urlencoded(content_type: str | None) -> bool:
@@ -395,7 +470,7 @@ class Response(_WerkzeugResponse):
                 if environ.get("REQUEST_METHOD") == "HEAD" or self._status_code < 200:
                     return []
                 return body
-        return super().__call__(environ, start_response)  # type: ignore[arg-type]
+        return super().__call__(environ, start_response)
 
     @property
     def max_cookie_size(self) -> int:  # type: ignore[override]
@@ -434,7 +509,7 @@ def _headers_from_list(items: list[tuple[str, str]]) -> Headers:
     # perf: Headers(items) validates each pair through extend(); these pairs
     # are built by Kolba and known to be valid.
     headers = Headers()
-    headers._list = items  # type: ignore[attr-defined]
+    headers._list = items
     return headers
 
 
@@ -449,7 +524,7 @@ def _plain_wsgi_headers(response: Response, body: list[t.Any]) -> list[tuple[str
     if code == 204 or code == 304 or code < 200:
         return None
     has_length = False
-    for key, _ in response.headers._list:  # type: ignore[attr-defined]
+    for key, _ in response.headers._list:
         lower = key.lower()
         if lower == "content-length":
             has_length = True
@@ -460,4 +535,4 @@ def _plain_wsgi_headers(response: Response, body: list[t.Any]) -> list[tuple[str
     for item in body:
         if type(item) is not bytes:
             return None
-    return list(response.headers._list)  # type: ignore[attr-defined]
+    return list(response.headers._list)

@@ -11,13 +11,16 @@ from __future__ import annotations
 import os
 import typing as t
 
+if t.TYPE_CHECKING:
+    import kolba
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FILES = os.path.join(HERE, "files")
 #: Served by no route; a traversal that reaches it is a leak.
 SECRET_TEXT = b"secret\n"
 
 
-def build_app(**config: t.Any) -> t.Any:
+def build_app(**config: t.Any) -> kolba.Kolba:
     """Create the application; ``config`` overrides its settings."""
     import kolba
     from kolba import request, session
@@ -47,7 +50,7 @@ def build_app(**config: t.Any) -> t.Any:
     return app
 
 
-def _add_converter_routes(app: t.Any) -> None:
+def _add_converter_routes(app: kolba.Kolba) -> None:
     """One route per converter, each echoing what it received."""
 
     @app.route("/")
@@ -99,7 +102,7 @@ def _add_converter_routes(app: t.Any) -> None:
         return "posted"
 
 
-def _add_input_routes(app: t.Any, request: t.Any) -> None:
+def _add_input_routes(app: kolba.Kolba, request: t.Any) -> None:
     """Views that read the query, body, cookies and headers."""
 
     @app.route("/args")
@@ -212,7 +215,7 @@ def kolba_abort(code: int) -> t.NoReturn:
     raise AssertionError("abort returned")  # pragma: no cover
 
 
-def _add_session_routes(app: t.Any, session: t.Any) -> None:
+def _add_session_routes(app: kolba.Kolba, session: t.Any) -> None:
     """Read and write the signed cookie session."""
 
     @app.route("/session/set/<value>")

@@ -103,7 +103,7 @@ class _FlaskAliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 def _sansio_module(name: str) -> types.ModuleType:
     module = types.ModuleType(name)
-    module.__path__ = []  # type: ignore[attr-defined]
+    module.__path__ = []
     for attr, (source, source_attr) in SANSIO[name].items():
         setattr(module, attr, getattr(importlib.import_module(source), source_attr))
     return module

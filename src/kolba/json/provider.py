@@ -21,7 +21,7 @@ from json import encoder as _std_encoder
 from werkzeug.http import http_date
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from werkzeug.sansio.response import Response
+    from ..wrappers import Response
 
 __all__ = ["JSONProvider", "DefaultJSONProvider", "OrJSONProvider"]
 
@@ -116,7 +116,7 @@ def _default(o: t.Any) -> t.Any:
     # loaded, so it is looked up rather than imported at ``import kolba``.
     dataclasses = sys.modules.get("dataclasses")
     if dataclasses is not None and dataclasses.is_dataclass(o):
-        return dataclasses.asdict(o)  # type: ignore[arg-type]
+        return dataclasses.asdict(o)
     if hasattr(o, "__html__"):
         return str(o.__html__())
     raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")

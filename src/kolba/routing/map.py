@@ -596,8 +596,16 @@ class MapAdapter:
         return None
 
     def encode_query_args(self, query_args: t.Mapping[str, t.Any] | str) -> str:
-        """Query string for a redirect (strings pass through unchanged)."""
-        return _encode_query_args(query_args)
+        """Query string for a redirect.
+
+        Strings pass through unchanged, except that characters which may not
+        appear in a Location header (controls, spaces, non-ASCII from a raw
+        query) are percent-encoded instead of failing the redirect.
+        """
+        encoded = _encode_query_args(query_args)
+        if encoded.isascii() and encoded.isprintable() and " " not in encoded:
+            return encoded
+        return _quote_query(encoded)
 
     def make_redirect_url(
         self,
@@ -737,3 +745,9 @@ def _clean_build_values(values: t.Mapping[str, t.Any] | None) -> dict[str, t.Any
             if len(v) != 0
         }
     return {k: v for k, v in values.items() if v is not None}
+
+
+def _quote_query(query: str) -> str:
+    from urllib.parse import quote
+
+    return quote(query, safe="!#$%&'()*+,/:;=?@[]~")

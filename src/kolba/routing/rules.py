@@ -347,7 +347,7 @@ class Rule(RuleFactory):
             if is_identity_to_python(converter):
                 func = None
             elif _is_plain_int(converter):
-                func = int  # its regex admits only digits, so int() cannot fail
+                func = _digits_to_int
             steps.append((str(name), func))
         self._python_steps = tuple(steps)
 
@@ -457,6 +457,18 @@ def _normalize_methods(methods: t.Iterable[str] | None, websocket: bool) -> set[
             "WebSocket rules can only use 'GET', 'HEAD', and 'OPTIONS' methods."
         )
     return result
+
+
+def _digits_to_int(value: str) -> int:
+    """``int()`` for a plain int segment; too many digits is a non-match, not a crash.
+
+    Python refuses to parse integers of more than 4300 digits (ValueError),
+    which Werkzeug's converter reports as a failed match (404).
+    """
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationError() from None
 
 
 def _is_plain_int(converter: BaseConverter) -> bool:
