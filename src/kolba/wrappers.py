@@ -157,7 +157,7 @@ class Request(_WerkzeugRequest):
         return _parse_cookie(self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class)
 
     @lazy_attribute
-    def stream(self) -> t.IO[bytes]:  # type: ignore[override]
+    def stream(self) -> t.IO[bytes]:
         """The body stream; a terminated stream longer than the limit gives 413.
 
         Werkzeug cuts a server-terminated (chunked) body at
@@ -168,13 +168,13 @@ class Request(_WerkzeugRequest):
         environ = self.environ
         if limit is not None and "wsgi.input_terminated" in environ and not self.shallow:
             return _BoundedInput(environ["wsgi.input"], limit)  # type: ignore[return-value]
-        return _WerkzeugRequest.stream.__get__(self, type(self))  # type: ignore[attr-defined, no-any-return]
+        return super().stream
 
     @property
     def authorization(self) -> t.Any:
         """The parsed ``Authorization`` header; None when absent or malformed."""
         try:
-            return _WerkzeugRequest.authorization.__get__(self, type(self))  # type: ignore[attr-defined]
+            return super().authorization
         except ValueError:
             return None
 
