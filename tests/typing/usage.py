@@ -1,0 +1,62 @@
+"""Typical Kolba user code; mypy --strict must accept it (decorators keep types)."""
+
+from __future__ import annotations
+
+from kolba import Blueprint, Kolba, Response, abort, g, jsonify, redirect, request, session, url_for
+from kolba.typing import ResponseReturnValue
+from kolba.views import MethodView
+
+app = Kolba(__name__)
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@app.route("/")
+def home() -> str:
+    return "Hello, World!"
+
+
+@app.get("/user/<int:user_id>")
+def user(user_id: int) -> dict[str, object]:
+    return {"id": user_id, "name": request.args.get("name", "")}
+
+
+@app.post("/login")
+def login() -> ResponseReturnValue:
+    session["user"] = request.form["name"]
+    return redirect(url_for("home"))
+
+
+@app.errorhandler(404)
+def not_found(error: Exception) -> tuple[str, int]:
+    return "missing", 404
+
+
+@app.before_request
+def load_user() -> None:
+    g.user = session.get("user")
+
+
+@app.after_request
+def tag(response: Response) -> Response:
+    response.headers["X-App"] = "kolba"
+    return response
+
+
+@bp.route("/items")
+def items() -> Response:
+    if request.args.get("fail"):
+        abort(400)
+    return jsonify(items=[1, 2, 3])
+
+
+class Counter(MethodView):
+    def get(self) -> str:
+        return "0"
+
+
+app.add_url_rule("/counter", view_func=Counter.as_view("counter"))
+app.register_blueprint(bp)
+
+# The decorators return the function unchanged, so its type survives.
+reveal_home: str = home()
+reveal_user: dict[str, object] = user(1)
