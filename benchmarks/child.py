@@ -16,12 +16,26 @@ class ChildFailure(Exception):
     """The child interpreter crashed or printed no result; the message says why."""
 
 
+def _child_environment() -> dict[str, str]:
+    """The environment minus settings that would make frameworks incomparable.
+
+    With ``PYTHONDONTWRITEBYTECODE`` set, a framework imported from a source
+    tree (Kolba's editable install) is recompiled in every child while one
+    installed by pip loads its precompiled bytecode; every framework must
+    load from bytecode for import times to compare.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def run_python(code: str, timeout: float = 120.0) -> dict[str, Any]:
     """Run ``code`` in a new interpreter and parse the JSON object it prints last."""
     try:
         done = subprocess.run(
             [sys.executable, "-c", code],
             cwd=ROOT,
+            env=_child_environment(),
             capture_output=True,
             text=True,
             timeout=timeout,
