@@ -1130,8 +1130,12 @@ class Kolba(Scaffold):
                 if method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
                     rv = self.make_default_options_response()
                 else:
-                    args = ctx.view_args if ctx._request is None else ctx._request.view_args
-                    rv = plan.view(self, endpoint)(**args)  # type: ignore[arg-type]
+                    req = ctx._request
+                    args = ctx.view_args if req is None else req.view_args
+                    view = plan.call
+                    if self.view_functions[endpoint] is not plan.func:  # type: ignore[index]
+                        view = plan.view(self, endpoint)  # type: ignore[arg-type]
+                    rv = view(**args)  # type: ignore[arg-type]
         except HTTPException as e:
             if plan is not None:
                 response = self._unhandled_http_error(ctx, plan, e, environ)
@@ -1141,7 +1145,8 @@ class Kolba(Scaffold):
         except Exception as e:
             return self.finalize_request(self.handle_user_exception(e))
         if not plan.after and not ctx._after_request_functions and ctx._session is None:
-            if not self._may_carry_session(environ):
+            cookie = environ.get("HTTP_COOKIE")
+            if not cookie or self.config["SESSION_COOKIE_NAME"] not in cookie:
                 direct = self._direct_output(rv, environ)
                 if direct is not None:
                     return direct

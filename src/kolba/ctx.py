@@ -293,7 +293,10 @@ class RequestContext:
                 self._set_routing_result(None, None, e)
                 return
             if found is not None:
-                self._set_routing_result(found[0], found[1], None)
+                if self._request is None:
+                    self.url_rule, self.view_args = found  # perf: the usual case
+                else:
+                    self._set_routing_result(found[0], found[1], None)
                 return
         try:
             adapter = self.url_adapter

@@ -442,11 +442,20 @@ class Response(_WerkzeugResponse):
             # perf: Werkzeug's __init__ runs header validation and the status
             # and content-type setters; this builds the same state directly.
             body = response.encode() if kind is str else response
-            content_type = _content_type(mimetype or self.default_mimetype)
-            header_list = [("Content-Length", str(len(body)))]
-            if content_type is not None:
-                header_list.insert(0, ("Content-Type", content_type))
-            self.headers = _headers_from_list(header_list)
+            mimetype = mimetype or self.default_mimetype
+            try:
+                content_type = _content_types[mimetype]
+            except KeyError:
+                content_type = _content_type(mimetype)
+            headers = _new_headers(Headers)
+            if content_type is None:
+                headers._list = [("Content-Length", str(len(body)))]
+            else:
+                headers._list = [
+                    ("Content-Type", content_type),
+                    ("Content-Length", str(len(body))),
+                ]
+            self.headers = headers
             if status is None or status == 200:
                 self._status = "200 OK"
                 self._status_code = 200
@@ -505,12 +514,16 @@ def _content_type(mimetype: str | None) -> str | None:
         return value
 
 
-def _headers_from_list(items: list[tuple[str, str]]) -> Headers:
-    # perf: Headers(items) validates each pair through extend(); these pairs
-    # are built by Kolba and known to be valid.
-    headers = Headers()
-    headers._list = items
-    return headers
+# perf: an empty Headers without running __init__; the fast constructor
+# fills ``_list`` itself with pairs it knows to be valid (Headers(items)
+# would validate each pair through extend()).
+_new_headers = Headers.__new__
+
+
+#: Header names, as Kolba and Werkzeug spell them, that need no rewriting.
+_PLAIN_HEADERS = frozenset(
+    ("Content-Type", "Vary", "Set-Cookie", "Cache-Control", "ETag", "Last-Modified", "Expires")
+)
 
 
 def _plain_wsgi_headers(response: Response, body: list[t.Any]) -> list[tuple[str, str]] | None:
@@ -525,6 +538,11 @@ def _plain_wsgi_headers(response: Response, body: list[t.Any]) -> list[tuple[str
         return None
     has_length = False
     for key, _ in response.headers._list:
+        if key in _PLAIN_HEADERS:
+            continue
+        if key == "Content-Length":
+            has_length = True
+            continue
         lower = key.lower()
         if lower == "content-length":
             has_length = True
