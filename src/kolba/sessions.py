@@ -355,7 +355,8 @@ def _vary_on_cookie(response: Response) -> None:
     Werkzeug's header set merges it, keeping existing entries.
     """
     # perf: ``response.vary`` parses and re-serialises the header on every use.
-    if "Vary" not in response.headers:
+    # perf: ``in`` on Headers raises and catches a KeyError when absent.
+    if not response.headers.getlist("Vary"):
         response.headers["Vary"] = "Cookie"
     else:
         response.vary.add("Cookie")
