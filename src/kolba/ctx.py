@@ -41,15 +41,6 @@ class _AppCtxGlobals:
         except KeyError:
             raise AttributeError(name) from None
 
-    def __setattr__(self, name: str, value: t.Any) -> None:
-        self.__dict__[name] = value
-
-    def __delattr__(self, name: str) -> None:
-        try:
-            del self.__dict__[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
     def get(self, name: str, default: t.Any | None = None) -> t.Any:
         """Return an attribute, or ``default`` when it is not set."""
         return self.__dict__.get(name, default)

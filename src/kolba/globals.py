@@ -233,8 +233,26 @@ class _RequestProxy(ContextProxy["Request"]):
         return getattr(req, name)
 
 
+class _GlobalsProxy(ContextProxy["_AppCtxGlobals"]):
+    """``g``: attribute reads and writes in one step each."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> t.Any:
+        frame = _cv_frame.get(None)
+        if frame is None:
+            raise RuntimeError(_no_app_msg)
+        return getattr(frame[0].g, name)
+
+    def __setattr__(self, name: str, value: t.Any) -> None:
+        frame = _cv_frame.get(None)
+        if frame is None:
+            raise RuntimeError(_no_app_msg)
+        setattr(frame[0].g, name, value)
+
+
 current_app: Kolba = ContextProxy(_find_app)  # type: ignore[assignment]
-g: _AppCtxGlobals = ContextProxy(_find_g)  # type: ignore[assignment]
+g: _AppCtxGlobals = _GlobalsProxy(_find_g)  # type: ignore[assignment]
 request: Request = _RequestProxy(_find_request)  # type: ignore[assignment]
 session: SessionMixin = ContextProxy(_find_session)  # type: ignore[assignment]
 app_ctx: AppContext = ContextProxy(_current_app_ctx)  # type: ignore[assignment]
