@@ -1029,11 +1029,7 @@ class Kolba(Scaffold):
             try:
                 ctx.push()
                 if self._fast_lane and not _lifecycle_listeners():
-                    result = self._dispatch_fast(ctx, environ)
-                    if type(result) is tuple:
-                        start_response(result[0], result[1])
-                        return result[2]  # type: ignore[no-any-return]
-                    response = result
+                    response = self._dispatch_fast(ctx, environ)
                 else:
                     response = self.full_dispatch_request()
             except Exception as e:
@@ -1042,7 +1038,7 @@ class Kolba(Scaffold):
             except:  # noqa: E722 - record it for teardown, then let it go
                 error = sys.exc_info()[1]
                 raise
-            return response(environ, start_response)  # type: ignore[no-any-return]
+            return _emit(response, environ, start_response)
         finally:
             preserve = environ.get("werkzeug.debug.preserve_context")
             if preserve is not None:
@@ -1079,18 +1075,14 @@ class Kolba(Scaffold):
         try:
             try:
                 ctx.match_request()
-                result = self._dispatch_fast(ctx, environ)
-                if type(result) is tuple:
-                    start_response(result[0], result[1])
-                    return result[2]  # type: ignore[no-any-return]
-                response = result
+                response = self._dispatch_fast(ctx, environ)
             except Exception as e:
                 error = e
                 response = self.handle_exception(e)
             except:  # noqa: E722 - record it for teardown, then let it go
                 error = sys.exc_info()[1]
                 raise
-            return response(environ, start_response)  # type: ignore[no-any-return]
+            return _emit(response, environ, start_response)
         finally:
             if len(ctx._tokens) != 1:
                 # Re-pushed (stream_with_context): the general pop keeps order.
@@ -1287,6 +1279,16 @@ def _stock_error_page(e: HTTPException) -> tuple[str, bytes] | None:
         response = e.get_response()
         page = _stock_pages[key] = (response.status, response.get_data())
     return page
+
+
+def _emit(
+    result: t.Any, environ: WSGIEnvironment, start_response: StartResponse
+) -> t.Iterable[bytes]:
+    """Send a dispatch result: a response object, or ``(status, headers, body)``."""
+    if type(result) is tuple:
+        start_response(result[0], result[1])
+        return result[2]  # type: ignore[no-any-return]
+    return result(environ, start_response)  # type: ignore[no-any-return]
 
 
 def _lifecycle_listeners() -> bool:

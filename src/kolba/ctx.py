@@ -41,6 +41,10 @@ class _AppCtxGlobals:
         except KeyError:
             raise AttributeError(name) from None
 
+    if t.TYPE_CHECKING:
+        # Any attribute may be set; at run time object's own setter does it.
+        def __setattr__(self, name: str, value: t.Any) -> None: ...
+
     def get(self, name: str, default: t.Any | None = None) -> t.Any:
         """Return an attribute, or ``default`` when it is not set."""
         return self.__dict__.get(name, default)
