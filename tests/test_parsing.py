@@ -108,3 +108,38 @@ def test_subclass_customising_parsing_takes_werkzeugs_path() -> None:
     assert Request._fast_parsing is True
     assert Ordered._fast_parsing is False
     assert type(Ordered(_environ(query="a=1")).args) is MultiDict
+
+
+_COOKIE_ALPHABET = st.sampled_from(
+    list("ab=; \t\"\\,é") + ["theme=dark", "; ", "id=42", '"q"', "x=", "=y"]
+)
+cookie_header = st.lists(_COOKIE_ALPHABET, max_size=25).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(cookie_header)
+def test_cookie_parsing_matches_werkzeug(header: str) -> None:
+    from werkzeug.datastructures import ImmutableMultiDict
+    from werkzeug.sansio.http import parse_cookie
+
+    from kolba.wrappers import parse_cookie_header
+
+    ours = parse_cookie_header(header, ImmutableMultiDict)
+    theirs = parse_cookie(header, cls=ImmutableMultiDict)
+    assert list(ours.items(multi=True)) == list(theirs.items(multi=True))
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["theme=dark; other=1", "a=1;b=2;", "a=1; a=2", 'a="quoted"; b=2', "flag; a=1", " a = 1 "],
+)
+def test_cookie_examples_match_werkzeug(header: str) -> None:
+    from werkzeug.datastructures import ImmutableMultiDict
+    from werkzeug.sansio.http import parse_cookie
+
+    from kolba.wrappers import parse_cookie_header
+
+    ours = parse_cookie_header(header, ImmutableMultiDict)
+    assert list(ours.items(multi=True)) == list(
+        parse_cookie(header, cls=ImmutableMultiDict).items(multi=True)
+    )
