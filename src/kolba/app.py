@@ -41,6 +41,7 @@ from .scaffold import (
     _endpoint_from_view_func,
     _HookList,
     find_package,
+    registering_decorator,
     setupmethod,
 )
 from .wrappers import Request, Response, lazy_attribute
@@ -435,11 +436,7 @@ class Kolba(Scaffold):
     def template_filter(self, name: str | None = None) -> t.Callable[[_F], _F]:
         """Register the decorated function as a Jinja filter."""
 
-        def decorator(f: _F) -> _F:
-            self.add_template_filter(f, name=name)
-            return f
-
-        return decorator
+        return registering_decorator(self.add_template_filter, name)
 
     @setupmethod
     def add_template_filter(self, f: t.Callable[..., t.Any], name: str | None = None) -> None:
@@ -450,11 +447,7 @@ class Kolba(Scaffold):
     def template_test(self, name: str | None = None) -> t.Callable[[_F], _F]:
         """Register the decorated function as a Jinja test."""
 
-        def decorator(f: _F) -> _F:
-            self.add_template_test(f, name=name)
-            return f
-
-        return decorator
+        return registering_decorator(self.add_template_test, name)
 
     @setupmethod
     def add_template_test(self, f: t.Callable[..., bool], name: str | None = None) -> None:
@@ -465,11 +458,7 @@ class Kolba(Scaffold):
     def template_global(self, name: str | None = None) -> t.Callable[[_F], _F]:
         """Register the decorated function as a Jinja global."""
 
-        def decorator(f: _F) -> _F:
-            self.add_template_global(f, name=name)
-            return f
-
-        return decorator
+        return registering_decorator(self.add_template_global, name)
 
     @setupmethod
     def add_template_global(self, f: t.Callable[..., t.Any], name: str | None = None) -> None:

@@ -13,7 +13,7 @@ import typing as t
 from collections import defaultdict
 from functools import update_wrapper
 
-from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
+from .scaffold import Scaffold, _endpoint_from_view_func, registering_decorator, setupmethod
 
 if t.TYPE_CHECKING:
     from .app import Kolba
@@ -281,11 +281,7 @@ class Blueprint(Scaffold):
     def app_template_filter(self, name: str | None = None) -> t.Callable[[_F], _F]:
         """Register an app-wide Jinja filter."""
 
-        def decorator(f: _F) -> _F:
-            self.add_app_template_filter(f, name=name)
-            return f
-
-        return decorator
+        return registering_decorator(self.add_app_template_filter, name)
 
     @setupmethod
     def add_app_template_filter(self, f: t.Callable[..., t.Any], name: str | None = None) -> None:
@@ -296,11 +292,7 @@ class Blueprint(Scaffold):
     def app_template_test(self, name: str | None = None) -> t.Callable[[_F], _F]:
         """Register an app-wide Jinja test."""
 
-        def decorator(f: _F) -> _F:
-            self.add_app_template_test(f, name=name)
-            return f
-
-        return decorator
+        return registering_decorator(self.add_app_template_test, name)
 
     @setupmethod
     def add_app_template_test(self, f: t.Callable[..., bool], name: str | None = None) -> None:
@@ -311,11 +303,7 @@ class Blueprint(Scaffold):
     def app_template_global(self, name: str | None = None) -> t.Callable[[_F], _F]:
         """Register an app-wide Jinja global."""
 
-        def decorator(f: _F) -> _F:
-            self.add_app_template_global(f, name=name)
-            return f
-
-        return decorator
+        return registering_decorator(self.add_app_template_global, name)
 
     @setupmethod
     def add_app_template_global(self, f: t.Callable[..., t.Any], name: str | None = None) -> None:

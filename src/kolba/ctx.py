@@ -72,7 +72,34 @@ class _AppCtxGlobals:
         return object.__repr__(self)
 
 
-class AppContext:
+_Ctx = t.TypeVar("_Ctx", bound="_PushPop")
+
+
+class _PushPop:
+    """``with ctx:`` pushes on entry and pops on exit, passing the error along."""
+
+    __slots__ = ()
+
+    def push(self) -> None:
+        raise NotImplementedError
+
+    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+        raise NotImplementedError
+
+    def __enter__(self: _Ctx) -> _Ctx:
+        self.push()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type | None,
+        exc_value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.pop(exc_value)
+
+
+class AppContext(_PushPop):
     """Makes an app current: ``current_app`` and ``g`` work inside it."""
 
     __slots__ = ("app", "_url_adapter", "_g", "_tokens", "__weakref__")
@@ -130,23 +157,11 @@ class AppContext:
             )
         self.app._send_signal("appcontext_popped")
 
-    def __enter__(self) -> AppContext:
-        self.push()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type | None,
-        exc_value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.pop(exc_value)
-
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self.app.name!r}>"
 
 
-class RequestContext:
+class RequestContext(_PushPop):
     """Everything about one request: the request, its match, its session.
 
     The request object, session and URL adapter are created on first use.
@@ -348,18 +363,6 @@ class RequestContext:
     def copy(self) -> RequestContext:
         """A new context for the same request and session, e.g. for a thread."""
         return type(self)(self.app, self.environ, self.request, self._session)
-
-    def __enter__(self) -> RequestContext:
-        self.push()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type | None,
-        exc_value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.pop(exc_value)
 
     def __repr__(self) -> str:
         environ = self.environ

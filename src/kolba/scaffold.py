@@ -42,6 +42,18 @@ def setupmethod(f: _F) -> _F:
     return update_wrapper(wrapper_func, f)  # type: ignore[return-value]
 
 
+def registering_decorator(
+    register: t.Callable[..., None], name: str | None
+) -> t.Callable[[_F], _F]:
+    """The decorator form of an ``add_*(f, name=...)`` registration method."""
+
+    def decorator(f: _F) -> _F:
+        register(f, name=name)
+        return f
+
+    return decorator
+
+
 def _default_template_ctx_processor() -> dict[str, t.Any]:
     """Put ``g`` and ``request`` into every template context.
 

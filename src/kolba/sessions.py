@@ -325,27 +325,25 @@ class SecureCookieSessionInterface(SessionInterface):
             self.get_cookie_name(app),
             signer.dumps(dict(session)),
             expires=self.get_expiration_time(app, session),
-            path=self.get_cookie_path(app),
-            domain=self.get_cookie_domain(app),
-            secure=self.get_cookie_secure(app),
-            httponly=self.get_cookie_httponly(app),
-            samesite=self.get_cookie_samesite(app),
-            partitioned=self.get_cookie_partitioned(app),
+            **self._cookie_attributes(app),
         )
         _vary_on_cookie(response)
 
     def _delete_cookie(self, app: Kolba, response: Response) -> None:
         """Expire the cookie of a session that was emptied during the request."""
-        response.delete_cookie(
-            self.get_cookie_name(app),
-            path=self.get_cookie_path(app),
-            domain=self.get_cookie_domain(app),
-            secure=self.get_cookie_secure(app),
-            httponly=self.get_cookie_httponly(app),
-            samesite=self.get_cookie_samesite(app),
-            partitioned=self.get_cookie_partitioned(app),
-        )
+        response.delete_cookie(self.get_cookie_name(app), **self._cookie_attributes(app))
         _vary_on_cookie(response)
+
+    def _cookie_attributes(self, app: Kolba) -> dict[str, t.Any]:
+        """The cookie attributes setting and deleting must agree on."""
+        return {
+            "path": self.get_cookie_path(app),
+            "domain": self.get_cookie_domain(app),
+            "secure": self.get_cookie_secure(app),
+            "httponly": self.get_cookie_httponly(app),
+            "samesite": self.get_cookie_samesite(app),
+            "partitioned": self.get_cookie_partitioned(app),
+        }
 
 
 def _vary_on_cookie(response: Response) -> None:
