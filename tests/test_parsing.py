@@ -143,3 +143,39 @@ def test_cookie_examples_match_werkzeug(header: str) -> None:
     assert list(ours.items(multi=True)) == list(
         parse_cookie(header, cls=ImmutableMultiDict).items(multi=True)
     )
+
+
+@pytest.mark.parametrize("body", [b"", b"x", b'{"a": [1, 2, 3]}', b"\xff" * 5000])
+def test_sized_body_reads_like_werkzeug(body: bytes) -> None:
+    from kolba.wrappers import Request
+
+    ours = Request(_environ(body=body, content_type="application/octet-stream"))
+    theirs = WerkzeugRequest(_environ(body=body, content_type="application/octet-stream"))
+    assert ours.get_data() == theirs.get_data() == body
+    assert ours.get_data(as_text=True) == theirs.get_data(as_text=True)
+    assert ours.stream.read() == theirs.stream.read() == b""
+
+
+def test_sized_body_not_cached_reads_once() -> None:
+    from kolba.wrappers import Request
+
+    request = Request(_environ(body=b"abc", content_type="text/plain"))
+    assert request.get_data(cache=False) == b"abc"
+    assert request.get_data() == b""
+
+
+def test_sized_body_over_the_limit_is_413_and_short_body_is_400() -> None:
+    from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+
+    from kolba.wrappers import Request
+
+    big = Request(_environ(body=b"a" * 100, content_type="text/plain"))
+    big.max_content_length = 10
+    with pytest.raises(RequestEntityTooLarge):
+        big.get_data()
+    short = _environ(body=b"abc", content_type="text/plain")
+    short["CONTENT_LENGTH"] = "10"
+    with pytest.raises(ClientDisconnected):
+        Request(short).get_data()
+    with pytest.raises(ClientDisconnected):
+        WerkzeugRequest(_environ(body=b"abc", content_type="text/plain") | {"CONTENT_LENGTH": "10"}).get_data()
