@@ -2,7 +2,6 @@
 
 Run ``python -m benchmarks --help``.  The request scenarios live in
 ``scenarios``, the apps under test in ``apps``, the in-process timing in
-``measure``; ``importtime``, ``memory`` and ``routing_scale`` each add one
-more section.  An end-to-end section (real servers over loopback) belongs in
-a module of its own next to these when it is written.
+``measure``; ``routing_scale``, ``importtime``, ``memory`` and ``e2e``
+(real servers over loopback, driven by wrk) each add one more section.
 """
