@@ -33,7 +33,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from .config import Config, ConfigAttribute
 from .ctx import AppContext, RequestContext, _AppCtxGlobals
 from .globals import _cv_frame, request, request_ctx
-from .helpers import _split_blueprint_path, get_debug_flag, get_load_dotenv
+from .helpers import _split_blueprint_path, get_debug_flag
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .routing import Map, Rule
 from .scaffold import (

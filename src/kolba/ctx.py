@@ -246,11 +246,6 @@ class RequestContext(_PushPop):
         self._session = value
 
     @property
-    def session_opened(self) -> bool:
-        """Whether anything has opened the session yet."""
-        return self._session is not None
-
-    @property
     def url_adapter(self) -> MapAdapter | None:
         """The adapter bound to this request, for full matching and building."""
         adapter = self._url_adapter
