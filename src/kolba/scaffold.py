@@ -152,23 +152,26 @@ class _HookList(list):  # type: ignore[type-arg]
         super().__init__(items)
         self._changed = changed
 
-    def _mutator(name: str) -> t.Any:  # type: ignore[misc]
-        method = getattr(list, name)
 
-        def mutate(self: _HookList, *args: t.Any, **kwargs: t.Any) -> t.Any:
-            result = method(self, *args, **kwargs)
-            self._changed()
-            return result
+def _notifying(name: str) -> t.Callable[..., t.Any]:
+    """``list.<name>``, followed by telling the owner that the list changed."""
+    method = getattr(list, name)
 
-        mutate.__name__ = name
-        return mutate
+    def mutate(self: _HookList, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        result = method(self, *args, **kwargs)
+        self._changed()
+        return result
 
-    for _name in (
-        "append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
-        "__setitem__", "__delitem__", "__iadd__", "__imul__",
-    ):
-        locals()[_name] = _mutator(_name)
-    del _name, _mutator
+    mutate.__name__ = name
+    return mutate
+
+
+for _name in (
+    "append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
+    "__setitem__", "__delitem__", "__iadd__", "__imul__",
+):
+    setattr(_HookList, _name, _notifying(_name))
+del _name
 
 
 class _HookDict(defaultdict):  # type: ignore[type-arg]
