@@ -39,9 +39,22 @@ SCRIPT = textwrap.dedent(
     except LookupError:
         out["lookup_error"] = True
     out["split"] = _split_blueprint_path("a.b.c")
+    # set()/reset() behave like ContextVar's: a pushed app context, then undone.
+    token = _cv_app.set(app.app_context())
+    out["set_app"] = flask.current_app.name
+    _cv_app.reset(token)
+    out["after_reset"] = flask.has_app_context()
+    ctx = app.test_request_context("/y")
+    token = _cv_request.set(ctx)
+    out["set_request"] = [flask.request.path, flask.current_app.name]
+    _cv_request.reset(token)
+    out["after_request_reset"] = [flask.has_request_context(), flask.has_app_context()]
     out["signal"] = template_rendered.name
     import kolba, kolba.globals
     out["own_specs"] = [kolba.__spec__.name, kolba.globals.__spec__.name]
+    kolba.compat.uninstall()
+    import flask as real_flask
+    out["uninstalled"] = [real_flask.Flask is not kolba.Kolba, real_flask.__name__]
     print(json.dumps(out))
     """
 )
@@ -80,3 +93,14 @@ def test_reexports(probe: dict[str, object]) -> None:
 
 def test_kolba_modules_keep_their_own_spec(probe: dict[str, object]) -> None:
     assert probe["own_specs"] == ["kolba", "kolba.globals"]
+
+
+def test_context_var_views_set_and_reset(probe: dict[str, object]) -> None:
+    assert probe["set_app"] == "probe"
+    assert probe["after_reset"] is False
+    assert probe["set_request"] == ["/y", "probe"]
+    assert probe["after_request_reset"] == [False, False]
+
+
+def test_uninstall_brings_back_real_flask(probe: dict[str, object]) -> None:
+    assert probe["uninstalled"] == [True, "flask"]

@@ -610,15 +610,18 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 JSON = {"Content-Type": "application/json"}
 MULTIPART = {"Content-Type": "multipart/form-data; boundary=XX"}
 
+#: Bodies over a MAX_CONTENT_LENGTH of 10, for every way a view reads a body.
+OVERSIZED_BODIES = [
+    ("/data", {}, b"x" * 100),
+    ("/stream", {}, b"x" * 100),
+    ("/form", FORM, b"a=" + b"x" * 100),
+    ("/json", JSON, b"[" + b"1," * 50 + b"1]"),
+]
+
 
 @pytest.mark.parametrize(
     ("path", "headers", "body"),
-    [
-        ("/data", {}, b"x" * 100),
-        ("/stream", {}, b"x" * 100),
-        ("/form", FORM, b"a=" + b"x" * 100),
-        ("/json", JSON, b"[" + b"1," * 50 + b"1]"),
-    ],
+    OVERSIZED_BODIES,
 )
 def test_max_content_length_exceeded_is_413(
     make_app: t.Any, path: str, headers: dict[str, str], body: bytes
@@ -637,12 +640,7 @@ def test_max_content_length_checks_the_declared_length(make_app: t.Any) -> None:
 @pytest.mark.kolba_only
 @pytest.mark.parametrize(
     ("path", "headers", "body"),
-    [
-        ("/data", {}, b"x" * 100),
-        ("/stream", {}, b"x" * 100),
-        ("/form", FORM, b"a=" + b"x" * 100),
-        ("/json", JSON, b"[" + b"1," * 50 + b"1]"),
-    ],
+    OVERSIZED_BODIES,
 )
 def test_max_content_length_on_terminated_input_is_413_not_truncation(
     make_app: t.Any, path: str, headers: dict[str, str], body: bytes
