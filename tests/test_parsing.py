@@ -29,6 +29,21 @@ def test_parse_urlencoded_matches_parse_qsl(text: str) -> None:
     assert parse_urlencoded(text) == _werkzeug_pairs(text)
 
 
+_ESCAPE_ALPHABET = st.sampled_from(
+    list("a%+é€\U0001f600") + ["%C3", "%A9", "%e2%82", "%AC", "%ff", "%4", "%zz", "%%", "%0A"]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_ESCAPE_ALPHABET, max_size=20).map("".join))
+def test_percent_decoding_matches_unquote(text: str) -> None:
+    from urllib.parse import unquote
+
+    from kolba.wrappers import _percent_decode
+
+    assert _percent_decode(text) == unquote(text, errors="werkzeug.url_quote")
+
+
 def _environ(query: str = "", body: bytes = b"", content_type: str | None = None) -> dict:  # type: ignore[type-arg]
     environ = {
         "REQUEST_METHOD": "POST",
@@ -74,6 +89,23 @@ def test_urlencoded_form_matches_werkzeug(content_type: str, text: str) -> None:
     assert list(ours.form.items(multi=True)) == list(theirs.form.items(multi=True))
     assert not ours.files and not theirs.files
     assert ours.stream.read() == theirs.stream.read() == b""
+
+
+@pytest.mark.parametrize("data_first", [True, False])
+def test_form_and_raw_body_read_in_either_order_match_werkzeug(data_first: bool) -> None:
+    from kolba.wrappers import Request
+
+    body = b"a=1&b=%C3%A9&c=x+y"
+    ct = "application/x-www-form-urlencoded"
+    seen = []
+    for cls in (Request, WerkzeugRequest):
+        request = cls(_environ(body=body, content_type=ct))
+        if data_first:
+            seen.append((request.get_data(), list(request.form.items(multi=True))))
+        else:
+            seen.append((list(request.form.items(multi=True)), request.get_data()))
+    assert seen[0] == seen[1]
+    assert ("b", "é") in (seen[0][1] if data_first else seen[0][0])
 
 
 def test_invalid_utf8_form_keeps_its_fields() -> None:
