@@ -695,3 +695,61 @@ def test_null_session_refuses_in_place_union() -> None:
     with pytest.raises(RuntimeError, match="secret key"):
         s |= {"x": 1}
     assert len(s) == 0
+
+
+# --- the verified-cookie cache ----------------------------------------------
+
+
+@pytest.mark.kolba_only
+def test_remembered_cookie_still_expires(
+    app: kolba.Kolba, client: t.Any, seen: list[t.Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.permanent_session_lifetime = timedelta(seconds=100)
+    client.post("/set", json={"n": 7})
+    assert client.get("/read").text == "7"
+    assert client.get("/read").text == "7"  # now answered from the cache
+    later = time.time() + 101
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert client.get("/read").text == "none"
+
+
+@pytest.mark.kolba_only
+def test_remembered_cookie_does_not_vouch_for_a_tampered_one(
+    client: t.Any, seen: list[t.Any]
+) -> None:
+    client.post("/set", json={"n": 5})
+    good = session_cookie(client).value
+    assert client.get("/read").text == "5"
+    payload, stamp, signature = good.rsplit(".", 2)
+    forged_payload = URLSafeTimedSerializer("x").dump_payload({"n": 6}).decode()
+    for bad in (f"{forged_payload}.{stamp}.{signature}", good[:-1], f"{payload}.{stamp}"):
+        client.set_cookie("session", bad)
+        assert client.get("/read").text == "none"
+
+
+@pytest.mark.kolba_only
+def test_remembered_cookies_are_bounded(app: kolba.Kolba) -> None:
+    app.secret_key = "bounded"
+    serializer = app.session_interface.get_signing_serializer(app)
+    assert serializer is not None
+    signer = next(iter(serializer.iter_unsigners()))
+    size = signer.verified_cache_size  # type: ignore[attr-defined]
+    for n in range(size * 2 + 3):
+        assert serializer.loads(serializer.dumps({"n": n})) == {"n": n}
+        assert 0 < len(signer._verified) <= size  # type: ignore[attr-defined]
+
+
+@pytest.mark.kolba_only
+def test_signatures_match_plain_itsdangerous(app: kolba.Kolba) -> None:
+    app.secret_key = "same bytes"
+    ours = app.session_interface.get_signing_serializer(app)
+    assert ours is not None
+    stock = URLSafeTimedSerializer(
+        "same bytes",
+        salt="cookie-session",
+        serializer=TaggedJSONSerializer(),
+        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
+    )
+    data = {"user": "alice", "n": [1, 2]}
+    assert stock.loads(ours.dumps(data)) == data
+    assert ours.loads(stock.dumps(data)) == data

@@ -13,12 +13,14 @@ cost of :mod:`itsdangerous` is paid only by applications that use sessions.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import typing as t
 from collections.abc import Mapping, MutableMapping
 from datetime import datetime, timedelta, timezone
 
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import want_bytes
+from itsdangerous.signer import HMACAlgorithm, Signer
 from werkzeug.datastructures import CallbackDict
 
 from .json.tag import TaggedJSONSerializer
@@ -212,6 +214,22 @@ def _sha1(data: bytes = b"") -> t.Any:
     return hashlib.sha1(data)
 
 
+class _OneShotSHA1(HMACAlgorithm):
+    """HMAC-SHA1 through :func:`hmac.digest`, the C one-shot.
+
+    perf: given a digest constructor that is a Python function (as ``_sha1``
+    is), :func:`hmac.new` falls back to its pure-Python HMAC, which builds
+    and pads two hash objects in Python on every signature.  The bytes are
+    the same.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(_sha1)
+
+    def get_signature(self, key: bytes, value: bytes) -> bytes:
+        return hmac.digest(key, value, "sha1")
+
+
 class _KeyCachingSigner(TimestampSigner):
     """A timestamp signer that derives each signing key once, not per request.
 
@@ -221,6 +239,42 @@ class _KeyCachingSigner(TimestampSigner):
     """
 
     _derived: t.ClassVar[dict[tuple[t.Any, ...], bytes]] = {}
+
+    #: How many verified cookies each signer remembers.
+    verified_cache_size = 256
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kwargs.get("algorithm") is None and self.digest_method in (_sha1, hashlib.sha1):
+            self.algorithm = _OneShotSHA1()
+        self._verified: dict[str | bytes, tuple[bytes, int, datetime]] = {}
+
+    def unsign(  # type: ignore[override]
+        self,
+        signed_value: str | bytes,
+        max_age: int | None = None,
+        return_timestamp: bool = False,
+    ) -> tuple[bytes, datetime] | bytes:
+        """Verify as itsdangerous does, skipping the HMAC for a value seen valid before.
+
+        perf: a browser sends the same session cookie with every request
+        until the session changes, and checking its signature again gives
+        the same answer, since this signer's keys never change (a new
+        key set builds a new signer).  The age check still runs on every
+        call; anything not remembered as valid, or now too old, goes
+        through itsdangerous, which raises the usual errors.
+        """
+        known = self._verified.get(signed_value)
+        if known is not None:
+            value, signed_at, signed = known
+            if max_age is None or 0 <= self.get_timestamp() - signed_at <= max_age:
+                return (value, signed) if return_timestamp else value
+        value, signed = super().unsign(signed_value, max_age, return_timestamp=True)
+        verified = self._verified
+        if len(verified) >= self.verified_cache_size:
+            verified.clear()  # atomic, unlike evicting one entry, so thread-safe
+        verified[signed_value] = (value, int(signed.timestamp()), signed)
+        return (value, signed) if return_timestamp else value
 
     def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
         """Return the derived key for ``secret_key`` (default: the newest key)."""
@@ -233,6 +287,22 @@ class _KeyCachingSigner(TimestampSigner):
                 self._derived.clear()
             self._derived[settings] = derived
         return derived
+
+
+class _SignerCachingSerializer(URLSafeTimedSerializer):
+    """A serializer that builds its signer once per salt instead of per call.
+
+    itsdangerous constructs a new signer (and its algorithm object) for
+    every ``dumps`` and ``loads``; with the keys and settings fixed for the
+    serializer's lifetime, one per salt serves every request.
+    """
+
+    def make_signer(self, salt: str | bytes | None = None) -> Signer:
+        cache: dict[t.Any, Signer] = self.__dict__.setdefault("_signers", {})
+        signer = cache.get(salt)
+        if signer is None:
+            signer = cache[salt] = super().make_signer(salt)
+        return signer
 
 
 class SecureCookieSessionInterface(SessionInterface):
@@ -278,7 +348,7 @@ class SecureCookieSessionInterface(SessionInterface):
 
     def _make_signing_serializer(self, keys: list[t.Any]) -> URLSafeTimedSerializer:
         """Build a signer; itsdangerous signs with the last key, verifies with all."""
-        return URLSafeTimedSerializer(
+        return _SignerCachingSerializer(
             keys,
             salt=self.salt,
             serializer=self.serializer,
@@ -294,7 +364,10 @@ class SecureCookieSessionInterface(SessionInterface):
         signer = self.get_signing_serializer(app)
         if signer is None:
             return None
-        cookie = request.cookies.get(self.get_cookie_name(app))
+        cookies = request.cookies
+        name = self.get_cookie_name(app)
+        # perf: a missing key makes MultiDict.get build and catch a BadRequestKeyError.
+        cookie = cookies[name] if name in cookies else None
         if not cookie:
             return self.session_class()
         lifetime: timedelta | None = app.permanent_session_lifetime
@@ -355,6 +428,6 @@ def _vary_on_cookie(response: Response) -> None:
     # perf: ``response.vary`` parses and re-serialises the header on every use.
     # perf: ``in`` on Headers raises and catches a KeyError when absent.
     if not response.headers.getlist("Vary"):
-        response.headers["Vary"] = "Cookie"
+        response.headers.add("Vary", "Cookie")
     else:
         response.vary.add("Cookie")
