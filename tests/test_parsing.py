@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import typing as t
 from urllib.parse import parse_qsl
 
 import pytest
@@ -211,3 +212,55 @@ def test_sized_body_over_the_limit_is_413_and_short_body_is_400() -> None:
         Request(short).get_data()
     with pytest.raises(ClientDisconnected):
         WerkzeugRequest(_environ(body=b"abc", content_type="text/plain") | {"CONTENT_LENGTH": "10"}).get_data()
+
+
+_JSON_BODIES = [b'{"a": [1, 2]}', b"[1,", b"", b'"\xff"', b"null"]
+_JSON_TYPES = [
+    "application/json",
+    "application/json; charset=utf-8",
+    "application/json ; charset=utf-8",
+    "Application/JSON",
+    "application/vnd.api+json",
+    "text/plain",
+    None,
+]
+
+
+def _json_outcome(request: t.Any, **options: t.Any) -> tuple[str, t.Any]:
+    from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+    try:
+        return ("value", request.get_json(**options))
+    except UnsupportedMediaType:
+        return ("415", None)
+    except BadRequest:
+        return ("400", None)
+
+
+@pytest.mark.parametrize("content_type", _JSON_TYPES)
+@pytest.mark.parametrize("body", _JSON_BODIES)
+def test_get_json_matches_werkzeug(content_type: str | None, body: bytes) -> None:
+    """The application/json shortcut gives Werkzeug's answers, cached the same way."""
+    from kolba.wrappers import Request
+
+    ours = Request(_environ(body=body, content_type=content_type))
+    theirs = WerkzeugRequest(_environ(body=body, content_type=content_type))
+    for options in ({"silent": True}, {}, {"force": True}, {"silent": True}):
+        assert _json_outcome(ours, **options) == _json_outcome(theirs, **options)
+    assert ours._cached_json == theirs._cached_json
+
+
+def test_json_shortcut_steps_aside_for_a_custom_is_json() -> None:
+    from kolba.wrappers import Request
+
+    class TextIsJson(Request):
+        @property
+        def is_json(self) -> bool:
+            return True
+
+    class Plain(Request):
+        pass
+
+    assert Request._fast_json and Plain._fast_json and not TextIsJson._fast_json
+    request = TextIsJson(_environ(body=b"[1]", content_type="text/plain"))
+    assert request.get_json() == [1]

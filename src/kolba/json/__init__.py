@@ -11,7 +11,7 @@ from __future__ import annotations
 import json as _json
 import typing as t
 
-from ..globals import current_app
+from ..globals import _cv_frame, current_app
 from .provider import _default
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -27,11 +27,10 @@ _fallback_encoder = _json.JSONEncoder(default=_default)
 
 def _app_provider() -> JSONProvider | None:
     """Return the active application's provider, or None outside a context."""
-    try:
-        app: t.Any = t.cast(t.Any, current_app)._get_current_object()
-    except RuntimeError:
+    frame = _cv_frame.get(None)
+    if frame is None:
         return None
-    provider: JSONProvider = app.json
+    provider: JSONProvider = frame[0].app.json
     return provider
 
 
@@ -97,5 +96,7 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
     and keyword arguments is a ``TypeError``. In debug mode the output is
     indented.
     """
-    response: Response = current_app.json.response(*args, **kwargs)
+    frame = _cv_frame.get(None)
+    app: t.Any = current_app if frame is None else frame[0].app
+    response: Response = app.json.response(*args, **kwargs)
     return response
