@@ -264,3 +264,30 @@ def test_json_shortcut_steps_aside_for_a_custom_is_json() -> None:
     assert Request._fast_json and Plain._fast_json and not TextIsJson._fast_json
     request = TextIsJson(_environ(body=b"[1]", content_type="text/plain"))
     assert request.get_json() == [1]
+
+
+_HEADER_NAMES = st.sampled_from(
+    ["X-Request-Id", "x-request-id", "X_REQUEST_ID", "Content-Type", "content-length",
+     "Host", "Accept", "X-Missing", "", "-", "Cookie", "HTTP_HOST"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=_HEADER_NAMES, default=st.sampled_from([None, "fallback", 0]))
+def test_request_headers_get_matches_werkzeug(name: str, default: t.Any) -> None:
+    from werkzeug.datastructures import EnvironHeaders
+
+    from kolba.wrappers import RequestHeaders
+
+    environ = {
+        "HTTP_X_REQUEST_ID": "req-1",
+        "HTTP_HOST": "example.com",
+        "CONTENT_TYPE": "",
+        "CONTENT_LENGTH": "12",
+        "HTTP_HTTP_HOST": "odd",
+        "HTTP_ACCEPT": "*/*",
+    }
+    ours, theirs = RequestHeaders(environ), EnvironHeaders(environ)
+    assert ours.get(name, default) == theirs.get(name, default)
+    assert ours.get(name) == theirs.get(name)
+    assert ours.get(name, default, type=len) == theirs.get(name, default, type=len)

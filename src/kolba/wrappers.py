@@ -65,6 +65,35 @@ def wsgi_decode(value: str) -> str:
     return value.encode("latin1").decode("utf-8", "replace")
 
 
+_ENVIRON_KEYS: dict[str, str] = {}
+
+
+def _environ_key(name: str) -> str:
+    """The WSGI environ key holding the request header ``name``."""
+    key = _ENVIRON_KEYS.get(name)
+    if key is None:
+        key = name.upper().replace("-", "_")
+        if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            key = "HTTP_" + key
+        if len(_ENVIRON_KEYS) < 512:  # header names a program asks for, not clients
+            _ENVIRON_KEYS[name] = key
+    return key
+
+
+class RequestHeaders(EnvironHeaders):
+    """Werkzeug's read-only view of the request headers, with a quicker ``get``.
+
+    perf: ``EnvironHeaders.get`` rewrites the name on every call and answers
+    a missing header by raising and catching ``KeyError``; the environ key
+    for each name is remembered here and looked up with ``dict.get``.
+    """
+
+    def get(self, key: t.Any, default: t.Any = None, type: t.Any = None) -> t.Any:  # type: ignore[override]
+        if type is None and key.__class__ is str:
+            return self.environ.get(_environ_key(key), default)
+        return super().get(key, default, type)
+
+
 def _current_app_config() -> dict[str, t.Any] | None:
     frame = _cv_frame.get(None)
     return None if frame is None else frame[0].app.config
@@ -148,7 +177,7 @@ class Request(_WerkzeugRequest):
 
     @lazy_attribute
     def headers(self) -> EnvironHeaders:  # type: ignore[override]
-        return EnvironHeaders(self.environ)
+        return RequestHeaders(self.environ)
 
     @lazy_attribute
     def remote_addr(self) -> str | None:
