@@ -1025,3 +1025,42 @@ def test_json_module_roundtrip_in_request(app: kolba.Kolba, capture: dict[str, A
 
     raw = probe(app, capture, fn, "/", method="POST", json=payload)
     assert json.loads(raw) == payload
+
+
+@pytest.mark.kolba_only
+@pytest.mark.parametrize(
+    ("cookie", "after_hook", "reads_request", "built"),
+    [
+        (None, False, False, 0),
+        (None, True, False, 0),
+        ("theme=dark", True, False, 0),  # a cookie that cannot be the session's
+        ("session=x", True, False, 1),  # may be the session: parsed to check
+        (None, False, True, 1),
+    ],
+)
+def test_request_object_is_built_only_when_needed(
+    cookie: str | None, after_hook: bool, reads_request: bool, built: int
+) -> None:
+    created: list[object] = []
+
+    class Counting(kolba.Request):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            created.append(self)
+            super().__init__(*args, **kwargs)
+
+    app = kolba.Kolba(__name__)
+    app.secret_key = "k"
+    app.request_class = Counting
+
+    @app.route("/")
+    def index() -> str:
+        return request.path if reads_request else "plain"
+
+    if after_hook:
+        app.after_request(lambda response: response)
+    client = app.test_client()
+    if cookie:
+        client.set_cookie(*cookie.split("="))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert len(created) == built
