@@ -291,3 +291,17 @@ def test_request_headers_get_matches_werkzeug(name: str, default: t.Any) -> None
     assert ours.get(name, default) == theirs.get(name, default)
     assert ours.get(name) == theirs.get(name)
     assert ours.get(name, default, type=len) == theirs.get(name, default, type=len)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "", "é"]), st.text(max_size=3)), max_size=8))
+def test_multidict_filled_directly_equals_the_constructor(pairs: list[tuple[str, str]]) -> None:
+    from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+
+    from kolba.wrappers import multidict
+
+    ours, theirs = multidict(ImmutableMultiDict, pairs), ImmutableMultiDict(pairs)
+    assert type(ours) is ImmutableMultiDict
+    assert list(ours.items(multi=True)) == list(theirs.items(multi=True))
+    assert ours == theirs and ours.to_dict(flat=False) == theirs.to_dict(flat=False)
+    assert type(multidict(MultiDict, pairs)) is MultiDict

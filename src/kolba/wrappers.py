@@ -12,7 +12,7 @@ import io
 import re
 import typing as t
 
-from werkzeug.datastructures import EnvironHeaders, Headers
+from werkzeug.datastructures import EnvironHeaders, Headers, ImmutableMultiDict
 from werkzeug.exceptions import BadRequest, ClientDisconnected, RequestEntityTooLarge
 from werkzeug.sansio.http import parse_cookie as _parse_cookie
 from werkzeug.wrappers import Request as _WerkzeugRequest
@@ -363,7 +363,7 @@ class Request(_WerkzeugRequest):
             if not text.isascii():
                 # Undecodable bytes stay percent-encoded rather than failing.
                 text = _lenient_text(text.encode("latin1"))
-            return self.parameter_storage_class(parse_urlencoded(text))
+            return multidict(self.parameter_storage_class, parse_urlencoded(text))
         return super().args
 
     def _load_form_data(self) -> None:
@@ -393,7 +393,7 @@ class Request(_WerkzeugRequest):
         # Undecodable bytes stay percent-encoded, so no field is lost.
         items = parse_urlencoded(_lenient_text(body))
         store = self.parameter_storage_class
-        self.__dict__.update(form=store(items), files=store())
+        self.__dict__.update(form=multidict(store, items), files=store())
 
     def _explain_missing_files(self) -> None:
         """In debug mode, make ``request.files[key]`` explain a non-multipart form."""
@@ -462,7 +462,40 @@ def parse_cookie_header(header: str, cls: t.Any) -> t.Any:
         if part:
             name, _, value = part.partition("=")
             pairs.append((name, value))
-    return cls(pairs)
+    return multidict(cls, pairs)
+
+
+def _groups_values_by_key() -> bool:
+    """Whether ``ImmutableMultiDict`` still stores each key's values as a list."""
+    probe = ImmutableMultiDict([("a", "1"), ("a", "2")])
+    stored: dict[str, t.Any] = probe
+    return dict.get(stored, "a") == ["1", "2"] and probe.getlist("a") == ["1", "2"]
+
+
+_FILL_DIRECTLY = _groups_values_by_key()
+
+
+def multidict(cls: t.Any, pairs: list[tuple[str, str]]) -> t.Any:
+    """``cls(pairs)``, filled directly when ``cls`` is ``ImmutableMultiDict``.
+
+    perf: MultiDict's constructor first asks whether its argument is a
+    MultiDict and then a ``Mapping`` (an ABC check) before grouping; for
+    a list of pairs this builds the same key-to-values dict in one pass.
+    Any other class, or a Werkzeug that stores its values differently,
+    gets the constructor.
+    """
+    if cls is not ImmutableMultiDict or not _FILL_DIRECTLY:
+        return cls(pairs)
+    grouped: dict[str, list[str]] = {}
+    for key, value in pairs:
+        values = grouped.get(key)
+        if values is None:
+            grouped[key] = [value]
+        else:
+            values.append(value)
+    result = cls.__new__(cls)
+    dict.update(result, grouped)
+    return result
 
 
 def _lenient_text(raw: bytes) -> str:
