@@ -13,7 +13,11 @@ import typing as t
 # name ``globals`` in this namespace.
 _namespace = globals()
 
-from . import json as json
+from ._werkzeug_package import defer_package_init
+
+defer_package_init()  # before the first werkzeug import below
+
+from . import json as json  # noqa: E402
 from .app import Kolba as Kolba
 from .config import Config as Config
 from .ctx import after_this_request as after_this_request

@@ -12,7 +12,7 @@ import io
 import re
 import typing as t
 
-from werkzeug.datastructures import EnvironHeaders, Headers, ImmutableMultiDict
+from werkzeug.datastructures import EnvironHeaders, Headers, IfRange, ImmutableMultiDict
 from werkzeug.exceptions import BadRequest, ClientDisconnected, RequestEntityTooLarge
 from werkzeug.sansio.http import parse_cookie as _parse_cookie
 from werkzeug.wrappers import Request as _WerkzeugRequest
@@ -203,6 +203,19 @@ class Request(_WerkzeugRequest):
         if limit is not None and "wsgi.input_terminated" in environ and not self.shallow:
             return _BoundedInput(environ["wsgi.input"], limit)  # type: ignore[return-value]
         return super().stream
+
+    @lazy_attribute
+    def if_range(self) -> IfRange:
+        """The parsed ``If-Range`` header; an entity tag with a quote inside is ignored.
+
+        Werkzeug keeps such a tag (``If-Range: x"``) and then raises
+        ``ValueError`` when it is written back with ``to_header()``; no valid
+        tag contains a quote, so it is treated like a missing header.
+        """
+        value: IfRange = super().if_range
+        if value.etag is not None and '"' in value.etag:
+            return IfRange()
+        return value
 
     @property
     def authorization(self) -> t.Any:
