@@ -657,3 +657,23 @@ def test_client_and_test_request_context_use_app_config(app: kolba.Kolba) -> Non
         assert request.url == "https://example.com/app/where"
         assert url_for("where") == "/app/where"
     assert app.test_client().get("/where").data == b"https://example.com/app/where"
+
+
+@pytest.mark.kolba_only
+def test_test_client_does_not_import_click() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kolba\n"
+        "app = kolba.Kolba('x')\n"
+        "app.route('/')(lambda: 'hi')\n"
+        "assert app.test_client().get('/').text == 'hi'\n"
+        "print('click' in sys.modules)\n"
+        "from kolba.testing import KolbaCliRunner, FlaskCliRunner\n"
+        "assert KolbaCliRunner is FlaskCliRunner\n"
+        "print(type(app.test_cli_runner()).__name__)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "KolbaCliRunner"]

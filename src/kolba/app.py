@@ -53,7 +53,8 @@ if t.TYPE_CHECKING:
 
     from .blueprints import Blueprint
     from .sessions import SessionInterface
-    from .testing import KolbaClient, KolbaCliRunner
+    from ._cli_runner import KolbaCliRunner
+    from .testing import KolbaClient
 
 _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
 _sentinel: t.Any = object()
@@ -709,7 +710,7 @@ class Kolba(Scaffold):
         """A runner that invokes the app's CLI commands in-process."""
         cls = self.test_cli_runner_class
         if cls is None:
-            from .testing import KolbaCliRunner
+            from ._cli_runner import KolbaCliRunner
 
             cls = KolbaCliRunner
         return cls(self, **kwargs)

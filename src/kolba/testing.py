@@ -21,7 +21,6 @@ if t.TYPE_CHECKING:
     from types import TracebackType
 
     from _typeshed.wsgi import WSGIEnvironment
-    from click.testing import Result
     from werkzeug.test import TestResponse
 
     from .app import Kolba
@@ -174,25 +173,15 @@ class KolbaClient(Client):
         self._context_stack.close()
 
 
-def _cli_runner_base() -> type:
-    from click.testing import CliRunner
+def __getattr__(name: str) -> t.Any:
+    """``KolbaCliRunner`` (also as ``FlaskCliRunner``), importing Click only when asked.
 
-    return CliRunner
+    The test client does not need Click; the CLI runner, built on
+    ``click.testing``, lives in its own module.
+    """
+    if name in ("KolbaCliRunner", "FlaskCliRunner"):
+        from ._cli_runner import KolbaCliRunner
 
-
-class KolbaCliRunner(_cli_runner_base()):  # type: ignore[misc]
-    """Invokes the app's CLI commands in-process, for tests."""
-
-    def __init__(self, app: Kolba, **kwargs: t.Any) -> None:
-        self.app = app
-        super().__init__(**kwargs)
-
-    def invoke(self, cli: t.Any = None, args: t.Any = None, **kwargs: t.Any) -> Result:
-        """Run a command; by default the app's ``cli`` group, with the app loaded."""
-        if cli is None:
-            cli = self.app.cli
-        if "obj" not in kwargs:
-            from .cli import ScriptInfo
-
-            kwargs["obj"] = ScriptInfo(create_app=lambda: self.app)
-        return super().invoke(cli, args, **kwargs)  # type: ignore[no-any-return]
+        globals()[name] = KolbaCliRunner
+        return KolbaCliRunner
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
