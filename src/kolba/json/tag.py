@@ -35,6 +35,8 @@ from uuid import UUID
 
 from werkzeug.http import http_date, parse_date
 
+from .. import json as _json  # the package is fully imported before this module
+
 __all__ = [
     "JSONTag",
     "PassDict",
@@ -326,12 +328,8 @@ class TaggedJSONSerializer:
 
     def dumps(self, value: t.Any) -> str:
         """Tag ``value`` and write it as compact JSON through the app's provider."""
-        from . import dumps as json_dumps
-
-        return json_dumps(self.tag(value), separators=(",", ":"))
+        return _json.dumps(self.tag(value), separators=(",", ":"))
 
     def loads(self, value: str | bytes) -> t.Any:
         """Parse JSON text and rebuild every tagged object inside it."""
-        from . import loads as json_loads
-
-        return self._restore(json_loads(value))
+        return self._restore(_json.loads(value))
