@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test run bench install browser clean
+.PHONY: test run bench install tools clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,18 +14,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never
-# downloads a browser of its own). Installed only when missing and root.
-browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# Debian packages the tests drive: Chromium for the browser tests (Playwright
+# drives it; it never downloads a browser of its own), wrk and valgrind for the
+# benchmark sections' own tests. Installed only when missing and root.
+SYSTEM_TOOLS := /usr/bin/chromium:chromium /usr/bin/wrk:wrk /usr/bin/valgrind:valgrind
+tools:
+	@missing=""; for pair in $(SYSTEM_TOOLS); do \
+		[ -x "$${pair%%:*}" ] || missing="$$missing $${pair##*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 		else \
-			echo "chromium missing and not root: browser tests will be skipped"; \
+			echo "missing:$$missing (not root): the tests that need them will be skipped"; \
 		fi; \
 	fi
 
-test: $(STAMP) browser
+test: $(STAMP) tools
 	$(BIN)/python -m pytest
 
 run: $(STAMP)

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -29,11 +30,16 @@ def _child_environment() -> dict[str, str]:
     return env
 
 
-def run_python(code: str, timeout: float = 120.0) -> dict[str, Any]:
-    """Run ``code`` in a new interpreter and parse the JSON object it prints last."""
+def run_python(
+    code: str, timeout: float = 120.0, wrapper: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Run ``code`` in a new interpreter and parse the JSON object it prints last.
+
+    ``wrapper`` is a command the interpreter runs under, such as valgrind.
+    """
     try:
         done = subprocess.run(
-            [sys.executable, "-c", code],
+            [*wrapper, sys.executable, "-c", code],
             cwd=ROOT,
             env=_child_environment(),
             capture_output=True,

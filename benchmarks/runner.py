@@ -13,6 +13,7 @@ from benchmarks import (
     e2e,
     frameworks,
     importtime,
+    instructions,
     measure,
     memory,
     report,
@@ -22,6 +23,8 @@ from benchmarks import (
 
 DEFAULT_JSON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "latest.json")
 SECTIONS = ("requests", "routing", "import", "memory", "e2e")
+#: Sections run only when named in ``--sections``: slow, and needing extra tools.
+OPTIONAL_SECTIONS = ("instructions",)
 SCENARIO_NAMES = [scenario.name for scenario in scenarios.SCENARIOS]
 FRAMEWORK_NAMES = [framework.name for framework in frameworks.FRAMEWORKS]
 
@@ -94,7 +97,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     _add_selection(parser, "scenarios", SCENARIO_NAMES)
     _add_selection(parser, "frameworks", FRAMEWORK_NAMES)
-    _add_selection(parser, "sections", SECTIONS)
+    _add_selection(parser, "sections", SECTIONS + OPTIONAL_SECTIONS, SECTIONS)
     parser.add_argument("--rounds", type=int, help="timed rounds per cell (default 5)")
     parser.add_argument(
         "--duration", type=float, help="CPU seconds per cell per round (default 0.3)"
@@ -124,7 +127,7 @@ def _settle(args: argparse.Namespace) -> argparse.Namespace:
     args.e2e_rounds = args.e2e_rounds or (1 if quick else 2)
     args.e2e_duration = args.e2e_duration or (1 if quick else 3)
     complete = (
-        len(args.sections) == len(SECTIONS)
+        set(SECTIONS) <= set(args.sections)
         and len(args.scenarios) == len(SCENARIO_NAMES)
         and len(args.frameworks) == len(FRAMEWORK_NAMES)
         and len(args.e2e_servers) == len(e2e.SERVER_NAMES)
@@ -204,6 +207,10 @@ def _sections(args: argparse.Namespace, results: dict[str, Any]) -> list[str]:
     if "e2e" in args.sections:
         text, results["e2e"] = _e2e(args)
         texts.append(text)
+    if "instructions" in args.sections:
+        text, results["instructions"] = instructions.run(args.frameworks, args.scenarios)
+        heading = f"instructions per request (valgrind callgrind, {instructions.REQUESTS} requests)"
+        texts.append(f"{heading}\n{text}")
     return texts
 
 

@@ -1,9 +1,10 @@
-"""The benchmark suite's end-to-end section: real servers over loopback, loaded by wrk.
+"""The benchmark sections that drive outside tools: wrk over real servers, and valgrind.
 
-The smoke test runs the section the way ``python -m benchmarks`` does, in
-``--quick`` mode, and reads the numbers back from the JSON results file.  It
-needs wrk and is skipped without it; the other tests need neither wrk nor a
-server.
+The e2e smoke test runs that section the way ``python -m benchmarks`` does,
+in ``--quick`` mode, and reads the numbers back from the JSON results file.
+It needs wrk, and the instruction count of one cell needs valgrind; each is
+skipped without its tool (``make test`` installs both as root).  The other
+tests need no tool.
 """
 
 from __future__ import annotations
@@ -103,3 +104,65 @@ def test_servers_and_load_stay_on_loopback() -> None:
         argv = server.command("benchmarks.apps.raw:app", 8123)
         assert any("127.0.0.1" in arg for arg in argv), server.name
         assert not any("0.0.0.0" in arg for arg in argv), server.name
+
+
+# -- the instructions section ---------------------------------------------------------------------
+
+
+def test_instruction_count_of_one_cell() -> None:
+    from benchmarks import instructions
+
+    valgrind = instructions.find_valgrind()
+    if valgrind is None:
+        pytest.skip(f"valgrind is not installed ({instructions.VALGRIND_INSTALL})")
+    cell = instructions.count(valgrind, "kolba", "hello", requests=20)
+    assert cell["status"] == "ok", cell
+    # Some thousands of instructions: more than nothing, far less than a whole import.
+    assert 1_000 < cell["per_request"] < 1_000_000
+
+
+def test_instruction_count_of_a_broken_cell_is_a_failure() -> None:
+    from benchmarks import instructions
+
+    cell = instructions.count("/bin/false", "kolba", "hello", requests=5)  # a "valgrind" that fails
+    assert cell["status"] == "failed"
+
+
+def test_missing_valgrind_skips_the_instructions_section(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from benchmarks import instructions
+
+    monkeypatch.setattr(instructions, "find_valgrind", lambda: None)
+    text, data = instructions.run(["kolba"], ["hello"])
+    assert data["status"] == "skipped"
+    assert instructions.VALGRIND_INSTALL in text and instructions.VALGRIND_INSTALL in data["reason"]
+
+
+def test_instructions_table_shows_ratios_and_failures() -> None:
+    from benchmarks import instructions
+
+    results = {
+        "hello": {
+            "flask": {"status": "ok", "per_request": 300_000},
+            "falcon": {"status": "ok", "per_request": 80_000},
+            "kolba": {"status": "ok", "per_request": 40_000},
+        },
+        "session": {
+            "flask": {"status": "ok", "per_request": 600_000},
+            "falcon": {"status": "failed", "reason": "boom"},
+            "kolba": {"status": "ok", "per_request": 150_000},
+        },
+    }
+    table = instructions._table(results, ["flask", "falcon", "kolba"])
+    lines = table.splitlines()
+    assert lines[0].split() == ["scenario", "flask", "falcon", "kolba", "flask/kolba", "falcon/kolba"]
+    assert lines[1].split() == ["hello", "300,000", "80,000", "40,000", "7.50x", "2.00x"]
+    assert lines[2].split() == ["session", "600,000", "FAIL", "150,000", "4.00x", "-"]
+    assert "session/falcon: boom" in table
+
+
+def test_instructions_section_is_optional() -> None:
+    assert "instructions" not in runner.parse_args([]).sections
+    args = runner.parse_args(["--sections", "instructions", "--frameworks", "kolba"])
+    assert args.sections == ["instructions"] and args.json is None
