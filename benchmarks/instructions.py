@@ -48,12 +48,16 @@ def child(framework: str, scenario: str, requests: int) -> None:
     print('{"served": %d}' % requests)
 
 
-def _total(valgrind: str, framework: str, scenario: str, requests: int) -> int:
-    """Instructions executed by one counted interpreter, start to exit."""
-    code = (
+def _child_code(framework: str, scenario: str, requests: int) -> str:
+    return (
         "from benchmarks.instructions import child; "
         f"child({framework!r}, {scenario!r}, {requests})"
     )
+
+
+def _total(valgrind: str, framework: str, scenario: str, requests: int) -> int:
+    """Instructions executed by one counted interpreter, start to exit."""
+    code = _child_code(framework, scenario, requests)
     with tempfile.TemporaryDirectory() as folder:
         out = os.path.join(folder, "callgrind.out")
         wrapper = [valgrind, "--tool=callgrind", f"--callgrind-out-file={out}"]
@@ -70,6 +74,9 @@ def count(
 ) -> dict[str, Any]:
     """Instructions per request for one framework on one scenario, as a JSON cell."""
     try:
+        # A plain run first writes any missing bytecode, so neither counted
+        # run pays for compiling what the other loads from the cache.
+        run_python(_child_code(framework, scenario, 0), timeout=300)
         served = _total(valgrind, framework, scenario, requests)
         idle = _total(valgrind, framework, scenario, 0)
     except ChildFailure as failure:
