@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +107,39 @@ def test_threads_racing_for_a_package_attribute_all_get_it() -> None:
         """
     )
     assert out == "8 1 []"
+
+
+def test_deferral_on_a_package_with_its_own_getattr(tmp_path: Path) -> None:
+    """The mechanism itself: submodules before ``__init__``, then the package's own hook."""
+    package = tmp_path / "deferred_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "import sys\n"
+        "sys.modules['deferred_pkg'].init_runs = getattr(sys.modules['deferred_pkg'], 'init_runs', 0) + 1\n"
+        "from .helpers import shout\n"
+        "def __getattr__(name):\n"
+        "    if name == 'old_name':\n"
+        "        return 'from the package hook'\n"
+        "    raise AttributeError(name)\n"
+    )
+    (package / "helpers.py").write_text("def shout(text):\n    return text.upper()\n")
+    (package / "other.py").write_text("VALUE = 42\n")
+    out = run(
+        f"""
+        import sys
+        sys.path.insert(0, {str(tmp_path)!r})
+        from kolba._werkzeug_package import defer_package_init
+        defer_package_init("deferred_pkg")
+        import deferred_pkg
+        from deferred_pkg import helpers
+        assert deferred_pkg.other.VALUE == 42
+        assert "init_runs" not in vars(deferred_pkg)
+        assert deferred_pkg.old_name == "from the package hook"
+        assert deferred_pkg.shout("x") == "X" and deferred_pkg.init_runs == 1
+        try:
+            deferred_pkg.missing
+        except AttributeError:
+            print("missing raises")
+        """
+    )
+    assert out == "missing raises"

@@ -30,16 +30,16 @@ import typing as t
 _PACKAGE = "werkzeug"
 
 
-def defer_package_init() -> None:
-    """Register ``werkzeug`` with its ``__init__`` deferred, unless already imported."""
-    if _PACKAGE in sys.modules:
+def defer_package_init(package: str = _PACKAGE) -> None:
+    """Register ``package`` with its ``__init__`` deferred, unless already imported."""
+    if package in sys.modules:
         return
-    spec = importlib.util.find_spec(_PACKAGE)
+    spec = importlib.util.find_spec(package)
     if spec is None or spec.loader is None or spec.submodule_search_locations is None:
         return
     module = importlib.util.module_from_spec(spec)
     setattr(module, "__getattr__", _run_init_on_first_miss(module, spec.loader))  # noqa: B010
-    sys.modules[_PACKAGE] = module
+    sys.modules[package] = module
 
 
 def _run_init_on_first_miss(module: types.ModuleType, loader: t.Any) -> t.Callable[[str], t.Any]:
@@ -51,7 +51,7 @@ def _run_init_on_first_miss(module: types.ModuleType, loader: t.Any) -> t.Callab
         if not started and _is_submodule(module, name):
             # ``from . import http`` inside Werkzeug probes the package first;
             # ``werkzeug.serving`` works without importing it, as __init__ would.
-            return importlib.import_module(f"{_PACKAGE}.{name}")
+            return importlib.import_module(f"{module.__name__}.{name}")
         # Other threads wait here until ``__init__`` has finished; the thread
         # running it gets plain misses, as a normal import would give it.
         with lock:
@@ -63,8 +63,8 @@ def _run_init_on_first_miss(module: types.ModuleType, loader: t.Any) -> t.Callab
             return namespace[name]
         hook = namespace.get("__getattr__")
         if hook is not None and hook is not __getattr__:
-            return hook(name)  # Werkzeug's own, for deprecated names
-        raise AttributeError(f"module {_PACKAGE!r} has no attribute {name!r}")
+            return hook(name)  # the package's own, e.g. for deprecated names
+        raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
 
     return __getattr__
 

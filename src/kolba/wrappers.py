@@ -286,10 +286,11 @@ class Request(_WerkzeugRequest):
             and _is_json_content_type(self.environ.get("CONTENT_TYPE"))
         ):
             # perf: a plain application/json body skips the mimetype parse;
-            # anything that fails to parse takes the general path below, which
-            # reads the cached body again and reports the error as usual.
+            # a body that fails to parse takes the general path below, which
+            # parses the cached body again and reports the error as usual.
+            data = self.get_data()
             try:
-                value = self.json_module.loads(self.get_data())
+                value = self.json_module.loads(data)
             except Exception:
                 pass
             else:
