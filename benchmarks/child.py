@@ -31,17 +31,21 @@ def _child_environment() -> dict[str, str]:
 
 
 def run_python(
-    code: str, timeout: float = 120.0, wrapper: Sequence[str] = ()
+    code: str,
+    timeout: float = 120.0,
+    wrapper: Sequence[str] = (),
+    environ: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Run ``code`` in a new interpreter and parse the JSON object it prints last.
 
-    ``wrapper`` is a command the interpreter runs under, such as valgrind.
+    ``wrapper`` is a command the interpreter runs under, such as valgrind;
+    ``environ`` adds variables to the child's environment.
     """
     try:
         done = subprocess.run(
             [*wrapper, sys.executable, "-c", code],
             cwd=ROOT,
-            env=_child_environment(),
+            env={**_child_environment(), **(environ or {})},
             capture_output=True,
             text=True,
             timeout=timeout,
