@@ -7,6 +7,10 @@ import os
 import pytest
 
 AGAINST_FLASK = os.environ.get("KOLBA_TESTS_AGAINST") == "flask"
+#: ``KOLBA_TESTS_LANE=general`` makes the serving core take Flask's public
+#: steps for every request (read by ``kolba.core`` at import), so the whole
+#: suite checks that both lanes behave alike.
+GENERAL_LANE = os.environ.get("KOLBA_TESTS_LANE") == "general"
 
 if AGAINST_FLASK:
     from tests import _against_flask
@@ -20,15 +24,23 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "kolba_only: the test checks a Kolba extra that Flask lacks"
     )
+    config.addinivalue_line(
+        "markers",
+        "planned_lane_only: the test checks work the planned lane avoids"
+        " (the general lane does it, as Flask does)",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not AGAINST_FLASK:
-        return
-    skip = pytest.mark.skip(reason="Kolba-only behaviour; not checked against Flask")
+    skips = []
+    if AGAINST_FLASK:
+        skips.append(("kolba_only", "Kolba-only behaviour; not checked against Flask"))
+    if GENERAL_LANE:
+        skips.append(("planned_lane_only", "checks the planned lane; this run forces the general one"))
     for item in items:
-        if "kolba_only" in item.keywords:
-            item.add_marker(skip)
+        for marker, reason in skips:
+            if marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(autouse=True)

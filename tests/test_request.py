@@ -1028,6 +1028,7 @@ def test_json_module_roundtrip_in_request(app: kolba.Kolba, capture: dict[str, A
 
 
 @pytest.mark.kolba_only
+@pytest.mark.planned_lane_only
 @pytest.mark.parametrize(
     ("cookie", "after_hook", "reads_request", "built"),
     [

@@ -13,11 +13,7 @@ import typing as t
 # name ``globals`` in this namespace.
 _namespace = globals()
 
-from ._werkzeug_package import defer_package_init
-
-defer_package_init()  # before the first werkzeug import below
-
-from . import json as json  # noqa: E402
+from . import json as json
 from .app import Kolba as Kolba
 from .config import Config as Config
 from .ctx import after_this_request as after_this_request

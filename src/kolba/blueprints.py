@@ -1,9 +1,9 @@
-"""Blueprints: groups of routes, hooks and handlers registered on an app later.
+"""Blueprints: routes, hooks and handlers recorded now, registered on an app later.
 
-A blueprint records what is declared on it and replays the records when an
-app registers it, under the blueprint's name, URL prefix and subdomain.  The
-app then serves blueprint routes exactly like its own: a blueprint adds no
-per-request cost beyond its hooks.
+A blueprint writes down what is declared on it and replays those records
+each time an app registers it, under the blueprint's (possibly nested)
+name, URL prefix and subdomain.  After that the app serves blueprint routes
+like its own: a blueprint costs a request nothing beyond its hooks.
 """
 
 from __future__ import annotations
@@ -13,18 +13,55 @@ import typing as t
 from collections import defaultdict
 from functools import update_wrapper
 
-from .scaffold import Scaffold, _endpoint_from_view_func, registering_decorator, setupmethod
+from . import typing as ft
+from .scaffold import (
+    Scaffold,
+    T_after_request,
+    T_before_request,
+    T_error_handler,
+    T_teardown,
+    T_template_context_processor,
+    T_url_defaults,
+    T_url_value_preprocessor,
+    _endpoint_from_view_func,
+    registering_decorator,
+    setupmethod,
+)
 
 if t.TYPE_CHECKING:
     from .app import Kolba
 
 _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
 DeferredSetupFunction = t.Callable[["BlueprintSetupState"], None]
-_sentinel: t.Any = object()
+
+#: "``cli_group`` not given": the blueprint's commands go in a group of its name.
+_OWN_GROUP: t.Any = object()
+
+
+def _join_prefixes(outer: str | None, inner: str | None) -> str | None:
+    """Two URL prefixes as one, with exactly one slash where they meet."""
+    if outer is None or inner is None:
+        return inner if outer is None else outer
+    return outer.rstrip("/") + "/" + inner.lstrip("/")
+
+
+def _join_subdomains(outer: str | None, inner: str | None) -> str | None:
+    """A nested blueprint's subdomain sits below its parent's: ``inner.outer``."""
+    if outer is None or inner is None:
+        return inner if outer is None else outer
+    return f"{inner}.{outer}"
+
+
+def _check_blueprint_name(name: str) -> None:
+    """A blueprint name is non-empty and has no dot (dots separate nesting levels)."""
+    if "." in name:
+        raise ValueError("'name' may not contain a dot '.' character.")
+    if not name:
+        raise ValueError("'name' may not be empty.")
 
 
 class BlueprintSetupState:
-    """One registration of a blueprint on an app, passed to recorded functions."""
+    """One registration of a blueprint on an app; recorded functions receive it."""
 
     def __init__(
         self,
@@ -36,328 +73,306 @@ class BlueprintSetupState:
         self.app = app
         self.blueprint = blueprint
         self.options = options
+        #: False when the same blueprint object was registered before.
         self.first_registration = first_registration
-        subdomain = options.get("subdomain")
-        self.subdomain: str | None = blueprint.subdomain if subdomain is None else subdomain
-        url_prefix = options.get("url_prefix")
-        self.url_prefix: str | None = blueprint.url_prefix if url_prefix is None else url_prefix
+        given_subdomain = options.get("subdomain")
+        self.subdomain: str | None = (
+            blueprint.subdomain if given_subdomain is None else given_subdomain
+        )
+        given_prefix = options.get("url_prefix")
+        self.url_prefix: str | None = blueprint.url_prefix if given_prefix is None else given_prefix
         self.name: str = options.get("name", blueprint.name)
         self.name_prefix: str = options.get("name_prefix", "")
-        self.url_defaults: dict[str, t.Any] = dict(blueprint.url_values_defaults)
-        self.url_defaults.update(options.get("url_defaults", ()))
+        self.url_defaults: dict[str, t.Any] = {
+            **blueprint.url_values_defaults,
+            **options.get("url_defaults", {}),
+        }
 
     def add_url_rule(
         self,
         rule: str,
         endpoint: str | None = None,
-        view_func: t.Callable[..., t.Any] | None = None,
+        view_func: ft.RouteCallable | None = None,
         **options: t.Any,
     ) -> None:
-        """Add a rule to the app under this registration's prefix and name."""
-        if self.url_prefix is not None:
-            if rule:
-                rule = "/".join((self.url_prefix.rstrip("/"), rule.lstrip("/")))
-            else:
-                rule = self.url_prefix
+        """Add a rule to the app, under this registration's prefix, name and defaults."""
+        prefix = self.url_prefix
+        if prefix is not None:
+            rule = "/".join((prefix.rstrip("/"), rule.lstrip("/"))) if rule else prefix
         options.setdefault("subdomain", self.subdomain)
-        if endpoint is None:
-            endpoint = _endpoint_from_view_func(view_func)
-        defaults = self.url_defaults
-        if "defaults" in options:
-            defaults = dict(defaults, **options.pop("defaults"))
-        self.app.add_url_rule(
-            rule,
-            f"{self.name_prefix}.{self.name}.{endpoint}".lstrip("."),
-            view_func,
-            defaults=defaults,
-            **options,
-        )
+        local_name = endpoint if endpoint is not None else _endpoint_from_view_func(view_func)
+        full_name = f"{self.name_prefix}.{self.name}.{local_name}".lstrip(".")
+        defaults = {**self.url_defaults, **options.pop("defaults", {})}
+        self.app.add_url_rule(rule, full_name, view_func, defaults=defaults, **options)
 
 
 class Blueprint(Scaffold):
-    """A reusable set of views and hooks, registered on an app with a prefix."""
+    """A reusable set of views, hooks and handlers, registered on apps by name."""
 
     _got_registered_once = False
 
     def __init__(
-        self,
-        name: str,
-        import_name: str,
-        static_folder: str | os.PathLike[str] | None = None,
-        static_url_path: str | None = None,
+        self, name: str, import_name: str,
+        static_folder: str | os.PathLike[str] | None = None, static_url_path: str | None = None,
         template_folder: str | os.PathLike[str] | None = None,
-        url_prefix: str | None = None,
-        subdomain: str | None = None,
-        url_defaults: dict[str, t.Any] | None = None,
-        root_path: str | None = None,
-        cli_group: str | None = _sentinel,
+        url_prefix: str | None = None, subdomain: str | None = None,
+        url_defaults: dict[str, t.Any] | None = None, root_path: str | None = None,
+        cli_group: str | None = _OWN_GROUP,
     ) -> None:
-        super().__init__(
-            import_name=import_name,
-            static_folder=static_folder,
-            static_url_path=static_url_path,
-            template_folder=template_folder,
-            root_path=root_path,
-        )
-        if not name:
-            raise ValueError("'name' may not be empty.")
-        if "." in name:
-            raise ValueError("'name' may not contain a dot '.' character.")
+        _check_blueprint_name(name)
+        super().__init__(import_name, static_folder, static_url_path, template_folder, root_path)
         self.name = name
-        self.url_prefix = url_prefix
-        self.subdomain = subdomain
+        #: Where and under what it is registered unless the registration says otherwise.
+        self.url_prefix, self.subdomain, self.cli_group = url_prefix, subdomain, cli_group
+        self.url_values_defaults: dict[str, t.Any] = {} if url_defaults is None else url_defaults
+        #: Replayed with the setup state at every registration.
         self.deferred_functions: list[DeferredSetupFunction] = []
-        self.url_values_defaults = url_defaults if url_defaults is not None else {}
-        self.cli_group = cli_group
         self._blueprints: list[tuple[Blueprint, dict[str, t.Any]]] = []
 
     def _cli_group_name(self) -> str | None:
-        return None
+        return None  # named at registration
 
     def _check_setup_finished(self, f_name: str) -> None:
-        if self._got_registered_once:
-            raise AssertionError(
-                f"The setup method '{f_name}' can no longer be called on the blueprint"
-                f" '{self.name}'. It has already been registered at least once, any"
-                " changes will not be applied consistently.\n"
-                "Make sure all imports, decorators, functions, etc. needed to set up"
-                " the blueprint are done before registering it."
-            )
+        if not self._got_registered_once:
+            return
+        raise AssertionError(
+            f"The setup method '{f_name}' can no longer be called on the blueprint"
+            f" '{self.name}'. It has already been registered at least once, any"
+            " changes will not be applied consistently.\nMake sure all imports,"
+            " decorators, functions, etc. needed to set up the blueprint are done"
+            " before registering it."
+        )
+
+    # -- recording ---------------------------------------------------------------------
 
     @setupmethod
     def record(self, func: DeferredSetupFunction) -> None:
-        """Call ``func(state)`` each time the blueprint is registered."""
+        """Call ``func(state)`` at every registration of this blueprint."""
         self.deferred_functions.append(func)
 
     @setupmethod
     def record_once(self, func: DeferredSetupFunction) -> None:
-        """Call ``func(state)`` on the first registration only."""
+        """Call ``func(state)`` at the first registration only."""
 
-        def wrapper(state: BlueprintSetupState) -> None:
+        def first_time_only(state: BlueprintSetupState) -> None:
             if state.first_registration:
                 func(state)
 
-        self.record(update_wrapper(wrapper, func))
+        self.record(update_wrapper(first_time_only, func))
 
     def make_setup_state(
         self, app: Kolba, options: dict[str, t.Any], first_registration: bool = False
     ) -> BlueprintSetupState:
-        """The state object recorded functions receive."""
+        """The object recorded functions receive; subclasses may return their own."""
         return BlueprintSetupState(self, app, options, first_registration)
 
     @setupmethod
     def register_blueprint(self, blueprint: Blueprint, **options: t.Any) -> None:
-        """Nest ``blueprint`` inside this one; it registers when this one does."""
+        """Nest ``blueprint`` in this one; it is registered whenever this one is."""
         if blueprint is self:
             raise ValueError("Cannot register a blueprint on itself")
         self._blueprints.append((blueprint, options))
 
-    def register(self, app: Kolba, options: dict[str, t.Any]) -> None:
-        """Replay the records on ``app``; called by ``app.register_blueprint``."""
-        name_prefix = options.get("name_prefix", "")
-        self_name = options.get("name", self.name)
-        name = f"{name_prefix}.{self_name}".lstrip(".")
-        if name in app.blueprints:
-            bp_desc = "this" if app.blueprints[name] is self else "a different"
-            existing_at = f" '{name}'" if self_name != name else ""
-            raise ValueError(
-                f"The name '{self_name}' is already registered for"
-                f" {bp_desc} blueprint{existing_at}. Use 'name=' to"
-                " provide a unique name."
+    @setupmethod
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: ft.RouteCallable | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: t.Any,
+    ) -> None:
+        """Record a rule; it is added to each app with the blueprint's prefix and name."""
+        if endpoint and "." in endpoint:
+            raise ValueError("'endpoint' may not contain a dot '.' character.")
+        if view_func is not None and "." in getattr(view_func, "__name__", ""):
+            raise ValueError("'view_func' name may not contain a dot '.' character.")
+
+        def add(state: BlueprintSetupState) -> None:
+            state.add_url_rule(
+                rule, endpoint, view_func,
+                provide_automatic_options=provide_automatic_options, **options,
             )
-        first_bp_registration = not any(bp is self for bp in app.blueprints.values())
-        first_name_registration = name not in app.blueprints
-        app.blueprints[name] = self
+
+        self.record(add)
+
+    # -- registration on an app ----------------------------------------------------------
+
+    def register(self, app: Kolba, options: dict[str, t.Any]) -> None:
+        """Replay everything recorded onto ``app`` (``app.register_blueprint`` calls this)."""
+        own_name = options.get("name", self.name)
+        full_name = f"{options.get('name_prefix', '')}.{own_name}".lstrip(".")
+        registered = app.blueprints.get(full_name)
+        if registered is not None:
+            whose = "this" if registered is self else "a different"
+            shown = f" '{full_name}'" if own_name != full_name else ""
+            raise ValueError(
+                f"The name '{own_name}' is already registered for {whose}"
+                f" blueprint{shown}. Use 'name=' to provide a unique name."
+            )
+        first_time = all(bp is not self for bp in app.blueprints.values())
+        app.blueprints[full_name] = self
         self._got_registered_once = True
-        state = self.make_setup_state(app, options, first_bp_registration)
+        state = self.make_setup_state(app, options, first_time)
         if self.has_static_folder:
             state.add_url_rule(
                 f"{self.static_url_path}/<path:filename>",
                 view_func=self.send_static_file,
                 endpoint="static",
             )
-        if first_bp_registration or first_name_registration:
-            self._merge_blueprint_funcs(app, name)
-        for deferred in self.deferred_functions:
-            deferred(state)
-        self._register_cli(app, name, options)
-        for blueprint, bp_options in self._blueprints:
-            blueprint.register(app, self._child_options(state, blueprint, bp_options, name))
+        # A new name always gets the hooks; so does the first registration.
+        self._copy_registrations(app, full_name)
+        for replay in self.deferred_functions:
+            replay(state)
+        self._attach_commands(app, full_name, options)
+        for child, child_options in self._blueprints:
+            child.register(app, self._nested_options(state, child, child_options, full_name))
 
-    def _register_cli(self, app: Kolba, name: str, options: dict[str, t.Any]) -> None:
+    def _nested_options(
+        self,
+        state: BlueprintSetupState,
+        child: Blueprint,
+        given: dict[str, t.Any],
+        parent_name: str,
+    ) -> dict[str, t.Any]:
+        """A nested blueprint's options: our prefix and subdomain joined to its own."""
+        options = dict(given)
+        own_subdomain = given.get("subdomain")
+        if own_subdomain is None:
+            own_subdomain = child.subdomain
+        subdomain = _join_subdomains(state.subdomain, own_subdomain)
+        if subdomain is not None:
+            options["subdomain"] = subdomain
+        own_prefix = given.get("url_prefix")
+        if own_prefix is None:
+            own_prefix = child.url_prefix
+        prefix = _join_prefixes(state.url_prefix, own_prefix)
+        if prefix is not None:
+            options["url_prefix"] = prefix
+        options["name_prefix"] = parent_name
+        return options
+
+    def _attach_commands(self, app: Kolba, full_name: str, options: dict[str, t.Any]) -> None:
+        """Add this blueprint's CLI commands to the app: in a group, or at top level."""
         if "cli" not in self.__dict__ or not self.cli.commands:
-            return
+            return  # the group was never used; do not import Click for it
         group = options.get("cli_group", self.cli_group)
         if group is None:
             app.cli.commands.update(self.cli.commands)
             return
-        self.cli.name = name if group is _sentinel else group
+        self.cli.name = full_name if group is _OWN_GROUP else group
         app.cli.add_command(self.cli)
 
-    @staticmethod
-    def _child_options(
-        state: BlueprintSetupState,
-        blueprint: Blueprint,
-        bp_options: dict[str, t.Any],
-        name: str,
-    ) -> dict[str, t.Any]:
-        """A nested blueprint's options: prefixes and subdomains joined to ours."""
-        options = bp_options.copy()
-        subdomain = options.get("subdomain")
-        if subdomain is None:
-            subdomain = blueprint.subdomain
-        if state.subdomain is not None and subdomain is not None:
-            options["subdomain"] = f"{subdomain}.{state.subdomain}"
-        elif subdomain is not None:
-            options["subdomain"] = subdomain
-        elif state.subdomain is not None:
-            options["subdomain"] = state.subdomain
-        url_prefix = options.get("url_prefix")
-        if url_prefix is None:
-            url_prefix = blueprint.url_prefix
-        if state.url_prefix is not None and url_prefix is not None:
-            options["url_prefix"] = state.url_prefix.rstrip("/") + "/" + url_prefix.lstrip("/")
-        elif url_prefix is not None:
-            options["url_prefix"] = url_prefix
-        elif state.url_prefix is not None:
-            options["url_prefix"] = state.url_prefix
-        options["name_prefix"] = name
-        return options
+    def _copy_registrations(self, app: Kolba, full_name: str) -> None:
+        """Copy hooks, handlers and views into the app, keyed by the dotted name."""
 
-    def _merge_blueprint_funcs(self, app: Kolba, name: str) -> None:
-        """Copy hooks and handlers into the app, keyed by the dotted name."""
+        def scoped(scope: str | None) -> str:
+            return full_name if scope is None else f"{full_name}.{scope}"
 
-        def scoped(key: str | None) -> str:
-            return name if key is None else f"{name}.{key}"
-
-        def extend(
-            bp_dict: dict[str | None, list[t.Any]], parent_dict: dict[str | None, list[t.Any]]
-        ) -> None:
-            for key, values in bp_dict.items():
-                parent_dict.setdefault(scoped(key), []).extend(values)
-
-        for key, value in self.error_handler_spec.items():
-            app.error_handler_spec[scoped(key)] = defaultdict(
-                dict, {code: dict(handlers) for code, handlers in value.items()}
+        for scope, by_code in self.error_handler_spec.items():
+            app.error_handler_spec[scoped(scope)] = defaultdict(
+                dict, {code: dict(handlers) for code, handlers in by_code.items()}
             )
         app.view_functions.update(self.view_functions)
-        extend(self.before_request_funcs, app.before_request_funcs)
-        extend(self.after_request_funcs, app.after_request_funcs)
-        extend(self.teardown_request_funcs, app.teardown_request_funcs)
-        extend(self.url_default_functions, app.url_default_functions)
-        extend(self.url_value_preprocessors, app.url_value_preprocessors)
-        extend(self.template_context_processors, app.template_context_processors)
-
-    @setupmethod
-    def add_url_rule(
-        self,
-        rule: str,
-        endpoint: str | None = None,
-        view_func: t.Callable[..., t.Any] | None = None,
-        provide_automatic_options: bool | None = None,
-        **options: t.Any,
-    ) -> None:
-        """Record a URL rule, added to the app with the blueprint's prefix."""
-        if endpoint and "." in endpoint:
-            raise ValueError("'endpoint' may not contain a dot '.' character.")
-        if view_func and hasattr(view_func, "__name__") and "." in view_func.__name__:
-            raise ValueError("'view_func' name may not contain a dot '.' character.")
-        self.record(
-            lambda s: s.add_url_rule(
-                rule,
-                endpoint,
-                view_func,
-                provide_automatic_options=provide_automatic_options,
-                **options,
-            )
+        tables: tuple[tuple[dict[t.Any, list[t.Any]], dict[t.Any, list[t.Any]]], ...] = (
+            (self.before_request_funcs, app.before_request_funcs),
+            (self.after_request_funcs, app.after_request_funcs),
+            (self.teardown_request_funcs, app.teardown_request_funcs),
+            (self.url_default_functions, app.url_default_functions),
+            (self.url_value_preprocessors, app.url_value_preprocessors),
+            (self.template_context_processors, app.template_context_processors),
         )
+        for ours, theirs in tables:
+            for scope, hooks in ours.items():
+                theirs.setdefault(scoped(scope), []).extend(hooks)
 
-    # -- app-wide registrations made from a blueprint ------------------------------
+    # -- app-wide registrations made from a blueprint ---------------------------------
 
-    def _record_template_item(self, kind: str, name: str | None, f: t.Callable[..., t.Any]) -> None:
-        self.record_once(lambda s: s.app._register_template_item(kind, name, f))
+    def _once_on_app(self, register: t.Callable[[Kolba], None]) -> None:
+        self.record_once(lambda state: register(state.app))
+
+    def _app_hook(self, table: str, f: t.Callable[..., t.Any]) -> None:
+        self._once_on_app(lambda app: getattr(app, table).setdefault(None, []).append(f))
+
+    def _app_template_item(self, kind: str, name: str | None, f: t.Callable[..., t.Any]) -> None:
+        self._once_on_app(lambda app: app._register_template_item(kind, name, f))
 
     @setupmethod
     def app_template_filter(self, name: str | None = None) -> t.Callable[[_F], _F]:
-        """Register an app-wide Jinja filter."""
-
+        """Decorate an app-wide Jinja filter."""
         return registering_decorator(self.add_app_template_filter, name)
 
     @setupmethod
-    def add_app_template_filter(self, f: t.Callable[..., t.Any], name: str | None = None) -> None:
+    def add_app_template_filter(self, f: ft.TemplateFilterCallable, name: str | None = None) -> None:
         """Register an app-wide Jinja filter."""
-        self._record_template_item("filters", name, f)
+        self._app_template_item("filters", name, f)
 
     @setupmethod
     def app_template_test(self, name: str | None = None) -> t.Callable[[_F], _F]:
-        """Register an app-wide Jinja test."""
-
+        """Decorate an app-wide Jinja test."""
         return registering_decorator(self.add_app_template_test, name)
 
     @setupmethod
-    def add_app_template_test(self, f: t.Callable[..., bool], name: str | None = None) -> None:
+    def add_app_template_test(self, f: ft.TemplateTestCallable, name: str | None = None) -> None:
         """Register an app-wide Jinja test."""
-        self._record_template_item("tests", name, f)
+        self._app_template_item("tests", name, f)
 
     @setupmethod
     def app_template_global(self, name: str | None = None) -> t.Callable[[_F], _F]:
-        """Register an app-wide Jinja global."""
-
+        """Decorate an app-wide Jinja global."""
         return registering_decorator(self.add_app_template_global, name)
 
     @setupmethod
-    def add_app_template_global(self, f: t.Callable[..., t.Any], name: str | None = None) -> None:
+    def add_app_template_global(self, f: ft.TemplateGlobalCallable, name: str | None = None) -> None:
         """Register an app-wide Jinja global."""
-        self._record_template_item("globals", name, f)
-
-    def _record_app_hook(self, attribute: str, f: t.Callable[..., t.Any]) -> None:
-        self.record_once(lambda s: getattr(s.app, attribute).setdefault(None, []).append(f))
+        self._app_template_item("globals", name, f)
 
     @setupmethod
-    def before_app_request(self, f: _F) -> _F:
-        """Like ``app.before_request``, for every request of the app."""
-        self._record_app_hook("before_request_funcs", f)
+    def before_app_request(self, f: T_before_request) -> T_before_request:
+        """``app.before_request`` for every request of the app."""
+        self._app_hook("before_request_funcs", f)
         return f
 
     @setupmethod
-    def after_app_request(self, f: _F) -> _F:
-        """Like ``app.after_request``, for every request of the app."""
-        self._record_app_hook("after_request_funcs", f)
+    def after_app_request(self, f: T_after_request) -> T_after_request:
+        """``app.after_request`` for every request of the app."""
+        self._app_hook("after_request_funcs", f)
         return f
 
     @setupmethod
-    def teardown_app_request(self, f: _F) -> _F:
-        """Like ``app.teardown_request``, for every request of the app."""
-        self._record_app_hook("teardown_request_funcs", f)
+    def teardown_app_request(self, f: T_teardown) -> T_teardown:
+        """``app.teardown_request`` for every request of the app."""
+        self._app_hook("teardown_request_funcs", f)
         return f
 
     @setupmethod
-    def app_context_processor(self, f: _F) -> _F:
-        """Like ``app.context_processor``, for every template of the app."""
-        self._record_app_hook("template_context_processors", f)
+    def app_context_processor(
+        self, f: T_template_context_processor
+    ) -> T_template_context_processor:
+        """``app.context_processor`` for every template the app renders."""
+        self._app_hook("template_context_processors", f)
         return f
 
     @setupmethod
-    def app_errorhandler(self, code: type[Exception] | int) -> t.Callable[[_F], _F]:
-        """Like ``app.errorhandler``, for errors anywhere in the app."""
+    def app_errorhandler(
+        self, code: type[Exception] | int
+    ) -> t.Callable[[T_error_handler], T_error_handler]:
+        """``app.errorhandler`` for errors anywhere in the app."""
 
-        def decorator(f: _F) -> _F:
-            def register(state: BlueprintSetupState) -> None:
-                state.app.register_error_handler(code, f)
+        def register(handler: T_error_handler) -> T_error_handler:
+            self._once_on_app(lambda app: app.register_error_handler(code, handler))
+            return handler
 
-            self.record_once(register)
-            return f
-
-        return decorator
+        return register
 
     @setupmethod
-    def app_url_value_preprocessor(self, f: _F) -> _F:
-        """Like ``app.url_value_preprocessor``, for every endpoint of the app."""
-        self._record_app_hook("url_value_preprocessors", f)
+    def app_url_value_preprocessor(self, f: T_url_value_preprocessor) -> T_url_value_preprocessor:
+        """``app.url_value_preprocessor`` for every endpoint of the app."""
+        self._app_hook("url_value_preprocessors", f)
         return f
 
     @setupmethod
-    def app_url_defaults(self, f: _F) -> _F:
-        """Like ``app.url_defaults``, for every endpoint of the app."""
-        self._record_app_hook("url_default_functions", f)
+    def app_url_defaults(self, f: T_url_defaults) -> T_url_defaults:
+        """``app.url_defaults`` for every endpoint of the app."""
+        self._app_hook("url_default_functions", f)
         return f

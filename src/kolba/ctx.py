@@ -1,89 +1,108 @@
 """Application and request contexts.
 
-A context is pushed by setting the single context variable of
-:mod:`kolba.globals` to an ``(app_context, request_context)`` pair and popped
-by resetting it, so contexts are isolated per thread and per asyncio task.
-Everything a request may not need (the request object, the session, the URL
-adapter, ``g``) is created on first use.
+Making a context current sets the one context variable of
+:mod:`kolba.globals` to an ``(app_context, request_context)`` pair, and
+undoing it resets the variable with the token the set returned, so contexts
+are isolated per thread and per asyncio task and nest in stack order.
+
+A request context creates what a request may never need (the request object,
+the session, the URL adapter, ``g``) the first time something asks for it.
+Both context classes keep their own fields in slots and still accept any
+attribute an extension wants to store on them.
 """
 
 from __future__ import annotations
 
 import contextvars
+import functools
 import sys
 import typing as t
-from functools import update_wrapper
 
 from werkzeug.exceptions import BadHost, HTTPException, NotFound
 
 from .globals import _cv_frame, _no_app_msg, _no_req_msg
+from .wrappers import Request as KolbaRequest
 
 if t.TYPE_CHECKING:
+    from ._shape import AppShape
     from types import TracebackType
 
     from _typeshed.wsgi import WSGIEnvironment
-    from .routing import MapAdapter, Rule
 
     from .app import Kolba
+    from .routing import MapAdapter, Rule
     from .sessions import SessionMixin
-    from .wrappers import Request, Response
+    from .wrappers import Request
 
-_sentinel = object()
 _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
+_Ctx = t.TypeVar("_Ctx", bound="_ContextBase")
+
+#: Stands for "not worked out yet" and for "argument not passed".
+_UNSET: t.Any = object()
+
+_Frame = tuple["AppContext", "RequestContext | None"]
+
+
+def _send(signal_name: str, app: AppShape, **kwargs: t.Any) -> None:
+    """Send one of Kolba's signals, if that module is loaded and anyone listens."""
+    module = sys.modules.get("kolba.signals")
+    if module is None:
+        return
+    signal = getattr(module, signal_name)
+    if signal.receivers:
+        signal.send(app, _async_wrapper=app.ensure_sync, **kwargs)
 
 
 class _AppCtxGlobals:
-    """The ``g`` namespace: free storage for the length of an app context."""
+    """The ``g`` namespace: scratch storage that lives as long as its app context.
+
+    It is a plain object with a few dict-like helpers; attributes are kept
+    in its ``__dict__``.
+    """
 
     def __getattr__(self, name: str) -> t.Any:
-        try:
-            return self.__dict__[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        # Only reached when normal lookup failed: the attribute is not set.
+        raise AttributeError(name)
 
     if t.TYPE_CHECKING:
-        # Any attribute may be set; at run time object's own setter does it.
+
         def __setattr__(self, name: str, value: t.Any) -> None: ...
 
     def get(self, name: str, default: t.Any | None = None) -> t.Any:
-        """Return an attribute, or ``default`` when it is not set."""
-        return self.__dict__.get(name, default)
+        """The attribute ``name``, or ``default`` when it was never set."""
+        return vars(self).get(name, default)
 
-    def pop(self, name: str, default: t.Any = _sentinel) -> t.Any:
-        """Remove an attribute and return it; without a default, raise KeyError."""
-        if default is _sentinel:
-            return self.__dict__.pop(name)
-        return self.__dict__.pop(name, default)
+    def pop(self, name: str, default: t.Any = _UNSET) -> t.Any:
+        """Remove ``name`` and return its value (KeyError without a default)."""
+        store = vars(self)
+        return store.pop(name) if default is _UNSET else store.pop(name, default)
 
     def setdefault(self, name: str, default: t.Any = None) -> t.Any:
-        """Return an attribute, setting it to ``default`` first if missing."""
-        return self.__dict__.setdefault(name, default)
+        """The attribute ``name``, first set to ``default`` when missing."""
+        return vars(self).setdefault(name, default)
 
     def __contains__(self, item: str) -> bool:
-        return item in self.__dict__
+        return item in vars(self)
 
     def __iter__(self) -> t.Iterator[str]:
-        return iter(self.__dict__)
+        return iter(vars(self))
 
     def __repr__(self) -> str:
         frame = _cv_frame.get(None)
-        if frame is not None:
-            return f"<kolba.g of '{frame[0].app.name}'>"
-        return object.__repr__(self)
+        if frame is None:
+            return object.__repr__(self)
+        return f"<kolba.g of '{frame[0].app.name}'>"
 
 
-_Ctx = t.TypeVar("_Ctx", bound="_PushPop")
-
-
-class _PushPop:
-    """``with ctx:`` pushes on entry and pops on exit, passing the error along."""
+class _ContextBase:
+    """``with`` support shared by both contexts: push on entry, pop on exit."""
 
     __slots__ = ()
 
     def push(self) -> None:
         raise NotImplementedError
 
-    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+    def pop(self, exc: BaseException | None = _UNSET) -> None:
         raise NotImplementedError
 
     def __enter__(self: _Ctx) -> _Ctx:
@@ -92,31 +111,31 @@ class _PushPop:
 
     def __exit__(
         self,
-        exc_type: type | None,
+        exc_type: type[BaseException] | None,
         exc_value: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self.pop(exc_value)
 
 
-class AppContext(_PushPop):
-    """Makes an app current: ``current_app`` and ``g`` work inside it."""
+class AppContext(_ContextBase):
+    """Makes an app current, so ``current_app`` and ``g`` work (e.g. in scripts)."""
 
-    __slots__ = ("app", "_url_adapter", "_g", "_tokens", "__weakref__")
+    __slots__ = ("app", "_g", "_adapter", "_pushes", "__dict__", "__weakref__")
 
     def __init__(self, app: Kolba) -> None:
         self.app = app
-        self._url_adapter: t.Any = _sentinel
-        self._g: t.Any = None
-        self._tokens: list[contextvars.Token[t.Any]] = []
+        self._g: _AppCtxGlobals | None = None
+        self._adapter: t.Any = _UNSET
+        self._pushes: list[contextvars.Token[_Frame]] = []
 
     @property
     def g(self) -> _AppCtxGlobals:
-        """The ``g`` object of this context, created on first use."""
+        """This context's ``g``, created when first used."""
         g = self._g
         if g is None:
             g = self._g = self.app.app_ctx_globals_class()
-        return g  # type: ignore[no-any-return]
+        return g
 
     @g.setter
     def g(self, value: _AppCtxGlobals) -> None:
@@ -124,64 +143,62 @@ class AppContext(_PushPop):
 
     @property
     def url_adapter(self) -> MapAdapter | None:
-        """The adapter that builds URLs outside a request (needs SERVER_NAME)."""
-        adapter = self._url_adapter
-        if adapter is _sentinel:
-            adapter = self._url_adapter = self.app.create_url_adapter(None)
-        return adapter  # type: ignore[no-any-return]
+        """The adapter that builds URLs outside a request; None without SERVER_NAME."""
+        if self._adapter is _UNSET:
+            self._adapter = self.app.create_url_adapter(None)
+        return self._adapter  # type: ignore[no-any-return]
 
     @url_adapter.setter
     def url_adapter(self, value: MapAdapter | None) -> None:
-        self._url_adapter = value
+        self._adapter = value
 
     def push(self) -> None:
-        """Make this context current; pushes may nest and repeat."""
-        frame = _cv_frame.get(None)
-        request_ctx = None if frame is None else frame[1]
-        self._tokens.append(_cv_frame.set((self, request_ctx)))
-        self.app._send_signal("appcontext_pushed")
+        """Make this context current, keeping the request of an enclosing one."""
+        outer = _cv_frame.get(None)
+        self._pushes.append(_cv_frame.set((self, None if outer is None else outer[1])))
+        _send("appcontext_pushed", self.app)
 
-    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
-        """Undo the matching push; the last pop runs the teardown callbacks."""
+    def pop(self, exc: BaseException | None = _UNSET) -> None:
+        """Undo the latest push; undoing the first one runs the teardown callbacks."""
         try:
-            if len(self._tokens) == 1:
-                if exc is _sentinel:
-                    exc = sys.exc_info()[1]
-                self.app.do_teardown_appcontext(exc)
+            if len(self._pushes) == 1:
+                self.app.do_teardown_appcontext(sys.exc_info()[1] if exc is _UNSET else exc)
         finally:
             current = _cv_frame.get(None)
-            _cv_frame.reset(self._tokens.pop())
+            _cv_frame.reset(self._pushes.pop())
         if current is None or current[0] is not self:
-            raise AssertionError(
-                f"Popped wrong app context. ({current and current[0]!r} instead of {self!r})"
-            )
-        self.app._send_signal("appcontext_popped")
+            found = None if current is None else current[0]
+            raise AssertionError(f"Popped wrong app context. ({found!r} instead of {self!r})")
+        _send("appcontext_popped", self.app)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self.app.name!r}>"
 
 
-class RequestContext(_PushPop):
-    """Everything about one request: the request, its match, its session.
+class RequestContext(_ContextBase):
+    """One request: its environ, request object, URL match, session and flashes.
 
-    The request object, session and URL adapter are created on first use.
-    Matching happens at push time, so hooks and ``request.endpoint`` see the
-    result, as in Flask.
+    Matching runs when the context is pushed, so hooks and ``request.endpoint``
+    see the result, as in Flask.  The request object and the session are
+    created the first time anything reads them; until then the match result
+    lives here (``url_rule``, ``view_args``, ``routing_exception``) and moves
+    onto the request object when that is built.
     """
 
     __slots__ = (
         "app",
         "environ",
-        "_request",
-        "_url_adapter",
-        "_session",
         "url_rule",
         "view_args",
         "routing_exception",
         "flashes",
+        "_request",
+        "_session",
+        "_adapter",
         "_after_request_functions",
-        "_tokens",
+        "_pushes",
         "_app_ctx",
+        "__dict__",
         "__weakref__",
     )
 
@@ -195,42 +212,43 @@ class RequestContext(_PushPop):
         self.app = app
         self.environ = environ
         self._request = request
-        self._url_adapter: t.Any = _sentinel
         self._session = session
+        self._adapter: t.Any = _UNSET
         self.url_rule: Rule | None = None
         self.view_args: dict[str, t.Any] | None = None
         self.routing_exception: Exception | None = None
         self.flashes: list[tuple[str, str]] | None = None
         self._after_request_functions: list[t.Callable[[t.Any], t.Any]] = []
-        self._tokens: list[tuple[contextvars.Token[t.Any], AppContext | None]] = []
+        #: One entry per push: the variable's token and the app context the
+        #: push created (None when an enclosing one was reused).
+        self._pushes: list[tuple[contextvars.Token[_Frame], AppContext | None]] = []
         self._app_ctx: AppContext | None = None
 
-    # -- lazily created parts ---------------------------------------------
+    # -- parts made on first use ---------------------------------------------
 
     @property
     def request(self) -> Request:
-        """The request object, built the first time anything reads it."""
-        request = self._request
-        if request is None:
-            request = self._request = self.app.request_class(self.environ)
-            request.json_module = self.app.json
-            request.url_rule = self.url_rule
-            request.view_args = self.view_args
-            request.routing_exception = self.routing_exception
-        return request
+        """The request object, built (with the match result) when first read."""
+        req = self._request
+        if req is None:
+            req = self._request = self.app.request_class(self.environ)
+            req.json_module = self.app.json
+            req.url_rule = self.url_rule
+            req.view_args = self.view_args
+            req.routing_exception = self.routing_exception
+        return req
 
     @request.setter
     def request(self, value: Request) -> None:
         self._request = value
 
     def _open_session(self) -> SessionMixin:
-        """Open the session without marking it accessed (for saving it)."""
+        """The session, opened now if needed, without marking it accessed."""
         session = self._session
         if session is None:
             interface = self.app.session_interface
-            session = interface.open_session(self.app, self.request)
-            if session is None:
-                session = interface.make_null_session(self.app)
+            opened = interface.open_session(self.app, self.request)
+            session = opened if opened is not None else interface.make_null_session(self.app)
             self._session = session
         return session
 
@@ -247,189 +265,225 @@ class RequestContext(_PushPop):
 
     @property
     def url_adapter(self) -> MapAdapter | None:
-        """The adapter bound to this request, for full matching and building."""
-        adapter = self._url_adapter
-        if adapter is _sentinel:
-            adapter = self._url_adapter = self.app.create_url_adapter(self.request)
-        return adapter  # type: ignore[no-any-return]
+        """The URL map bound to this request, for full matching and URL building."""
+        if self._adapter is _UNSET:
+            self._adapter = self.app.create_url_adapter(self.request)
+        return self._adapter  # type: ignore[no-any-return]
 
     @url_adapter.setter
     def url_adapter(self, value: MapAdapter | None) -> None:
-        self._url_adapter = value
+        self._adapter = value
 
-    # -- matching ----------------------------------------------------------
+    def _matched_endpoint(self) -> str | None:
+        """The endpoint the URL matched (as the request object now says), or None."""
+        req = self._request
+        rule = self.url_rule if req is None else req.url_rule
+        return None if rule is None else rule.endpoint
 
-    def _set_routing_result(
-        self, rule: Rule | None, view_args: dict[str, t.Any] | None, exc: Exception | None
+    # -- matching --------------------------------------------------------------
+
+    def _record_match(
+        self, rule: Rule | None, args: dict[str, t.Any] | None, error: Exception | None
     ) -> None:
-        self.url_rule = rule
-        self.view_args = view_args
-        self.routing_exception = exc
-        request = self._request
-        if request is not None:
-            request.url_rule = rule
-            request.view_args = view_args
-            request.routing_exception = exc
+        """Store a match result here and, if it exists already, on the request."""
+        self.url_rule, self.view_args, self.routing_exception = rule, args, error
+        req = self._request
+        if req is not None:
+            req.url_rule, req.view_args, req.routing_exception = rule, args, error
 
     def match_request(self) -> None:
-        """Match the URL: the compiled fast path first, the full adapter if needed."""
-        app = self.app
+        """Match the URL against the app's rules and record the outcome.
+
+        The compiled matcher answers plain matches and misses from the path
+        alone; everything else (redirects, 405, hosts, subdomains, trusted
+        hosts) goes through a full adapter bound to the request.
+        """
         if self.routing_exception is not None:
             return
-        if app._fast_match_ok and app.config["TRUSTED_HOSTS"] is None:
+        app = self.app
+        config = app.config
+        if app._path_only_routing and config["TRUSTED_HOSTS"] is None:
             environ = self.environ
             host = environ.get("HTTP_HOST")
-            if host is not None and host not in _valid_hosts and app.config["SERVER_NAME"] is None:
-                # The full adapter rejects such hosts while binding; so must we.
-                if not _host_is_valid(host):
-                    self._set_routing_result(None, None, BadHost())
+            if host is not None and host not in _checked_hosts and config["SERVER_NAME"] is None:
+                if not _acceptable_host(host):
+                    # The full adapter refuses such a host while binding; so do we.
+                    self._record_match(None, None, BadHost())
                     return
-                if len(_valid_hosts) >= _VALID_HOSTS_MAX:
-                    _valid_hosts.clear()
-                _valid_hosts[host] = True
+                _remember_host(host)
             path = environ.get("PATH_INFO") or ""
             if not path.isascii():
                 path = path.encode("latin1").decode("utf-8", "replace")
             try:
-                found = app.url_map.match_fast(
-                    "", path, environ.get("REQUEST_METHOD", "GET").upper()
-                )
-            except NotFound as e:
-                self._set_routing_result(None, None, e)
+                found = app.url_map.match_fast("", path, environ.get("REQUEST_METHOD", "GET").upper())
+            except NotFound as miss:
+                self._record_match(None, None, miss)
                 return
             if found is not None:
                 if self._request is None:
                     self.url_rule, self.view_args = found  # perf: the usual case
                 else:
-                    self._set_routing_result(found[0], found[1], None)
+                    self._record_match(found[0], found[1], None)
                 return
+        self._match_with_adapter()
+
+    def _match_with_adapter(self) -> None:
         try:
             adapter = self.url_adapter
             if adapter is None:
                 return
-            rule, view_args = adapter.match(return_rule=True)
-        except HTTPException as e:
-            self._set_routing_result(None, None, e)
+            rule, args = adapter.match(return_rule=True)
+        except HTTPException as error:
+            self._record_match(None, None, error)
         else:
-            self._set_routing_result(rule, t.cast("dict[str, t.Any]", view_args), None)
+            self._record_match(rule, t.cast("dict[str, t.Any]", args), None)
 
-    # -- push / pop ------------------------------------------------------------
+    # -- push and pop ----------------------------------------------------------
 
     def push(self) -> None:
         """Make this request current, with an app context for its app."""
-        frame = _cv_frame.get(None)
-        if frame is not None and frame[0].app is self.app:
-            app_ctx = frame[0]
-            pushed_app_ctx = None
+        outer = _cv_frame.get(None)
+        created: AppContext | None = None
+        if outer is not None and outer[0].app is self.app:
+            app_ctx = outer[0]
         else:
-            app_ctx = pushed_app_ctx = self.app.app_context()
-            app_ctx.push()
+            app_ctx = created = self.app.app_context()
+            created.push()
         self._app_ctx = app_ctx
-        self._tokens.append((_cv_frame.set((app_ctx, self)), pushed_app_ctx))
-        if self.app._eager_session and self._session is None:
+        self._pushes.append((_cv_frame.set((app_ctx, self)), created))
+        if self._session is None and self.app._session_opens_eagerly:
             self._open_session()  # a custom interface may rely on this timing
         if self.url_rule is None:
             self.match_request()
 
-    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
-        """Undo the matching push; the last pop tears the request down."""
-        clear = len(self._tokens) == 1
+    def _push_lean(self, app_ctx: AppContext) -> None:
+        """Become current in one step, for an app with nothing to tear down.
+
+        The serving core uses this instead of :meth:`push` when no teardown
+        callback, signal receiver or custom session interface could notice
+        the difference.
+        """
+        self._app_ctx = app_ctx
+        self._pushes.append((_cv_frame.set((app_ctx, self)), None))
+
+    def _pop_lean(self) -> None:
+        """Undo :meth:`_push_lean`; a context re-pushed meanwhile pops fully."""
+        if len(self._pushes) != 1:
+            self.pop(None)
+            return
+        req = self._request
+        if req is not None:
+            # perf: Werkzeug's close() only closes uploaded files.
+            if "files" in req.__dict__ or type(req).close is not _plain_close:
+                req.close()
+            self.environ["werkzeug.request"] = None
+        _cv_frame.reset(self._pushes.pop()[0])
+
+    def pop(self, exc: BaseException | None = _UNSET) -> None:
+        """Undo the latest push; undoing the first one tears the request down."""
+        last = len(self._pushes) == 1
         try:
-            if clear:
-                if exc is _sentinel:
-                    exc = sys.exc_info()[1]
-                self.app.do_teardown_request(exc)
-                request = self._request
-                if request is not None:
-                    request.close()
+            if last:
+                self.app.do_teardown_request(sys.exc_info()[1] if exc is _UNSET else exc)
+                if self._request is not None:
+                    self._request.close()
         finally:
             current = _cv_frame.get(None)
-            token, pushed_app_ctx = self._tokens.pop()
+            token, created = self._pushes.pop()
             _cv_frame.reset(token)
-            if clear and self._request is not None:
+            if last and self._request is not None:
                 self.environ["werkzeug.request"] = None
-            if pushed_app_ctx is not None:
-                pushed_app_ctx.pop(exc)
+            if created is not None:
+                created.pop(exc)
             if current is None or current[1] is not self:
+                found = None if current is None else current[1]
                 raise AssertionError(
-                    f"Popped wrong request context. ({current and current[1]!r} instead of {self!r})"
+                    f"Popped wrong request context. ({found!r} instead of {self!r})"
                 )
 
     def copy(self) -> RequestContext:
-        """A new context for the same request and session, e.g. for a thread."""
-        return type(self)(self.app, self.environ, self.request, self._session)
+        """A fresh context for the same request and session, e.g. for a thread."""
+        return type(self)(self.app, self.environ, self.request, self._open_session())
 
     def __repr__(self) -> str:
-        environ = self.environ
-        url = environ.get("PATH_INFO", "/")
-        method = environ.get("REQUEST_METHOD", "GET")
-        return f"<{type(self).__name__} {url!r} [{method}] of {self.app.name}>"
+        where = self.environ.get("PATH_INFO", "/")
+        verb = self.environ.get("REQUEST_METHOD", "GET")
+        return f"<{type(self).__name__} {where!r} [{verb}] of {self.app.name}>"
 
 
-#: Host headers already seen to be valid, so the check runs once per host.
-_valid_hosts: dict[str, bool] = {}
-_VALID_HOSTS_MAX = 1024
+#: Werkzeug's ``Request.close``, which only closes uploaded files.
+_plain_close = KolbaRequest.close
+
+#: Host headers already found acceptable, so the IDNA check runs once per host.
+_checked_hosts: set[str] = set()
+_CHECKED_HOSTS_LIMIT = 1024
 
 
-def _host_is_valid(host: str) -> bool:
-    """Whether ``host`` survives IDNA encoding, and decoding when it is punycode.
+def _remember_host(host: str) -> None:
+    if len(_checked_hosts) >= _CHECKED_HOSTS_LIMIT:
+        _checked_hosts.clear()
+    _checked_hosts.add(host)
 
-    Werkzeug's adapter encodes the host and answers 400 when that fails;
-    Kolba also rejects punycode that does not decode, which would otherwise
-    crash ``request.url`` later.
+
+def _acceptable_host(host: str) -> bool:
+    """Whether a Host header's name encodes to IDNA (and back, if punycode).
+
+    The full adapter answers 400 for a name that does not encode; Kolba
+    also refuses punycode that does not decode, which would otherwise break
+    ``request.url`` later.
     """
     name = host.lower().partition(":")[0]
     try:
-        encoded = name.encode("idna")
-        if b"xn--" in encoded:
-            encoded.decode("idna")
+        ascii_name = name.encode("idna")
+        if b"xn--" in ascii_name:
+            ascii_name.decode("idna")
     except UnicodeError:
         return False
     return True
 
 
+def _current_request_context(feature: str) -> RequestContext:
+    frame = _cv_frame.get(None)
+    if frame is None or frame[1] is None:
+        raise RuntimeError(
+            f"'{feature}' can only be used when a request"
+            " context is active, such as in a view function."
+        )
+    return frame[1]
+
+
 def has_app_context() -> bool:
-    """Tell whether an app context is active, e.g. before touching ``current_app``."""
+    """Whether an app context is active (e.g. before touching ``current_app``)."""
     return _cv_frame.get(None) is not None
 
 
 def has_request_context() -> bool:
-    """Tell whether a request context is active, e.g. before touching ``request``."""
+    """Whether a request context is active (e.g. before touching ``request``)."""
     frame = _cv_frame.get(None)
     return frame is not None and frame[1] is not None
 
 
 def after_this_request(f: _F) -> _F:
-    """Run ``f(response)`` after this request only, e.g. to set one cookie."""
-    frame = _cv_frame.get(None)
-    if frame is None or frame[1] is None:
-        raise RuntimeError(
-            "'after_this_request' can only be used when a request"
-            " context is active, such as in a view function."
-        )
-    frame[1]._after_request_functions.append(f)
+    """Run ``f(response)`` after the current request only, e.g. to set a cookie."""
+    _current_request_context("after_this_request")._after_request_functions.append(f)
     return f
 
 
 def copy_current_request_context(f: _F) -> _F:
-    """Wrap ``f`` so it runs inside a copy of the current request context.
+    """Wrap ``f`` to run inside a copy of the current request context.
 
-    Useful for greenlets and threads started from a view, which otherwise
-    start without a context.
+    A thread or greenlet started from a view begins with no context; the
+    wrapper carries this request (and its session) over to it.
     """
-    frame = _cv_frame.get(None)
-    if frame is None or frame[1] is None:
-        raise RuntimeError(
-            "'copy_current_request_context' can only be used when a"
-            " request context is active, such as in a view function."
-        )
-    ctx = frame[1].copy()
+    carried = _current_request_context("copy_current_request_context").copy()
 
-    def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
-        with ctx:
-            return ctx.app.ensure_sync(f)(*args, **kwargs)
+    @functools.wraps(f)
+    def run_in_copy(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        with carried:
+            call = carried.app.ensure_sync(f)
+            return call(*args, **kwargs)
 
-    return update_wrapper(wrapper, f)  # type: ignore[return-value]
+    return t.cast(_F, run_in_copy)
 
 
 __all__ = [

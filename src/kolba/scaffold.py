@@ -1,21 +1,23 @@
-"""What an application and a blueprint share: routes, hooks, error handlers.
+"""What an app and a blueprint share: routes, hooks, error handlers, files.
 
-One base class for both, so a decorator behaves the same on ``app`` and on a
-blueprint.  Registration only records things; the app turns the records into
-per-endpoint plans when it starts serving.
+Registration only records things.  The app turns the records into
+per-endpoint plans when it serves (:mod:`kolba.plans`), so the hook tables
+here tell their owner about every change that could make a plan stale.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import sys
 import typing as t
 from collections import defaultdict
-from functools import update_wrapper
+from datetime import timedelta
 
 from werkzeug.exceptions import HTTPException, default_exceptions
 
+from . import typing as ft
 from .wrappers import lazy_attribute
 
 if t.TYPE_CHECKING:
@@ -25,21 +27,34 @@ if t.TYPE_CHECKING:
     from .wrappers import Response
 
 _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
-ErrorHandlerMap = dict[type[BaseException], t.Callable[..., t.Any]]
+T_after_request = t.TypeVar("T_after_request", bound="ft.AfterRequestCallable[t.Any]")
+T_before_request = t.TypeVar("T_before_request", bound=ft.BeforeRequestCallable)
+T_error_handler = t.TypeVar("T_error_handler", bound=ft.ErrorHandlerCallable)
+T_teardown = t.TypeVar("T_teardown", bound=ft.TeardownCallable)
+T_template_context_processor = t.TypeVar(
+    "T_template_context_processor", bound=ft.TemplateContextProcessorCallable
+)
+T_url_defaults = t.TypeVar("T_url_defaults", bound=ft.URLDefaultCallable)
+T_url_value_preprocessor = t.TypeVar(
+    "T_url_value_preprocessor", bound=ft.URLValuePreprocessorCallable
+)
+T_route = t.TypeVar("T_route", bound=ft.RouteCallable)
 
-_sentinel = object()
+#: ``{exception class: handler}`` for one scope and one code.
+ErrorHandlerMap = dict[type[BaseException], ft.ErrorHandlerCallable]
 
 
 def setupmethod(f: _F) -> _F:
-    """Refuse set-up calls once serving began, and drop cached plans."""
-    f_name = f.__name__
+    """Mark a registration method: refused once serving began, and it drops plans."""
+    name = f.__name__
 
-    def wrapper_func(self: Scaffold, *args: t.Any, **kwargs: t.Any) -> t.Any:
-        self._check_setup_finished(f_name)
+    @functools.wraps(f)
+    def guarded(self: Scaffold, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        self._check_setup_finished(name)
         self._setup_changed()
         return f(self, *args, **kwargs)
 
-    return update_wrapper(wrapper_func, f)  # type: ignore[return-value]
+    return t.cast(_F, guarded)
 
 
 def registering_decorator(
@@ -54,160 +69,195 @@ def registering_decorator(
     return decorator
 
 
-def _default_template_ctx_processor() -> dict[str, t.Any]:
-    """Put ``g`` and ``request`` into every template context.
+# -- tables that report changes -------------------------------------------------
 
-    ``session`` stays a Jinja global only, so rendering a template does not
-    mark the session accessed.
+
+class _WatchedList(list):  # type: ignore[type-arg]
+    """A list of hooks that reports every change to its owner.
+
+    Flask lets code edit ``app.before_request_funcs[None]`` in place; cached
+    plans must notice.  Reading and iterating stay plain ``list`` operations.
+    """
+
+    __slots__ = ("_report",)
+
+    def __init__(self, report: t.Callable[[], None], items: t.Iterable[t.Any] = ()) -> None:
+        super().__init__(items)
+        self._report = report
+
+
+def _reporting(operation: str) -> t.Callable[..., t.Any]:
+    plain = getattr(list, operation)
+
+    def changed(self: _WatchedList, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        outcome = plain(self, *args, **kwargs)
+        self._report()
+        return outcome
+
+    changed.__name__ = operation
+    return changed
+
+
+_LIST_CHANGES = (
+    "__delitem__", "__iadd__", "__imul__", "__setitem__", "append", "clear",
+    "extend", "insert", "pop", "remove", "reverse", "sort",
+)
+for _operation in _LIST_CHANGES:
+    setattr(_WatchedList, _operation, _reporting(_operation))
+del _operation
+
+
+class HookTable(defaultdict):  # type: ignore[type-arg]
+    """``{scope: [hook, ...]}`` whose lists report changes to the owner.
+
+    Like ``defaultdict(list)``, reading a missing scope adds an empty list;
+    that changes no chain, so it is the one change not reported.
+    """
+
+    def __init__(self, report: t.Callable[[], None], initial: t.Mapping[t.Any, t.Any] = {}) -> None:  # noqa: B006
+        super().__init__()
+        self._report = report
+        for scope, hooks in initial.items():
+            self[scope] = hooks
+
+    def __missing__(self, scope: t.Any) -> _WatchedList:
+        empty = _WatchedList(self._report)
+        dict.__setitem__(self, scope, empty)
+        return empty
+
+    def __setitem__(self, scope: t.Any, hooks: t.Any) -> None:
+        if not isinstance(hooks, _WatchedList):
+            hooks = _WatchedList(self._report, hooks)
+        super().__setitem__(scope, hooks)
+        self._report()
+
+    def __delitem__(self, scope: t.Any) -> None:
+        super().__delitem__(scope)
+        self._report()
+
+    def setdefault(self, scope: t.Any, default: t.Any = None) -> t.Any:
+        if scope not in self:
+            self[scope] = [] if default is None else default
+        return self[scope]
+
+    def __reduce__(self) -> t.Any:
+        # Copies and pickles become a plain dict of plain lists.
+        return (dict, ({scope: list(hooks) for scope, hooks in self.items()},))
+
+
+class ViewTable(dict):  # type: ignore[type-arg]
+    """``{endpoint: view}`` that reports replaced views to the owner."""
+
+    def __init__(self, report: t.Callable[[], None]) -> None:
+        super().__init__()
+        self._report = report
+
+    def __setitem__(self, endpoint: t.Any, view: t.Any) -> None:
+        super().__setitem__(endpoint, view)
+        self._report()
+
+    def __delitem__(self, endpoint: t.Any) -> None:
+        super().__delitem__(endpoint)
+        self._report()
+
+    def update(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().update(*args, **kwargs)
+        self._report()
+
+    def __reduce__(self) -> t.Any:
+        return (dict, (dict(self),))
+
+
+# -- module helpers -----------------------------------------------------------
+
+
+def _default_template_ctx_processor() -> dict[str, t.Any]:
+    """``g`` and ``request`` in every template context.
+
+    ``session`` stays a Jinja global only, so that rendering a template does
+    not mark the session accessed.
     """
     from .globals import _cv_frame
 
     frame = _cv_frame.get(None)
-    rv: dict[str, t.Any] = {}
-    if frame is not None:
-        rv["g"] = frame[0].g
-        if frame[1] is not None:
-            rv["request"] = frame[1].request
-    return rv
+    if frame is None:
+        return {}
+    names: dict[str, t.Any] = {"g": frame[0].g}
+    if frame[1] is not None:
+        names["request"] = frame[1].request
+    return names
+
+
+def _file_folder(path: str) -> str:
+    return os.path.dirname(os.path.abspath(path))
 
 
 def get_root_path(import_name: str) -> str:
-    """Find the folder a module or package lives in, to anchor relative paths."""
-    module = sys.modules.get(import_name)
-    filename = getattr(module, "__file__", None) if module is not None else None
-    if filename is not None:
-        return os.path.dirname(os.path.abspath(str(filename)))
+    """The folder a module or package lives in, which anchors relative paths.
+
+    A module not imported yet is located without importing it; one that
+    cannot be found at all (e.g. the interactive interpreter) is anchored
+    at the working directory.
+    """
+    loaded = sys.modules.get(import_name)
+    if getattr(loaded, "__file__", None):
+        return _file_folder(loaded.__file__)  # type: ignore[union-attr, arg-type]
     try:
         spec = importlib.util.find_spec(import_name)
     except (ImportError, ValueError):
         spec = None
-    if spec is None:
+    if spec is None or spec.loader is None and not spec.submodule_search_locations:
         return os.getcwd()
-    origin = spec.origin
-    if origin is None or origin in ("namespace", "built-in", "frozen"):
-        locations = list(spec.submodule_search_locations or ())
-        if len(locations) == 1:
-            return os.path.abspath(locations[0])
-        raise RuntimeError(
-            "No root path can be found for the provided module"
-            f" {import_name!r}. This can happen because the module"
-            " came from an import hook that does not provide file"
-            " name information or because it's a namespace package."
-            " In this case the root path needs to be explicitly"
-            " provided."
-        )
-    return os.path.dirname(os.path.abspath(origin))
+    if spec.origin not in (None, "namespace", "built-in", "frozen"):
+        return _file_folder(spec.origin)
+    places = list(spec.submodule_search_locations or ())
+    if len(places) == 1:
+        return os.path.abspath(places[0])
+    raise RuntimeError(
+        f"No root path can be found for the provided module {import_name!r}."
+        " This can happen because the module came from an import hook that"
+        " does not provide file name information or because it's a namespace"
+        " package. In this case the root path needs to be explicitly provided."
+    )
 
 
 def _endpoint_from_view_func(view_func: t.Callable[..., t.Any] | None) -> str:
+    """A view's default endpoint: its ``__name__``."""
     assert view_func is not None, "expected view func if endpoint is not provided."
     return view_func.__name__
+
+
+_NOT_A_HANDLER_KEY = "Handlers can only be registered for Exception classes or HTTP error codes."
 
 
 def get_exc_class_and_code(
     exc_class_or_code: type[BaseException] | int,
 ) -> tuple[type[BaseException], int | None]:
-    """Normalise what ``errorhandler`` accepts into ``(class, code)``."""
-    exc_class: type[BaseException]
+    """What ``errorhandler`` was given, as ``(exception class, HTTP code or None)``."""
     if isinstance(exc_class_or_code, int):
-        try:
-            exc_class = default_exceptions[exc_class_or_code]
-        except KeyError:
+        if exc_class_or_code not in default_exceptions:
             raise ValueError(
-                f"'{exc_class_or_code}' is not a recognized HTTP"
-                " error code. Use a subclass of HTTPException with"
-                " that code instead."
-            ) from None
+                f"'{exc_class_or_code}' is not a recognized HTTP error code. Use"
+                " a subclass of HTTPException with that code instead."
+            )
+        error_class: t.Any = default_exceptions[exc_class_or_code]
     else:
-        exc_class = exc_class_or_code
-    if isinstance(exc_class, Exception):
-        raise TypeError(
-            f"{exc_class!r} is an instance, not a class. Handlers"
-            " can only be registered for Exception classes or HTTP"
-            " error codes."
-        )
-    if not isinstance(exc_class, type) or not issubclass(exc_class, Exception):
-        raise ValueError(
-            f"'{getattr(exc_class, '__name__', exc_class)}' is not a subclass of"
-            " Exception. Handlers can only be registered for Exception classes"
-            " or HTTP error codes."
-        )
-    if issubclass(exc_class, HTTPException):
-        return exc_class, exc_class.code
-    return exc_class, None
+        error_class = exc_class_or_code
+    if isinstance(error_class, BaseException):
+        raise TypeError(f"{error_class!r} is an instance, not a class. {_NOT_A_HANDLER_KEY}")
+    if not (isinstance(error_class, type) and issubclass(error_class, Exception)):
+        label = getattr(error_class, "__name__", error_class)
+        raise ValueError(f"'{label}' is not a subclass of Exception. {_NOT_A_HANDLER_KEY}")
+    code = error_class.code if issubclass(error_class, HTTPException) else None
+    return error_class, code
 
 
-class _HookList(list):  # type: ignore[type-arg]
-    """A hook list that tells its owner when it changes.
-
-    The app caches per-endpoint hook chains; code that appends to
-    ``app.before_request_funcs[None]`` directly (as Flask allows) must still
-    be seen, so every mutation drops the cache.  Iteration, the per-request
-    operation, is plain ``list`` iteration.
-    """
-
-    __slots__ = ("_changed",)
-
-    def __init__(self, changed: t.Callable[[], None], items: t.Iterable[t.Any] = ()) -> None:
-        super().__init__(items)
-        self._changed = changed
-
-
-def _notifying(name: str) -> t.Callable[..., t.Any]:
-    """``list.<name>``, followed by telling the owner that the list changed."""
-    method = getattr(list, name)
-
-    def mutate(self: _HookList, *args: t.Any, **kwargs: t.Any) -> t.Any:
-        result = method(self, *args, **kwargs)
-        self._changed()
-        return result
-
-    mutate.__name__ = name
-    return mutate
-
-
-for _name in (
-    "append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
-    "__setitem__", "__delitem__", "__iadd__", "__imul__",
-):
-    setattr(_HookList, _name, _notifying(_name))
-del _name
-
-
-class _HookDict(defaultdict):  # type: ignore[type-arg]
-    """``defaultdict(list)`` whose lists are :class:`_HookList` tied to the owner."""
-
-    def __init__(self, changed: t.Callable[[], None], initial: t.Any = ()) -> None:
-        super().__init__()
-        self._changed = changed
-        for key, value in dict(initial).items():
-            self[key] = value
-
-    def __missing__(self, key: t.Any) -> _HookList:
-        value = self[key] = _HookList(self._changed)
-        return value
-
-    def __setitem__(self, key: t.Any, value: t.Any) -> None:
-        if not isinstance(value, _HookList):
-            value = _HookList(self._changed, value)
-        super().__setitem__(key, value)
-        self._changed()
-
-    def __delitem__(self, key: t.Any) -> None:
-        super().__delitem__(key)
-        self._changed()
-
-    def setdefault(self, key: t.Any, default: t.Any = None) -> t.Any:
-        if key not in self:
-            self[key] = [] if default is None else default
-        return self[key]
-
-    def __reduce__(self) -> t.Any:  # copies and pickles as a plain dict of lists
-        return (dict, ({k: list(v) for k, v in self.items()},))
+def _error_tables() -> defaultdict[int | None, ErrorHandlerMap]:
+    return defaultdict(dict)
 
 
 class Scaffold:
-    """Registration API common to :class:`~kolba.Kolba` and blueprints."""
+    """The registration API :class:`~kolba.Kolba` and blueprints have in common."""
 
     name: str
     _static_folder: str | None = None
@@ -222,35 +272,28 @@ class Scaffold:
         root_path: str | None = None,
     ) -> None:
         self.import_name = import_name
+        self.root_path = get_root_path(import_name) if root_path is None else root_path
         self.static_folder = static_folder
         self.static_url_path = static_url_path
         self.template_folder = template_folder
-        if root_path is None:
-            root_path = get_root_path(self.import_name)
-        self.root_path = root_path
-        self.view_functions: dict[str, t.Callable[..., t.Any]] = {}
+        report = self._setup_changed
+        self.view_functions: dict[str, ft.RouteCallable] = ViewTable(report)
         self.error_handler_spec: dict[
             str | None, dict[int | None, ErrorHandlerMap]
-        ] = defaultdict(lambda: defaultdict(dict))
-        changed = self._setup_changed
-        self.before_request_funcs: dict[str | None, list[t.Callable[..., t.Any]]] = (
-            _HookDict(changed)
-        )
-        self.after_request_funcs: dict[str | None, list[t.Callable[..., t.Any]]] = (
-            _HookDict(changed)
-        )
-        self.teardown_request_funcs: dict[str | None, list[t.Callable[..., t.Any]]] = (
-            _HookDict(changed)
-        )
+        ] = defaultdict(_error_tables)
+        self.before_request_funcs: dict[str | None, list[ft.BeforeRequestCallable]] = HookTable(report)
+        self.after_request_funcs: dict[
+            str | None, list[ft.AfterRequestCallable[t.Any]]
+        ] = HookTable(report)
+        self.teardown_request_funcs: dict[str | None, list[ft.TeardownCallable]] = HookTable(report)
+        self.url_value_preprocessors: dict[
+            str | None, list[ft.URLValuePreprocessorCallable]
+        ] = HookTable(report)
+        self.url_default_functions: dict[str | None, list[ft.URLDefaultCallable]] = defaultdict(list)
         self.template_context_processors: dict[
-            str | None, list[t.Callable[..., dict[str, t.Any]]]
-        ] = defaultdict(list, {None: [_default_template_ctx_processor]})
-        self.url_value_preprocessors: dict[str | None, list[t.Callable[..., t.Any]]] = (
-            _HookDict(changed)
-        )
-        self.url_default_functions: dict[str | None, list[t.Callable[..., t.Any]]] = (
-            defaultdict(list)
-        )
+            str | None, list[ft.TemplateContextProcessorCallable]
+        ] = defaultdict(list)
+        self.template_context_processors[None].append(_default_template_ctx_processor)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
@@ -259,13 +302,13 @@ class Scaffold:
         raise NotImplementedError
 
     def _setup_changed(self) -> None:
-        """Hook for subclasses that cache what registration produced."""
+        """Called on every registration; an owner that caches results resets here."""
 
-    # -- the CLI group is created only when someone asks for it --------------
+    # -- the CLI group, made when first asked for --------------------------------
 
     @lazy_attribute
     def cli(self) -> Group:
-        """The Click group for this object's commands."""
+        """The Click group of this object's commands."""
         from .cli import AppGroup
 
         group = AppGroup()
@@ -275,45 +318,41 @@ class Scaffold:
     def _cli_group_name(self) -> str | None:
         return self.name
 
-    # -- static files and templates -----------------------------------------
+    # -- static files, templates, resources ---------------------------------------
 
     @property
     def static_folder(self) -> str | None:
-        """The absolute path of the static folder, or None."""
-        if self._static_folder is not None:
-            return os.path.join(self.root_path, self._static_folder)
-        return None
+        """The static folder's absolute path, or None when there is none."""
+        relative = self._static_folder
+        return None if relative is None else os.path.join(self.root_path, relative)
 
     @static_folder.setter
     def static_folder(self, value: str | os.PathLike[str] | None) -> None:
-        if value is not None:
-            value = os.fspath(value).rstrip(r"\/")
-        self._static_folder = value
+        self._static_folder = None if value is None else os.fspath(value).rstrip("\\/")
 
     @property
     def has_static_folder(self) -> bool:
-        """Whether a static folder is configured."""
-        return self.static_folder is not None
+        """Whether this object serves static files."""
+        return self._static_folder is not None
 
     @property
     def static_url_path(self) -> str | None:
-        """The URL prefix static files are served under."""
-        if self._static_url_path is not None:
-            return self._static_url_path
-        if self.static_folder is not None:
-            basename = os.path.basename(self.static_folder)
-            return f"/{basename}".rstrip("/")
-        return None
+        """The URL prefix of static files: set explicitly, or ``/<folder name>``."""
+        explicit = self._static_url_path
+        if explicit is not None:
+            return explicit
+        folder = self.static_folder
+        if folder is None:
+            return None
+        return ("/" + os.path.basename(folder)).rstrip("/")
 
     @static_url_path.setter
     def static_url_path(self, value: str | None) -> None:
-        if value is not None:
-            value = value.rstrip("/")
-        self._static_url_path = value
+        self._static_url_path = None if value is None else value.rstrip("/")
 
     @lazy_attribute
     def jinja_loader(self) -> BaseLoader | None:
-        """A loader for this object's template folder, if it has one."""
+        """A file loader for this object's template folder, if it has one."""
         if self.template_folder is None:
             return None
         from jinja2 import FileSystemLoader
@@ -321,162 +360,160 @@ class Scaffold:
         return FileSystemLoader(os.path.join(self.root_path, self.template_folder))
 
     def get_send_file_max_age(self, filename: str | None) -> int | None:
-        """The ``max_age`` for a file sent by ``send_file``, from config."""
+        """``max_age`` for files sent from here: ``SEND_FILE_MAX_AGE_DEFAULT`` in seconds."""
         from .globals import current_app
 
-        value = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
-        if value is None:
-            return None
-        if hasattr(value, "total_seconds"):
-            return int(value.total_seconds())
-        return value  # type: ignore[no-any-return]
+        configured = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
+        if isinstance(configured, timedelta):
+            return int(configured.total_seconds())
+        return configured  # type: ignore[no-any-return]
 
     def send_static_file(self, filename: str) -> Response:
-        """Serve a file from the static folder; the ``static`` route's view."""
-        if not self.has_static_folder:
+        """The ``static`` route's view: a file from :attr:`static_folder`."""
+        folder = self.static_folder
+        if folder is None:
             raise RuntimeError("'static_folder' must be set to serve static_files.")
         from .helpers import send_from_directory
 
-        max_age = self.get_send_file_max_age(filename)
-        return send_from_directory(t.cast(str, self.static_folder), filename, max_age=max_age)
+        return send_from_directory(folder, filename, max_age=self.get_send_file_max_age(filename))
 
     def open_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = None
     ) -> t.IO[t.Any]:
-        """Open a file relative to :attr:`root_path` for reading."""
-        if mode not in {"r", "rt", "rb"}:
+        """Open a file below :attr:`root_path`, for reading only."""
+        if mode not in ("r", "rt", "rb"):
             raise ValueError("Resources can only be opened for reading.")
-        path = os.path.join(self.root_path, resource)
+        full_path = os.path.join(self.root_path, resource)
         if mode == "rb":
-            return open(path, mode)  # noqa: SIM115
-        return open(path, mode, encoding=encoding)  # noqa: SIM115
+            return open(full_path, mode)  # noqa: SIM115
+        return open(full_path, mode, encoding=encoding)  # noqa: SIM115
 
-    # -- routes --------------------------------------------------------------
+    # -- routes ---------------------------------------------------------------------
 
-    def _method_route(
+    @setupmethod
+    def route(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+        """Decorate a view to serve ``rule``; options go to :meth:`add_url_rule`."""
+        endpoint = options.pop("endpoint", None)
+
+        def register(view: T_route) -> T_route:
+            self.add_url_rule(rule, endpoint, view, **options)
+            return view
+
+        return register
+
+    def _one_method_route(
         self, method: str, rule: str, options: dict[str, t.Any]
-    ) -> t.Callable[[_F], _F]:
+    ) -> t.Callable[[T_route], T_route]:
         if "methods" in options:
             raise TypeError("Use the 'route' decorator to use the 'methods' argument.")
         return self.route(rule, methods=[method], **options)
 
     @setupmethod
-    def get(self, rule: str, **options: t.Any) -> t.Callable[[_F], _F]:
-        """Shortcut for :meth:`route` with ``methods=["GET"]``."""
-        return self._method_route("GET", rule, options)
+    def get(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+        """``route(rule, methods=["GET"])``."""
+        return self._one_method_route("GET", rule, options)
 
     @setupmethod
-    def post(self, rule: str, **options: t.Any) -> t.Callable[[_F], _F]:
-        """Shortcut for :meth:`route` with ``methods=["POST"]``."""
-        return self._method_route("POST", rule, options)
+    def post(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+        """``route(rule, methods=["POST"])``."""
+        return self._one_method_route("POST", rule, options)
 
     @setupmethod
-    def put(self, rule: str, **options: t.Any) -> t.Callable[[_F], _F]:
-        """Shortcut for :meth:`route` with ``methods=["PUT"]``."""
-        return self._method_route("PUT", rule, options)
+    def put(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+        """``route(rule, methods=["PUT"])``."""
+        return self._one_method_route("PUT", rule, options)
 
     @setupmethod
-    def delete(self, rule: str, **options: t.Any) -> t.Callable[[_F], _F]:
-        """Shortcut for :meth:`route` with ``methods=["DELETE"]``."""
-        return self._method_route("DELETE", rule, options)
+    def delete(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+        """``route(rule, methods=["DELETE"])``."""
+        return self._one_method_route("DELETE", rule, options)
 
     @setupmethod
-    def patch(self, rule: str, **options: t.Any) -> t.Callable[[_F], _F]:
-        """Shortcut for :meth:`route` with ``methods=["PATCH"]``."""
-        return self._method_route("PATCH", rule, options)
-
-    @setupmethod
-    def route(self, rule: str, **options: t.Any) -> t.Callable[[_F], _F]:
-        """Register the decorated function as the view for a URL rule."""
-
-        def decorator(f: _F) -> _F:
-            endpoint = options.pop("endpoint", None)
-            self.add_url_rule(rule, endpoint, f, **options)
-            return f
-
-        return decorator
+    def patch(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+        """``route(rule, methods=["PATCH"])``."""
+        return self._one_method_route("PATCH", rule, options)
 
     @setupmethod
     def add_url_rule(
         self,
         rule: str,
         endpoint: str | None = None,
-        view_func: t.Callable[..., t.Any] | None = None,
+        view_func: ft.RouteCallable | None = None,
         provide_automatic_options: bool | None = None,
         **options: t.Any,
     ) -> None:
-        """Register a URL rule; the app and blueprints implement this."""
+        """Register a URL rule; the app and blueprints each implement it."""
         raise NotImplementedError
 
     @setupmethod
     def endpoint(self, endpoint: str) -> t.Callable[[_F], _F]:
-        """Register the decorated function as the view for an endpoint name."""
+        """Decorate the view of an endpoint whose rule is added separately."""
 
-        def decorator(f: _F) -> _F:
-            self.view_functions[endpoint] = f
-            return f
+        def register(view: _F) -> _F:
+            self.view_functions[endpoint] = view
+            return view
 
-        return decorator
+        return register
 
-    # -- request hooks --------------------------------------------------------
+    # -- request hooks ----------------------------------------------------------------
 
     @setupmethod
-    def before_request(self, f: _F) -> _F:
-        """Run ``f()`` before each request; a non-None return ends the request."""
+    def before_request(self, f: T_before_request) -> T_before_request:
+        """Run ``f()`` before each request; a value it returns ends the request."""
         self.before_request_funcs.setdefault(None, []).append(f)
         return f
 
     @setupmethod
-    def after_request(self, f: _F) -> _F:
-        """Run ``f(response)`` after each request; it returns the response."""
+    def after_request(self, f: T_after_request) -> T_after_request:
+        """Run ``f(response)`` after each request; it returns the response to send."""
         self.after_request_funcs.setdefault(None, []).append(f)
         return f
 
     @setupmethod
-    def teardown_request(self, f: _F) -> _F:
-        """Run ``f(exc)`` when the request context pops, even after errors."""
+    def teardown_request(self, f: T_teardown) -> T_teardown:
+        """Run ``f(error)`` when the request ends, whether or not it failed."""
         self.teardown_request_funcs.setdefault(None, []).append(f)
         return f
 
     @setupmethod
-    def context_processor(self, f: _F) -> _F:
-        """Add the dict ``f()`` returns to every template context."""
+    def context_processor(self, f: T_template_context_processor) -> T_template_context_processor:
+        """Merge the dict ``f()`` returns into every template context."""
         self.template_context_processors[None].append(f)
         return f
 
     @setupmethod
-    def url_value_preprocessor(self, f: _F) -> _F:
-        """Run ``f(endpoint, values)`` on matched URL values before the view."""
+    def url_value_preprocessor(self, f: T_url_value_preprocessor) -> T_url_value_preprocessor:
+        """Run ``f(endpoint, view_args)`` on matched values before any before-request hook."""
         self.url_value_preprocessors[None].append(f)
         return f
 
     @setupmethod
-    def url_defaults(self, f: _F) -> _F:
-        """Run ``f(endpoint, values)`` to fill in values when building URLs."""
+    def url_defaults(self, f: T_url_defaults) -> T_url_defaults:
+        """Run ``f(endpoint, values)`` to fill in values when a URL is built."""
         self.url_default_functions[None].append(f)
         return f
 
-    # -- errors ---------------------------------------------------------------
+    # -- error handlers -----------------------------------------------------------------
 
     @setupmethod
     def errorhandler(
         self, code_or_exception: type[Exception] | int
-    ) -> t.Callable[[_F], _F]:
-        """Register the decorated function to handle an HTTP code or exception."""
+    ) -> t.Callable[[T_error_handler], T_error_handler]:
+        """Decorate the handler for an HTTP error code or an exception class."""
 
-        def decorator(f: _F) -> _F:
-            self.register_error_handler(code_or_exception, f)
-            return f
+        def register(handler: T_error_handler) -> T_error_handler:
+            self.register_error_handler(code_or_exception, handler)
+            return handler
 
-        return decorator
+        return register
 
     @setupmethod
     def register_error_handler(
-        self, code_or_exception: type[Exception] | int, f: t.Callable[..., t.Any]
+        self, code_or_exception: type[Exception] | int, f: ft.ErrorHandlerCallable
     ) -> None:
-        """Non-decorator form of :meth:`errorhandler`."""
-        exc_class, code = get_exc_class_and_code(code_or_exception)
-        self.error_handler_spec[None][code][exc_class] = f
+        """:meth:`errorhandler` without the decorator."""
+        error_class, code = self._get_exc_class_and_code(code_or_exception)
+        self.error_handler_spec[None][code][error_class] = f
 
     @staticmethod
     def _get_exc_class_and_code(
@@ -485,41 +522,62 @@ class Scaffold:
         return get_exc_class_and_code(exc_class_or_code)
 
 
-def find_package(import_name: str) -> tuple[str | None, str]:
-    """Find where a module is installed: ``(install prefix or None, folder)``.
-
-    The prefix is set when the package lives in a ``site-packages`` style
-    install, which puts the instance folder under ``<prefix>/var``.
-    """
-    root_mod_name = import_name.partition(".")[0]
-    package_path = _package_folder(root_mod_name)
-    py_prefix = os.path.abspath(sys.prefix)
-    if _is_within(package_path, py_prefix):
-        return py_prefix, package_path
-    site_parent, site_folder = os.path.split(package_path)
-    if site_folder.lower() == "site-packages":
-        parent, folder = os.path.split(site_parent)
-        if folder.lower() == "lib":
-            return parent, package_path
-        if os.path.basename(parent).lower() == "lib":
-            return os.path.dirname(parent), package_path
-        return site_parent, package_path
-    return None, package_path
+# -- where an installed package lives (for the instance folder) -----------------------
 
 
-def _is_within(path: str, folder: str) -> bool:
+def _top_level_folder(top_name: str, import_name: str) -> str:
+    """The folder that holds the top-level module or package ``top_name``."""
+    try:
+        spec = importlib.util.find_spec(top_name)
+    except (ImportError, ValueError):
+        return os.getcwd()
+    if spec is None:
+        return os.getcwd()
+    places = list(spec.submodule_search_locations or ())
+    if not places:
+        return _file_folder(t.cast(str, spec.origin))
+    if spec.origin not in (None, "namespace"):
+        # A regular package: its folder sits in the folder we want.
+        return os.path.dirname(_file_folder(spec.origin))
+    # A namespace package spread over several folders: pick the part that
+    # holds ``import_name`` when it can be found, else the first one.
+    chosen = places[0]
+    try:
+        inner = importlib.util.find_spec(import_name)
+    except (ImportError, ValueError):
+        inner = None
+    inner_places = list(getattr(inner, "submodule_search_locations", None) or ())
+    if inner_places:
+        common = os.path.commonpath(inner_places)
+        chosen = next((p for p in places if _is_inside(common, p)), chosen)
+    return os.path.dirname(os.path.abspath(chosen))
+
+
+def _is_inside(path: str, folder: str) -> bool:
+    folder = os.path.abspath(folder)
+    path = os.path.abspath(path)
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def _package_folder(root_mod_name: str) -> str:
-    try:
-        spec = importlib.util.find_spec(root_mod_name)
-    except (ImportError, ValueError):
-        spec = None
-    if spec is None or spec.origin in (None, "namespace") and not spec.submodule_search_locations:
-        return os.getcwd()
-    if spec.submodule_search_locations:
-        if spec.origin is None or spec.origin == "namespace":
-            return os.path.dirname(os.path.abspath(next(iter(spec.submodule_search_locations))))
-        return os.path.dirname(os.path.dirname(os.path.abspath(spec.origin)))
-    return os.path.dirname(os.path.abspath(t.cast(str, spec.origin)))
+def find_package(import_name: str) -> tuple[str | None, str]:
+    """``(installation prefix or None, folder of the top-level package)``.
+
+    A package installed into a Python prefix (``site-packages`` or the
+    environment itself) has a prefix, under which its instance folder goes
+    (``<prefix>/var/<name>-instance``); a package used from a source tree
+    has none.
+    """
+    folder = _top_level_folder(import_name.partition(".")[0], import_name)
+    prefix = os.path.abspath(sys.prefix)
+    if _is_inside(folder, prefix):
+        return prefix, folder
+    above, last = os.path.split(folder)
+    if last.lower() != "site-packages":
+        return None, folder
+    # .../<prefix>/lib/site-packages or .../<prefix>/lib/pythonX.Y/site-packages
+    grand, middle = os.path.split(above)
+    if middle.lower() == "lib":
+        return grand, folder
+    if os.path.basename(grand).lower() == "lib":
+        return os.path.dirname(grand), folder
+    return above, folder

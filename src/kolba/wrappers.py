@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response as _WerkzeugResponse
 
 from . import json as _json
 from .globals import _cv_frame
+from .plans import blueprint_scopes
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
@@ -52,10 +53,10 @@ class lazy_attribute(t.Generic[_T]):
 
     def __get__(self, obj: object | None, owner: type | None = None) -> t.Any:
         if obj is None:
-            return self
-        value = self._fn(obj)
-        obj.__dict__[self._name] = value
-        return value
+            return self  # read on the class: the descriptor itself
+        # Stored under the attribute's name, the instance dict answers next time.
+        obj.__dict__[self._name] = computed = self._fn(obj)
+        return computed
 
 
 def wsgi_decode(value: str) -> str:
@@ -110,13 +111,15 @@ class Request(_WerkzeugRequest):
 
     json_module: t.Any = _json
 
+    #: The match result, copied from the request context (None until matched).
     url_rule: Rule | None = None
     view_args: dict[str, t.Any] | None = None
     routing_exception: Exception | None = None
 
+    # Per-request overrides of the app's limits (None: use the config).
     _max_content_length: int | None = None
-    _max_form_memory_size: int | None = None
     _max_form_parts: int | None = None
+    _max_form_memory_size: int | None = None
 
     #: Whether the query string and urlencoded forms take Kolba's parsing
     #: fast path; off for subclasses that customise the steps it replaces.
@@ -131,12 +134,7 @@ class Request(_WerkzeugRequest):
         cls._fast_parsing = _request_inherits(cls, _PARSING_STEPS)
         cls._fast_json = _request_inherits(cls, _JSON_STEPS)
 
-    def __init__(
-        self,
-        environ: WSGIEnvironment,
-        populate_request: bool = True,
-        shallow: bool = False,
-    ) -> None:
+    def __init__(self, environ: WSGIEnvironment, populate_request: bool = True, shallow: bool = False) -> None:
         # perf: Werkzeug's __init__ parses eight attributes up front; they are
         # lazy_attribute descriptors below instead.
         self.environ = environ
@@ -154,14 +152,11 @@ class Request(_WerkzeugRequest):
 
     @lazy_attribute
     def server(self) -> tuple[str, int | None] | None:
-        name = self.environ.get("SERVER_NAME")
-        if name is None:
-            return None
-        try:
-            port: int | None = int(self.environ.get("SERVER_PORT"))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            port = None
-        return name, port
+        """``(SERVER_NAME, SERVER_PORT)``; the port is None when missing or not a number."""
+        environ = self.environ
+        host = environ.get("SERVER_NAME")
+        raw_port = str(environ.get("SERVER_PORT", ""))
+        return None if host is None else (host, int(raw_port) if raw_port.isdigit() else None)
 
     @lazy_attribute
     def root_path(self) -> str:
@@ -361,13 +356,8 @@ class Request(_WerkzeugRequest):
 
     @property
     def blueprints(self) -> list[str]:
-        """The current blueprint and its parents, innermost first."""
-        name = self.blueprint
-        if name is None:
-            return []
-        from .helpers import _split_blueprint_path
-
-        return _split_blueprint_path(name)
+        """The current blueprint and the blueprints it is nested in, innermost first."""
+        return list(blueprint_scopes(self.endpoint))
 
     @lazy_attribute
     def args(self) -> t.Any:

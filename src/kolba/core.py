@@ -1,0 +1,375 @@
+"""The serving core: one request's lifecycle, whichever door it came through.
+
+A door (:mod:`kolba.wsgi`) hands the core an environ, a function that emits
+a result and an opaque sink for that function (``start_response`` for
+WSGI).  The core makes the request current, matches it, runs hooks and the
+view, turns errors into responses, emits the result while the request is
+still current, and tears the request down::
+
+    door -> Core.serve -> RequestContext.match_request (routing)
+         -> EndpointPlan / full_dispatch_request (hooks, view)
+         -> responses (conversion, shortcuts) -> emit (door)
+
+**Lanes.**  Every request takes one of two dispatch lanes and one of two
+context lanes, all decided in :meth:`Core.decide` and nowhere else:
+
+* *planned* dispatch follows a per-endpoint :class:`~kolba.plans.EndpointPlan`
+  and may skip the response object (:mod:`kolba.responses`); *general*
+  dispatch calls Flask's public steps (``full_dispatch_request`` and the
+  rest) on the app.  Planned is used unless one of those steps is replaced
+  on the app's class or on the app object, or ``KOLBA_TESTS_LANE=general``
+  is set (the test suite runs with it too, so the lanes cannot drift).
+* the *lean* context lane makes the request current with one context
+  variable ``set`` and undoes it with one ``reset``; the *full* lane pushes
+  and pops both contexts as Flask does.  Lean is used when nothing could
+  tell the difference: no teardown callbacks, no receivers for context or
+  teardown signals, no custom session interface opened at push time, and no
+  test client keeping the contexts.
+
+Nothing here knows WSGI beyond the environ that Werkzeug's request wraps.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import typing as t
+
+from werkzeug.exceptions import BadRequestKeyError, HTTPException
+from werkzeug.routing import RequestRedirect, RoutingException
+
+from .ctx import AppContext, RequestContext, _send
+from .globals import _cv_frame
+from .plans import EndpointPlan, run_after_hooks, run_preprocessors
+from .dispatch import save_session
+from .responses import Triple, direct_result, stock_error_result
+from .wrappers import Response
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+
+    from .app import Kolba
+
+_R = t.TypeVar("_R")
+_S = t.TypeVar("_S")
+
+#: What a lane's dispatch produces: a response object or a ready triple.
+Result = t.Union[Response, Triple]
+Emit = t.Callable[[Result, "WSGIEnvironment", _S], _R]
+
+#: Set by the test client when it keeps the contexts after a request.
+PRESERVE_CONTEXT = "werkzeug.debug.preserve_context"
+
+#: Flask steps the planned lane stands in for; replacing one means general dispatch.
+DISPATCH_STEPS = frozenset(
+    {
+        "full_dispatch_request", "preprocess_request", "dispatch_request",
+        "finalize_request", "make_response", "process_response",
+        "raise_routing_exception", "make_default_options_response",
+        "ensure_sync", "async_to_sync",
+    }
+)
+#: Steps the lean context lane skips; replacing one means full contexts.
+CONTEXT_STEPS = frozenset(
+    {"request_context", "app_context", "do_teardown_request", "do_teardown_appcontext"}
+)
+#: Steps the stock error page shortcut stands in for.
+ERROR_STEPS = frozenset({"handle_user_exception", "handle_http_exception"})
+#: App attributes whose assignment means the lanes must be decided again.
+WATCHED = DISPATCH_STEPS | CONTEXT_STEPS | ERROR_STEPS | {
+    "response_class",
+    "request_class",
+    "session_interface",
+}
+
+_SIGNALS_FOR_CONTEXTS = frozenset(
+    {"appcontext-pushed", "appcontext-popped", "appcontext-tearing-down", "request-tearing-down"}
+)
+_SIGNALS_FOR_DISPATCH = frozenset({"request-started", "request-finished"})
+
+_FORCE_GENERAL = os.environ.get("KOLBA_TESTS_LANE") == "general"
+
+#: Bumped by :mod:`kolba.signals` whenever a lifecycle receiver (dis)connects.
+_receivers_epoch = 0
+
+
+def receivers_changed() -> None:
+    """Tell every app's core to decide its lanes again before the next request."""
+    global _receivers_epoch
+    _receivers_epoch += 1
+
+
+def listening_signals(app: Kolba) -> frozenset[str]:
+    """Names of the lifecycle signals that would reach a receiver for ``app`` now."""
+    module = sys.modules.get("kolba.signals")
+    if module is None:
+        return frozenset()
+    return frozenset(
+        signal.name
+        for signal in module.LIFECYCLE
+        if any(True for _ in signal.receivers_for(app))
+    )
+
+
+def replaced_steps(app: Kolba) -> frozenset[str]:
+    """The watched names a subclass overrides or the app object itself holds."""
+    from .app import Kolba
+
+    names = {name for name in WATCHED if name in app.__dict__}
+    for klass in type(app).__mro__:
+        if klass is Kolba:
+            break
+        names.update(WATCHED.intersection(vars(klass)))
+    return frozenset(names)
+
+
+class Lane:
+    """How requests are served until the next decision; never changed once made."""
+
+    __slots__ = ("planned", "lean", "shortcuts", "stock_errors", "signals", "epoch")
+
+    def __init__(
+        self,
+        planned: bool,
+        lean: bool,
+        shortcuts: bool,
+        stock_errors: bool,
+        signals: bool,
+        epoch: int,
+    ) -> None:
+        self.planned = planned
+        self.lean = lean
+        #: Plain values are sent without a response object.
+        self.shortcuts = shortcuts
+        #: Unhandled stock HTTP errors are sent as pre-rendered pages.
+        self.stock_errors = stock_errors
+        #: ``request_started``/``request_finished`` have receivers.
+        self.signals = signals
+        self.epoch = epoch
+
+    def __repr__(self) -> str:
+        on = [name for name in self.__slots__[:5] if getattr(self, name)]
+        return f"<Lane {' '.join(on) or 'general'}>"
+
+
+#: Stands in before the first decision and after every invalidation.
+_UNDECIDED = Lane(False, False, False, False, False, epoch=-1)
+
+
+def _may_carry_session(app: Kolba, environ: WSGIEnvironment) -> bool:
+    """Over-approximates "the client sent a session cookie", without parsing."""
+    header = environ.get("HTTP_COOKIE")
+    if not header:
+        return False
+    return app.config["SESSION_COOKIE_NAME"] in header
+
+
+class Core:
+    """One app's serving state: its current lane and its endpoint plans."""
+
+    __slots__ = ("app", "lane", "plans")
+
+    def __init__(self, app: Kolba) -> None:
+        self.app = app
+        self.lane = _UNDECIDED
+        self.plans: dict[str | None, EndpointPlan] = {}
+
+    def invalidate(self) -> None:
+        """Registration changed: forget the plans and decide the lanes again."""
+        self.plans = {}
+        self.lane = _UNDECIDED
+
+    def decide(self) -> Lane:
+        """Work out the lane from what the app replaced, registered and who listens."""
+        app = self.app
+        epoch = _receivers_epoch  # read first: a later change re-decides
+        replaced = replaced_steps(app)
+        listening = listening_signals(app)
+        planned = not _FORCE_GENERAL and not replaced & DISPATCH_STEPS
+        quiet_contexts = not (
+            replaced & CONTEXT_STEPS
+            or listening & _SIGNALS_FOR_CONTEXTS
+            or any(app.teardown_request_funcs.values())
+            or app.teardown_appcontext_funcs
+            or app._session_opens_eagerly
+        )
+        signals = bool(listening & _SIGNALS_FOR_DISPATCH)
+        shortcuts = planned and not signals and app.response_class is Response
+        lane = Lane(
+            planned=planned,
+            lean=planned and quiet_contexts,
+            shortcuts=shortcuts,
+            stock_errors=shortcuts and not replaced & ERROR_STEPS,
+            signals=signals,
+            epoch=epoch,
+        )
+        app._got_first_request = True
+        app._path_only_routing = not (app.url_map.host_matching or app.subdomain_matching)
+        self.lane = lane
+        return lane
+
+    # -- the lifecycle --------------------------------------------------------
+
+    def serve(self, environ: WSGIEnvironment, emit: Emit[_S, _R], sink: _S) -> _R:
+        """Serve one request and return what ``emit(result, environ, sink)`` returns."""
+        lane = self.lane
+        if lane.epoch != _receivers_epoch:
+            lane = self.decide()
+        if not lane.lean or PRESERVE_CONTEXT in environ:
+            return self._serve_full(environ, lane, emit, sink)
+        # The lean lane, inline (perf: one call less per request, measured
+        # with benchmarks --sections instructions).
+        app = self.app
+        ctx = RequestContext(app, environ)
+        outer = _cv_frame.get(None)
+        app_ctx = outer[0] if outer is not None and outer[0].app is app else AppContext(app)
+        ctx._app_ctx = app_ctx
+        # Recorded like a push, so a re-push (stream_with_context) pops in order.
+        ctx._pushes.append((_cv_frame.set((app_ctx, ctx)), None))
+        try:
+            try:
+                ctx.match_request()
+                result = self.dispatch(ctx, lane)
+            except Exception as e:
+                result = app.handle_exception(e)
+            return emit(result, environ, sink)
+        finally:
+            ctx._pop_lean()
+
+    def _serve_full(
+        self, environ: WSGIEnvironment, lane: Lane, emit: Emit[_S, _R], sink: _S
+    ) -> _R:
+        app = self.app
+        ctx = app.request_context(environ)
+        error: BaseException | None = None
+        try:
+            try:
+                ctx.push()
+                result = self.dispatch(ctx, lane) if lane.planned else app.full_dispatch_request()
+            except Exception as e:
+                error = e
+                result = app.handle_exception(e)
+            except BaseException:
+                error = sys.exc_info()[1]
+                raise
+            return emit(result, environ, sink)
+        finally:
+            keep = environ.get(PRESERVE_CONTEXT)
+            current = _cv_frame.get(None)
+            if keep is not None and current is not None:
+                # The test client re-enters both after the response, so the
+                # request stays inspectable inside ``with client:``.
+                keep(current[0])
+                keep(current[1])
+            if error is not None and app.should_ignore_error(error):
+                error = None
+            ctx.pop(error)
+
+    # -- planned dispatch -------------------------------------------------------
+
+    def plan_for(self, endpoint: str | None) -> EndpointPlan:
+        """The endpoint's plan; a new one is complete before anyone can find it."""
+        plan = self.plans.get(endpoint)
+        if plan is None:
+            plan = self.plans[endpoint] = EndpointPlan(self.app, endpoint)
+        return plan
+
+    def dispatch(self, ctx: RequestContext, lane: Lane) -> Result:
+        """``full_dispatch_request`` by the endpoint's plan.
+
+        perf: the usual request (no hooks, no session, a plain value) runs
+        through this one function; every step it inlines is a method of
+        the app or a function of :mod:`kolba.responses` as well.
+        """
+        app = self.app
+        req = ctx._request
+        rule = ctx.url_rule if req is None else req.url_rule
+        endpoint = None if rule is None else rule.endpoint
+        plan = self.plans.get(endpoint) or self.plan_for(endpoint)
+        try:
+            if lane.signals:
+                _send("request_started", app)
+            rv = None
+            if plan.preprocessing:
+                req = ctx._request
+                rv = run_preprocessors(
+                    endpoint,
+                    ctx.view_args if req is None else req.view_args,
+                    plan.url_preprocessors,
+                    plan.before,
+                )
+            if rv is None:
+                req = ctx._request
+                error = ctx.routing_exception if req is None else req.routing_exception
+                if error is not None or rule is None:
+                    rv = self._routing_failure(ctx, error)
+                elif ctx.environ.get("REQUEST_METHOD", "").upper() == "OPTIONS" and getattr(
+                    rule, "provide_automatic_options", False
+                ):
+                    rv = app.make_default_options_response()
+                else:
+                    rv = plan.view(**(ctx.view_args if req is None else req.view_args))  # type: ignore[arg-type]
+        except HTTPException as e:
+            stock = self._stock_error(ctx, plan, e) if lane.stock_errors else None
+            if stock is not None:
+                return stock
+            rv = app.handle_user_exception(e)
+        except Exception as e:
+            rv = app.handle_user_exception(e)
+        environ = ctx.environ
+        cookie = environ.get("HTTP_COOKIE")
+        if (
+            not plan.after
+            and not ctx._after_request_functions
+            and ctx._session is None
+            and (not cookie or app.config["SESSION_COOKIE_NAME"] not in cookie)
+            and not lane.signals
+        ):
+            # process_response would change nothing: no hooks, no session to
+            # save or refresh.  A plain value needs no response object at all.
+            if lane.shortcuts:
+                direct = direct_result(app, rv, environ)
+                if direct is not None:
+                    return direct
+            return app.make_response(rv)
+        return self._finish(ctx, plan, rv, lane)
+
+    def _routing_failure(self, ctx: RequestContext, error: Exception | None) -> t.Any:
+        """``dispatch_request`` when matching failed: raise the routing error."""
+        app = self.app
+        if error is None:
+            return app.dispatch_request()  # an adapter that matched nothing; rare
+        if app.debug and isinstance(error, RequestRedirect):
+            app.raise_routing_exception(ctx.request)
+        raise error
+
+    def _finish(self, ctx: RequestContext, plan: EndpointPlan, rv: t.Any, lane: Lane) -> Response:
+        """``finalize_request`` by the plan: after hooks and the session, then the signal."""
+        app = self.app
+        response = app.make_response(rv)
+        callbacks = ctx._after_request_functions
+        if callbacks:
+            response = run_after_hooks(response, map(app.ensure_sync, callbacks))
+        for hook in plan.after:  # perf: run_after_hooks, inline
+            response = hook(response)
+        save_session(app, ctx, response)
+        if lane.signals:
+            _send("request_finished", app, response=response)
+        return response
+
+    def _stock_error(
+        self, ctx: RequestContext, plan: EndpointPlan, error: HTTPException
+    ) -> Result | None:
+        """The error's own page, when nothing would handle or change it."""
+        app = self.app
+        if (
+            isinstance(error, (RoutingException, BadRequestKeyError))
+            or plan.after
+            or ctx._after_request_functions
+            or ctx._session is not None
+            or _may_carry_session(app, ctx.environ)
+            or app.trap_http_exception(error)
+            or app._find_error_handler(error, plan.blueprints) is not None
+        ):
+            return None
+        return stock_error_result(error, ctx.environ)
