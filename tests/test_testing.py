@@ -533,6 +533,15 @@ def test_session_transaction_does_not_push_a_context(app: kolba.Kolba, client: A
     assert client.get_cookie("session") is not None
 
 
+def test_session_transaction_saves_nothing_when_the_block_raises(app: kolba.Kolba) -> None:
+    client = app.test_client()
+    with pytest.raises(KeyError):
+        with client.session_transaction() as sess:
+            sess["user"] = "ada"
+            raise KeyError("abandoned")
+    assert client.get_cookie("session") is None
+
+
 def test_session_transaction_uses_cookies_for_the_given_path(app: kolba.Kolba) -> None:
     app.config["SESSION_COOKIE_PATH"] = "/shop"
 

@@ -429,3 +429,17 @@ def test_async_view_dispatch_request(app: kolba.Kolba, client: t.Any) -> None:
 
     app.add_url_rule("/", view_func=AsyncPlain.as_view("async_plain"))
     assert client.get("/").data == b"async dispatch"
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_view_function_needs_an_app_context(shared: bool) -> None:
+    class Plain(View):
+        init_every_request = not shared
+
+        def dispatch_request(self) -> str:
+            return "plain"
+
+    with pytest.raises(RuntimeError, match="Working outside of application context"):
+        Plain.as_view("plain")()
+    with pytest.raises(RuntimeError, match="Working outside of request context"):
+        Counter().dispatch_request()

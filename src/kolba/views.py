@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typing as t
 
-from .globals import _cv_frame, request
+from .globals import _cv_frame, current_app, request
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from .typing import ResponseReturnValue, RouteCallable
@@ -22,6 +22,12 @@ http_method_funcs: frozenset[str] = frozenset(
 )
 
 _Dispatch = t.Callable[..., t.Any]
+
+
+def _running_app() -> t.Any:
+    """The app serving the current request (outside one, the proxy's usual error)."""
+    frame = _cv_frame.get(None)
+    return current_app if frame is None else frame[0].app
 
 
 class View:
@@ -67,14 +73,14 @@ class View:
 
             def view(**kwargs: t.Any) -> t.Any:
                 instance = finished[0].view_class(*class_args, **class_kwargs)
-                app = _cv_frame.get()[0].app
+                app = _running_app()
                 return app.ensure_sync(instance.dispatch_request)(**kwargs)
 
         else:
             shared = cls(*class_args, **class_kwargs)
 
             def view(**kwargs: t.Any) -> t.Any:
-                app = _cv_frame.get()[0].app
+                app = _running_app()
                 return app.ensure_sync(shared.dispatch_request)(**kwargs)
 
         outer = _apply_decorators(view, name, cls)
@@ -127,7 +133,7 @@ class MethodView(View):
     def dispatch_request(self, **kwargs: t.Any) -> ResponseReturnValue:
         """Call the handler for the request's method with the URL variables."""
         handler = self._handler_for(request.method)
-        app = _cv_frame.get()[0].app
+        app = _running_app()
         return app.ensure_sync(handler)(**kwargs)  # type: ignore[no-any-return]
 
     def _handler_for(self, method: str) -> t.Callable[..., t.Any]:
