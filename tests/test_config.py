@@ -407,3 +407,79 @@ def test_app_attributes_follow_config(app: kolba.Kolba) -> None:
     app.config["SECRET_KEY"] = "rotated"
     assert app.secret_key == "rotated"
     assert isinstance(app.config, Config)
+
+
+# -- loader details -----------------------------------------------------------------
+
+
+def test_from_file_loader_returning_nothing_still_counts_as_loaded(tmp_path: Path) -> None:
+    (tmp_path / "empty.yml").write_text("", encoding="utf-8")
+    config = Config(tmp_path)
+    assert config.from_file("empty.yml", load=lambda handle: None) is True  # type: ignore[arg-type,return-value]
+    assert config == {}
+
+
+def test_from_file_silent_does_not_forgive_a_file_in_the_path(tmp_path: Path) -> None:
+    write(tmp_path / "plain", "")
+    config = Config(tmp_path)
+    with pytest.raises(NotADirectoryError) as info:
+        config.from_file("plain/c.json", load=json.load, silent=True)
+    assert info.value.errno == errno.ENOTDIR
+    assert "Unable to load configuration file" in str(info.value)
+    assert config.from_pyfile("plain/c.py", silent=True) is False
+
+
+def test_from_pyfile_code_sees_its_own_file(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "settings.py",
+        """
+        import os
+        HERE = os.path.dirname(__file__)
+        NAME = __name__
+        """,
+    )
+    config = Config(tmp_path)
+    config.from_pyfile("settings.py")
+    assert config["HERE"] == str(tmp_path)
+    assert config["NAME"] == "config"
+    assert "settings" not in sys.modules and str(path) not in sys.modules
+
+
+def test_from_pyfile_os_errors_raised_by_the_code_are_labelled(tmp_path: Path) -> None:
+    write(tmp_path / "settings.py", "open('/nonexistent/kolba/file')\n")
+    with pytest.raises(FileNotFoundError, match="Unable to load configuration file"):
+        Config(tmp_path).from_pyfile("settings.py")
+
+
+def test_from_envvar_empty_value_counts_as_unset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KOLBA_TEST_SETTINGS", "")
+    config = Config(tmp_path)
+    with pytest.raises(RuntimeError, match="'KOLBA_TEST_SETTINGS' is not set"):
+        config.from_envvar("KOLBA_TEST_SETTINGS")
+    assert config.from_envvar("KOLBA_TEST_SETTINGS", silent=True) is False
+
+
+def test_from_prefixed_env_cannot_nest_into_a_plain_value(
+    tmp_path: Path, clean_env: pytest.MonkeyPatch
+) -> None:
+    clean_env.setenv("APPX_DB__HOST", "db")
+    config = Config(tmp_path, {"DB": "sqlite"})
+    with pytest.raises(TypeError):
+        config.from_prefixed_env("APPX")
+
+
+def test_from_prefixed_env_merges_into_existing_dicts(
+    tmp_path: Path, clean_env: pytest.MonkeyPatch
+) -> None:
+    clean_env.setenv("APPX_DB__HOST", "db")
+    config = Config(tmp_path, {"DB": {"PORT": 5432}})
+    config.from_prefixed_env("APPX")
+    assert config["DB"] == {"PORT": 5432, "HOST": "db"}
+
+
+def test_from_mapping_ignores_lower_case_keyword_arguments_too(tmp_path: Path) -> None:
+    config = Config(tmp_path)
+    config.from_mapping(None, lower=1, UPPER=2)
+    assert config == {"UPPER": 2}

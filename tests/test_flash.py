@@ -237,3 +237,52 @@ def test_flashes_isolated_between_clients(flash_app: Kolba) -> None:
     first.post("/add")
     assert second.get("/show").get_json() == {"messages": []}
     assert len(first.get("/show").get_json()["messages"]) == 4
+
+
+def test_flash_needs_a_request(app: Kolba) -> None:
+    with pytest.raises(RuntimeError, match="Working outside of request context"):
+        flash("x")
+    with app.app_context():
+        with pytest.raises(RuntimeError, match="Working outside of request context"):
+            flash("x")
+
+
+def test_get_flashed_messages_needs_a_request(app: Kolba) -> None:
+    with pytest.raises(RuntimeError, match="Working outside of request context"):
+        get_flashed_messages()
+    with app.app_context():
+        with pytest.raises(RuntimeError, match="Working outside of request context"):
+            get_flashed_messages()
+
+
+def test_async_message_flashed_receiver_is_run(app: Kolba) -> None:
+    if Kolba.__module__.startswith("flask"):
+        pytest.importorskip("asgiref")  # Flask runs async receivers through it
+    recorded: list[str] = []
+
+    async def receiver(sender: Any, message: str, category: str, **extra: Any) -> None:
+        recorded.append(message)
+
+    with kolba.message_flashed.connected_to(receiver, app):
+        with app.test_request_context():
+            flash("awaited")
+    assert recorded == ["awaited"]
+
+
+@pytest.mark.kolba_only
+def test_flash_does_not_import_blinker() -> None:
+    """Without ``kolba.signals`` nobody can listen, so flashing loads no Blinker."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kolba\n"
+        "app = kolba.Kolba('x'); app.secret_key = 'k'\n"
+        "with app.test_request_context():\n"
+        "    kolba.flash('hi'); assert kolba.get_flashed_messages() == ['hi']\n"
+        "print('blinker' in sys.modules, 'kolba.signals' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "False"]

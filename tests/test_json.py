@@ -593,3 +593,28 @@ def test_orjson_provider_as_app_provider(
     rv = app.test_client().post("/", json={"b": [1, 2], "a": None})
     assert rv.get_data() == b'{"got":{"a":null,"b":[1,2]},"name":"Zo\\u00eb"}\n'
     assert rv.mimetype == "application/json"
+
+
+def test_extra_types_are_tried_in_order(app: kolba.Kolba) -> None:
+    @dataclasses.dataclass
+    class HTMLRecord:
+        name: str
+
+        def __html__(self) -> str:
+            return "<b>record</b>"
+
+    class Day(datetime.date):
+        def __html__(self) -> str:
+            return "<i>day</i>"
+
+    with app.app_context():
+        assert kolba.json.dumps(HTMLRecord("x")) == '{"name": "x"}'
+        assert kolba.json.dumps(Day(2024, 1, 2)) == '"Tue, 02 Jan 2024 00:00:00 GMT"'
+    assert kolba.json.dumps(HTMLRecord("x"), indent=None) == '{"name": "x"}'
+
+
+def test_dumps_without_app_keeps_extra_types_with_options() -> None:
+    assert kolba.json.dumps([decimal.Decimal("1.10")], indent=1) == '[\n "1.10"\n]'
+    out = io.StringIO()
+    kolba.json.dump(decimal.Decimal("3"), out, sort_keys=True)
+    assert out.getvalue() == '"3"'

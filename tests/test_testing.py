@@ -401,6 +401,58 @@ def test_with_client_preserves_context_after_unhandled_error(app: kolba.Kolba) -
         assert request.args["a"] == "b"
 
 
+def test_with_client_one_redirect_keeps_the_target_request(app: kolba.Kolba) -> None:
+    @app.route("/from")
+    def moved() -> Any:
+        kolba.g.seen = "from"
+        return redirect("/to")
+
+    @app.route("/to")
+    def target() -> str:
+        kolba.g.seen = "to"
+        return "arrived"
+
+    client = app.test_client()
+    with client:
+        response = client.get("/from", follow_redirects=True)
+        assert [r.request.path for r in response.history] == ["/from"]
+        assert request.path == "/to"
+        assert kolba.g.seen == "to"
+    assert not has_request_context()
+    assert not has_app_context()
+
+
+def test_with_client_request_after_propagated_error_is_kept(app: kolba.Kolba) -> None:
+    @app.route("/boom")
+    def boom() -> str:
+        raise ValueError("boom")
+
+    @app.route("/ok")
+    def ok() -> str:
+        return "ok"
+
+    client = app.test_client()
+    with client:
+        with pytest.raises(ValueError):
+            client.get("/boom")
+        assert not has_request_context()
+        client.get("/ok")
+        assert request.path == "/ok"
+    assert not has_request_context()
+    assert not has_app_context()
+
+
+def test_with_client_keeps_no_context_for_redirect_chain_outside_with(
+    redirect_app: kolba.Kolba,
+) -> None:
+    client = redirect_app.test_client()
+    client.get("/start", follow_redirects=True)
+    assert not has_request_context()
+    with client:
+        pass
+    assert not has_request_context()
+
+
 # --- session_transaction ------------------------------------------------------------------
 
 
@@ -471,6 +523,41 @@ def test_session_transaction_null_session_is_read_only(app: kolba.Kolba) -> None
         assert sess.get("x") is None
         with pytest.raises(RuntimeError, match="secret key"):
             sess["x"] = 1
+
+
+def test_session_transaction_does_not_push_a_context(app: kolba.Kolba, client: Any) -> None:
+    with client.session_transaction() as sess:
+        assert not has_request_context()
+        assert not has_app_context()
+        sess["user"] = "ada"
+    assert client.get_cookie("session") is not None
+
+
+def test_session_transaction_saves_nothing_when_the_block_raises(app: kolba.Kolba) -> None:
+    client = app.test_client()
+    with pytest.raises(KeyError):
+        with client.session_transaction() as sess:
+            sess["user"] = "ada"
+            raise KeyError("abandoned")
+    assert client.get_cookie("session") is None
+
+
+def test_session_transaction_uses_cookies_for_the_given_path(app: kolba.Kolba) -> None:
+    app.config["SESSION_COOKIE_PATH"] = "/shop"
+
+    @app.route("/shop/cart")
+    def cart() -> str:
+        return str(session.get("items"))
+
+    client = app.test_client()
+    with client.session_transaction("/shop/cart") as sess:
+        sess["items"] = 3
+    assert client.get_cookie("session", path="/shop") is not None
+    assert client.get("/shop/cart").text == "3"
+    with client.session_transaction("/shop/cart") as sess:
+        assert sess["items"] == 3
+    with client.session_transaction("/") as sess:
+        assert "items" not in sess
 
 
 def test_session_transaction_default_interface(app: kolba.Kolba) -> None:
@@ -677,3 +764,76 @@ def test_test_client_does_not_import_click() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "KolbaCliRunner"]
+
+
+# --- the Werkzeug internals session_transaction relies on ---------------------------------
+# ``werkzeug.test.Client._add_cookies_to_wsgi`` and ``_update_cookies_from_response``
+# are private (``:meta private:``).  These tests pin the behaviour Kolba uses, so a
+# Werkzeug release that changes them fails here, not in users' tests.
+
+
+def test_werkzeug_update_cookies_from_response_fills_the_jar() -> None:
+    jar = Client(lambda environ, start_response: [])
+    jar._update_cookies_from_response("localhost", "/", ["a=1; Path=/", "c=3; Path=/sub"])
+    cookie = jar.get_cookie("a")
+    assert cookie is not None and cookie.value == "1"
+    sub = jar.get_cookie("c", path="/sub")
+    assert sub is not None and sub.value == "3"
+
+
+def test_werkzeug_add_cookies_to_wsgi_matches_host_and_path() -> None:
+    jar = Client(lambda environ, start_response: [])
+    jar.set_cookie("a", "1")
+    jar.set_cookie("c", "3", path="/sub")
+    jar.set_cookie("o", "9", domain="other.test")
+    for path, header in (("/", "a=1"), ("/sub/page", "a=1; c=3")):
+        environ = werkzeug_environ(path)
+        jar._add_cookies_to_wsgi(environ)
+        assert environ["HTTP_COOKIE"] == header
+    elsewhere = werkzeug_environ("/", base_url="http://example.org/")
+    jar._add_cookies_to_wsgi(elsewhere)
+    assert "HTTP_COOKIE" not in elsewhere
+
+
+def test_werkzeug_cookie_methods_do_nothing_without_cookies() -> None:
+    jar = Client(lambda environ, start_response: [], use_cookies=False)
+    jar._update_cookies_from_response("localhost", "/", ["a=1"])
+    environ = werkzeug_environ("/")
+    jar._add_cookies_to_wsgi(environ)
+    assert "HTTP_COOKIE" not in environ
+
+
+def werkzeug_environ(path: str, **kwargs: Any) -> dict[str, Any]:
+    from werkzeug.test import EnvironBuilder as WerkzeugEnvironBuilder
+
+    return WerkzeugEnvironBuilder(path=path, **kwargs).get_environ()
+
+
+# --- the forms open() accepts ----------------------------------------------------------------
+
+
+def test_open_with_environ_dict_and_request_use_client_defaults(
+    echo_app: kolba.Kolba, client: Any
+) -> None:
+    from werkzeug.test import EnvironBuilder as WerkzeugEnvironBuilder
+    from werkzeug.wrappers import Request as WerkzeugRequest
+
+    client.environ_base["REMOTE_ADDR"] = "10.0.0.1"
+    environ = WerkzeugEnvironBuilder(path="/echo", base_url="http://other.test/").get_environ()
+    environ.pop("REMOTE_ADDR", None)
+    from_dict = client.open(environ).get_json()
+    assert from_dict["remote_addr"] == "10.0.0.1"
+    assert from_dict["url"] == "http://other.test/echo"
+    from_request = client.open(WerkzeugRequest(environ)).get_json()
+    assert from_request["remote_addr"] == "10.0.0.1"
+    own = WerkzeugEnvironBuilder(path="/echo", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert client.open(own).get_json()["remote_addr"] == "10.9.9.9"
+
+
+def test_open_does_not_change_the_callers_arguments(echo_app: kolba.Kolba, client: Any) -> None:
+    environ_base = {"REMOTE_ADDR": "10.0.0.2"}
+    client.get("/echo", environ_base=environ_base)
+    assert environ_base == {"REMOTE_ADDR": "10.0.0.2"}
+    builder = EnvironBuilder(echo_app, "/echo")
+    client.open(builder)
+    assert builder.environ_base is None

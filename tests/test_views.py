@@ -203,6 +203,75 @@ def test_decorators_with_a_shared_instance(app: kolba.Kolba, client: t.Any) -> N
     assert rv.headers["X-Order"] == "only"
 
 
+def test_swapping_view_class_works_through_decorators(app: kolba.Kolba, client: t.Any) -> None:
+    class Real(View):
+        decorators = [add_header("wrapped")]
+
+        def dispatch_request(self) -> str:
+            return "real"
+
+    class Stand(Real):
+        def dispatch_request(self) -> str:
+            return "stand-in"
+
+    view = Real.as_view("swap_decorated")
+    app.add_url_rule("/", view_func=view)
+    view.view_class = Stand  # type: ignore[attr-defined]
+    rv = client.get("/")
+    assert rv.data == b"stand-in"
+    assert rv.headers["X-Order"] == "wrapped"
+
+
+def test_swapping_view_class_does_not_affect_a_shared_instance(
+    app: kolba.Kolba, client: t.Any
+) -> None:
+    class Real(View):
+        init_every_request = False
+
+        def dispatch_request(self) -> str:
+            return type(self).__name__
+
+    class Stand(Real):
+        pass
+
+    view = Real.as_view("swap_shared")
+    app.add_url_rule("/", view_func=view)
+    view.view_class = Stand  # type: ignore[attr-defined]
+    assert client.get("/").data == b"Real"
+
+
+def test_decorators_see_the_endpoint_name_and_module() -> None:
+    seen: list[tuple[str, str, t.Any]] = []
+
+    def record(view: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        seen.append((view.__name__, view.__module__, getattr(view, "view_class", None)))
+        return view
+
+    class Recorded(View):
+        decorators = [record, record]
+
+        def dispatch_request(self) -> str:
+            return ""
+
+    Recorded.as_view("recorded")
+    assert seen == [("recorded", __name__, None)] * 2
+
+
+def test_undocumented_subclass_view_has_no_docstring() -> None:
+    class Undocumented(Greeting):
+        pass
+
+    assert Undocumented.as_view("undocumented").__doc__ is None
+
+
+def test_each_as_view_call_makes_a_new_function() -> None:
+    first = Greeting.as_view("one")
+    second = Greeting.as_view("one")
+    assert first is not second
+    first.view_class = Greeting  # type: ignore[attr-defined]
+    assert second.view_class is Greeting  # type: ignore[attr-defined]
+
+
 # -- MethodView ---------------------------------------------------------------------
 
 
@@ -360,3 +429,17 @@ def test_async_view_dispatch_request(app: kolba.Kolba, client: t.Any) -> None:
 
     app.add_url_rule("/", view_func=AsyncPlain.as_view("async_plain"))
     assert client.get("/").data == b"async dispatch"
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_view_function_needs_an_app_context(shared: bool) -> None:
+    class Plain(View):
+        init_every_request = not shared
+
+        def dispatch_request(self) -> str:
+            return "plain"
+
+    with pytest.raises(RuntimeError, match="Working outside of application context"):
+        Plain.as_view("plain")()
+    with pytest.raises(RuntimeError, match="Working outside of request context"):
+        Counter().dispatch_request()

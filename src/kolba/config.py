@@ -1,7 +1,9 @@
-"""The application's configuration mapping and the loaders that fill it.
+"""Application settings: a ``dict`` with loaders, and attributes that mirror keys.
 
-``Config`` is a plain ``dict`` so reads on the request path cost nothing
-extra; the loaders only run at start-up.
+``app.config`` is read on every request, so :class:`Config` adds nothing to
+``dict`` lookups; its loaders run at start-up only.  Every loader except
+:meth:`Config.from_prefixed_env` keeps upper-case names only, which lets a
+settings module or class hold lower-case helpers of its own.
 """
 
 from __future__ import annotations
@@ -14,239 +16,258 @@ import typing as t
 
 __all__ = ["Config", "ConfigAttribute"]
 
-T = t.TypeVar("T")
+_T = t.TypeVar("_T")
 
-#: ``errno`` values that ``silent=True`` treats as "there is no such file".
-_PYFILE_MISSING = frozenset((errno.ENOENT, errno.EISDIR, errno.ENOTDIR))
-_FILE_MISSING = frozenset((errno.ENOENT, errno.EISDIR))
+#: What :func:`_read_settings_file` returns for a missing file under ``silent``
+#: (a loader may well return ``None`` for an empty file).
+_ABSENT: t.Any = object()
+
+# ``silent=True`` means "a settings file that is not there is not an error".
+# For Python files a path running through a regular file counts as not there
+# too; data files only forgive a missing file or a folder in its place.
+_ABSENT_PYFILE = frozenset({errno.ENOENT, errno.EISDIR, errno.ENOTDIR})
+_ABSENT_DATAFILE = frozenset({errno.ENOENT, errno.EISDIR})
 
 
-class _HasConfig(t.Protocol):
-    """Anything with a ``config`` mapping, such as the application."""
+class _Configured(t.Protocol):
+    """An owner of :class:`ConfigAttribute`: anything with a ``config`` mapping."""
 
     @property
     def config(self) -> t.MutableMapping[str, t.Any]: ...
 
 
-class ConfigAttribute(t.Generic[T]):
-    """Expose one configuration key as an attribute of the owner.
+class ConfigAttribute(t.Generic[_T]):
+    """An attribute that reads and writes one key of its owner's ``config``.
 
-    The application uses it so ``app.testing`` and ``app.config["TESTING"]``
-    can never disagree: the attribute holds no value of its own.
+    It stores nothing itself, so ``app.debug`` and ``app.config["DEBUG"]``
+    cannot drift apart.  ``get_converter`` turns the stored value into the
+    attribute's type on reads (e.g. seconds into a ``timedelta``).
     """
 
     def __init__(
-        self, name: str, get_converter: t.Callable[[t.Any], T] | None = None
+        self, name: str, get_converter: t.Callable[[t.Any], _T] | None = None
     ) -> None:
         self.__name__ = name
         self.get_converter = get_converter
 
     @t.overload
-    def __get__(self, obj: None, owner: type[t.Any] | None = None) -> ConfigAttribute[T]: ...
+    def __get__(self, obj: None, owner: type[t.Any] | None = None) -> ConfigAttribute[_T]: ...
 
     @t.overload
-    def __get__(self, obj: _HasConfig, owner: type[t.Any] | None = None) -> T: ...
+    def __get__(self, obj: _Configured, owner: type[t.Any] | None = None) -> _T: ...
 
     def __get__(
-        self, obj: _HasConfig | None, owner: type[t.Any] | None = None
-    ) -> T | ConfigAttribute[T]:
-        """Read the key from the instance's config, converted if asked."""
+        self, obj: _Configured | None, owner: type[t.Any] | None = None
+    ) -> _T | ConfigAttribute[_T]:
+        """Return the converted setting; on the class, the descriptor itself."""
         if obj is None:
             return self
-        value = obj.config[self.__name__]
-        convert = self.get_converter
-        return value if convert is None else convert(value)
+        stored = obj.config[self.__name__]
+        if self.get_converter is None:
+            return t.cast(_T, stored)
+        return self.get_converter(stored)
 
-    def __set__(self, obj: _HasConfig, value: t.Any) -> None:
-        """Write straight through to the config so both views stay in step."""
+    def __set__(self, obj: _Configured, value: t.Any) -> None:
+        """Store the value in the owner's config under this attribute's key."""
         obj.config[self.__name__] = value
 
 
-def _upper_items(pairs: t.Iterable[tuple[str, t.Any]]) -> t.Iterator[tuple[str, t.Any]]:
-    """Keep only upper-case keys: lower-case names are helpers, not settings."""
-    return ((key, value) for key, value in pairs if key.isupper())
-
-
 class Config(dict):  # type: ignore[type-arg]
-    """A ``dict`` of settings plus loaders for files, objects and the environment.
+    """The application's settings, with loaders for files, objects and the environment.
 
-    Only upper-case keys are taken by the object, file and mapping loaders,
-    so a settings module may keep lower-case helper names of its own.
-
-    :param root_path: Relative file names given to the loaders are read from
-        this folder (the application's ``root_path``).
-    :param defaults: Initial values.
+    :param root_path: Folder that relative file names given to the loaders
+        start from (the app passes its ``root_path``, or its instance folder
+        with ``instance_relative_config=True``).
+    :param defaults: Initial settings; the mapping is copied.
     """
 
     def __init__(
-        self,
-        root_path: str | os.PathLike[str],
-        defaults: t.Mapping[str, t.Any] | None = None,
+        self, root_path: str | os.PathLike[str], defaults: t.Mapping[str, t.Any] | None = None
     ) -> None:
         super().__init__(defaults or {})
         self.root_path = root_path
 
-    def _resolve(self, filename: str | os.PathLike[str]) -> str:
-        """Anchor a relative name at ``root_path``; absolute names win."""
-        return os.path.join(self.root_path, filename)
+    def __repr__(self) -> str:
+        return "<%s %s>" % (type(self).__name__, dict.__repr__(self))
 
-    def from_envvar(self, variable_name: str, silent: bool = False) -> bool:
-        """Load the Python file named by an environment variable.
-
-        Deployments point the variable at a file outside the package, so the
-        error says clearly when the variable itself is missing.
-
-        :return: ``True`` if a file was loaded.
-        """
-        filename = os.environ.get(variable_name)
-        if filename:
-            return self.from_pyfile(filename, silent=silent)
-        if silent:
-            return False
-        raise RuntimeError(
-            f"The environment variable {variable_name!r} is not set and as"
-            " such configuration could not be loaded. Set this variable and"
-            " make it point to a configuration file"
-        )
-
-    def from_prefixed_env(
-        self, prefix: str = "KOLBA", *, loads: t.Callable[[str], t.Any] = json.loads
-    ) -> bool:
-        """Load every ``{prefix}_*`` environment variable, without the prefix.
-
-        Values go through ``loads`` (JSON by default) so ``KOLBA_DEBUG=true``
-        becomes a boolean; a value it cannot parse stays a string. A double
-        underscore in the name sets a key inside a nested dict, creating the
-        intermediate dicts it needs. Variables are read in sorted order so
-        the result does not depend on the environment's ordering.
-
-        :return: Always ``True``.
-        """
-        start = f"{prefix}_"
-        for name in sorted(os.environ):
-            if name.startswith(start):
-                raw = os.environ[name]
-                self._set_nested(name[len(start) :], _parse_env_value(raw, loads))
-        return True
-
-    def _set_nested(self, dotted: str, value: t.Any) -> None:
-        """Assign ``value`` at the path spelled by ``__``-separated names."""
-        *parents, leaf = dotted.split("__")
-        target: t.Any = self
-        for part in parents:
-            if part not in target:
-                target[part] = {}
-            target = target[part]
-        target[leaf] = value
-
-    def from_pyfile(self, filename: str | os.PathLike[str], silent: bool = False) -> bool:
-        """Run a Python file and take its upper-case names as settings.
-
-        The file is executed as if it were a module named ``config`` so that
-        it can compute values; it is never added to ``sys.modules``.
-
-        :param silent: Return ``False`` instead of raising when the file does
-            not exist (or the name is a folder).
-        :return: ``True`` if the file was loaded.
-        """
-        path = self._resolve(filename)
-        module = types.ModuleType("config")
-        module.__file__ = path
-        try:
-            with open(path, "rb") as handle:
-                exec(compile(handle.read(), path, "exec"), module.__dict__)
-        except OSError as exc:
-            if silent and exc.errno in _PYFILE_MISSING:
-                return False
-            _explain_load_error(exc)
-            raise
-        self.from_object(module)
-        return True
+    # -- from Python code ---------------------------------------------------
 
     def from_object(self, obj: object | str) -> None:
         """Copy the upper-case attributes of a module, class or instance.
 
-        Attributes are read with ``dir``/``getattr`` so a settings class
-        inherits its base class's values. A string is imported first
+        Names are found with :func:`dir`, so a settings class also passes on
+        what it inherits.  A string is an import path first
         (``"package.module"`` or ``"package.module:Name"``).
         """
-        if isinstance(obj, str):
-            from werkzeug.utils import import_string
+        source = _import(obj) if isinstance(obj, str) else obj
+        self.update(_upper_case_attributes(source))
 
-            obj = import_string(obj)
-        for key in dir(obj):
-            if key.isupper():
-                self[key] = getattr(obj, key)
+    def from_pyfile(self, filename: str | os.PathLike[str], silent: bool = False) -> bool:
+        """Execute a Python file and keep its upper-case names.
+
+        The code runs in a fresh module called ``config`` whose ``__file__``
+        is the file's path, so it may compute values (and find files next to
+        itself); the module is not added to ``sys.modules``.
+
+        :param silent: Return ``False`` when there is no such file.
+        :return: Whether a file was loaded.
+        """
+        path = self._locate(filename)
+        module = _read_settings_file(path, "rb", _execute_as_module, silent, _ABSENT_PYFILE)
+        if module is _ABSENT:
+            return False
+        self.from_object(module)
+        return True
+
+    def from_envvar(self, variable_name: str, silent: bool = False) -> bool:
+        """Load the Python file whose path an environment variable holds.
+
+        :param silent: Return ``False`` when the variable is unset or empty,
+            or the file is missing.
+        :return: Whether a file was loaded.
+        :raise RuntimeError: The variable is unset or empty (without ``silent``).
+        """
+        path = os.environ.get(variable_name) or None
+        if path is not None:
+            return self.from_pyfile(path, silent=silent)
+        if not silent:
+            raise RuntimeError(
+                f"The environment variable {variable_name!r} is not set and as such"
+                " configuration could not be loaded. Set this variable and make it"
+                " point to a configuration file"
+            )
+        return False
+
+    # -- from data ------------------------------------------------------------
 
     def from_file(
-        self,
-        filename: str | os.PathLike[str],
+        self, filename: str | os.PathLike[str],
         load: t.Callable[[t.IO[t.Any]], t.Mapping[str, t.Any]],
-        silent: bool = False,
-        text: bool = True,
+        silent: bool = False, text: bool = True,
     ) -> bool:
-        """Read a data file with ``load`` and pass the mapping to ``from_mapping``.
+        """Parse a data file with ``load`` and keep its upper-case keys.
 
-        ``load`` is e.g. ``json.load`` (text mode) or ``tomllib.load``
-        (``text=False``, since TOML is read from bytes).
+        ``load`` receives the open file: ``json.load`` for JSON, or
+        ``tomllib.load`` with ``text=False`` since TOML is read as bytes.
 
-        :param silent: Return ``False`` instead of raising when the file does
-            not exist.
-        :return: ``True`` if the file was loaded.
+        :param silent: Return ``False`` when there is no such file.
+        :return: Whether a file was loaded.
         """
-        path = self._resolve(filename)
-        try:
-            with open(path, "r" if text else "rb") as handle:
-                data = load(handle)
-        except OSError as exc:
-            if silent and exc.errno in _FILE_MISSING:
-                return False
-            _explain_load_error(exc)
-            raise
-        return self.from_mapping(data)
+        mode = "r" if text else "rb"
+        data = _read_settings_file(self._locate(filename), mode, load, silent, _ABSENT_DATAFILE)
+        return data is not _ABSENT and self.from_mapping(data)
 
     def from_mapping(
         self, mapping: t.Mapping[str, t.Any] | None = None, **kwargs: t.Any
     ) -> bool:
-        """Update like ``dict.update`` but skip keys that are not upper-case.
+        """Add the upper-case items of ``mapping`` and then of ``kwargs``.
+
+        Like ``dict.update``, ``mapping`` may also be an iterable of pairs.
 
         :return: Always ``True``.
         """
-        merged: dict[str, t.Any] = {}
-        if mapping is not None:
-            merged.update(mapping)
-        merged.update(kwargs)
-        self.update(_upper_items(merged.items()))
+        for source in (dict(mapping or ()), kwargs):
+            self.update((key, value) for key, value in source.items() if key.isupper())
         return True
+
+    def from_prefixed_env(
+        self, prefix: str = "KOLBA", *, loads: t.Callable[[str], t.Any] = json.loads
+    ) -> bool:
+        """Load the ``{prefix}_*`` environment variables under their names without it.
+
+        Each value goes through ``loads`` (JSON by default, so ``true`` and
+        ``42`` arrive as a bool and an int); what it cannot parse is kept as
+        text.  ``__`` in a name steps into nested dicts, which are created
+        when missing: ``KOLBA_DB__HOST`` sets ``config["DB"]["HOST"]``.
+        Names keep their case, and are read in sorted order.
+
+        :return: Always ``True``.
+        """
+        head = f"{prefix}_"
+        for name in sorted(name for name in os.environ if name.startswith(head)):
+            value = _decode(os.environ[name], loads)
+            self._store_at(name[len(head):].split("__"), value)
+        return True
+
+    # -- reading --------------------------------------------------------------
 
     def get_namespace(
         self, namespace: str, lowercase: bool = True, trim_namespace: bool = True
     ) -> dict[str, t.Any]:
-        """Collect the settings whose keys start with ``namespace``.
+        """Return the settings whose keys start with ``namespace``.
 
-        Handy for passing e.g. every ``IMAGE_STORE_*`` setting as keyword
-        arguments: by default the prefix is cut off and the rest lower-cased.
+        Made for handing a group of settings to a constructor: by default the
+        prefix is removed and the rest lower-cased, so ``IMAGE_STORE_PATH``
+        becomes ``path`` for ``get_namespace("IMAGE_STORE_")``.
         """
-        cut = len(namespace) if trim_namespace else 0
-        found: dict[str, t.Any] = {}
-        for key, value in self.items():
-            if key.startswith(namespace):
-                name = key[cut:]
-                found[name.lower() if lowercase else name] = value
-        return found
+        start = len(namespace) if trim_namespace else 0
+        spell: t.Callable[[str], str] = str.lower if lowercase else str
+        return {
+            spell(key[start:]): value
+            for key, value in self.items()
+            if key.startswith(namespace)
+        }
 
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {dict.__repr__(self)}>"
+    # -- helpers ----------------------------------------------------------------
+
+    def _locate(self, filename: str | os.PathLike[str]) -> str:
+        """Resolve a file name against ``root_path``; absolute names stay as they are."""
+        return os.path.join(self.root_path, filename)
+
+    def _store_at(self, keys: list[str], value: t.Any) -> None:
+        """Set ``value`` under the nested ``keys``, creating dicts on the way."""
+        node: t.Any = self
+        for key in keys[:-1]:
+            if key not in node:
+                node[key] = {}
+            node = node[key]
+        node[keys[-1]] = value
 
 
-def _parse_env_value(raw: str, loads: t.Callable[[str], t.Any]) -> t.Any:
-    """Convert with ``loads``; anything it rejects is kept as the raw text."""
+def _import(path: str) -> t.Any:
+    """Import the object an import path names (Werkzeug's ``import_string``)."""
+    from werkzeug.utils import import_string
+
+    return import_string(path)
+
+
+def _upper_case_attributes(obj: object) -> dict[str, t.Any]:
+    """The attributes of ``obj`` whose names are upper case, by name."""
+    return {name: getattr(obj, name) for name in dir(obj) if name.isupper()}
+
+
+def _execute_as_module(handle: t.IO[bytes]) -> types.ModuleType:
+    """Run the source in ``handle`` as the body of a new ``config`` module."""
+    module = types.ModuleType("config")
+    module.__file__ = handle.name
+    code = compile(handle.read(), handle.name, "exec")
+    exec(code, vars(module))
+    return module
+
+
+def _read_settings_file(
+    path: str, mode: str, read: t.Callable[[t.Any], t.Any],
+    silent: bool, absent: frozenset[int],
+) -> t.Any:
+    """Open ``path`` and return what ``read`` makes of it.
+
+    With ``silent``, an error whose ``errno`` is in ``absent`` gives ``_ABSENT``.
+    Any other ``OSError`` is re-raised with its message saying that it was a
+    configuration file that failed, since the path alone may not tell.
+    """
+    try:
+        with open(path, mode) as handle:
+            return read(handle)
+    except OSError as error:
+        if silent and error.errno in absent:
+            return _ABSENT
+        error.strerror = f"Unable to load configuration file ({error.strerror})"
+        raise
+
+
+def _decode(raw: str, loads: t.Callable[[str], t.Any]) -> t.Any:
+    """Parse an environment value with ``loads``, keeping the text if it fails."""
     try:
         return loads(raw)
     except Exception:
         return raw
-
-
-def _explain_load_error(exc: OSError) -> None:
-    """Say in the error that it was the configuration file that failed."""
-    exc.strerror = f"Unable to load configuration file ({exc.strerror})"

@@ -1,22 +1,31 @@
-"""Functions a view calls: URLs, redirects, aborts, responses, flashing, files."""
+"""The functions a view calls: URLs, redirects, aborting, responses, flashing, files.
+
+Each one works on the current application and request.  Those are found
+through the context variable :data:`kolba.globals._cv_frame`; outside a
+context the functions that need one raise the usual "Working outside of
+... context" error.
+"""
 
 from __future__ import annotations
 
 import os
+import sys
 import typing as t
 from functools import update_wrapper
 
-from werkzeug.exceptions import abort as _wz_abort
-from werkzeug.utils import redirect as _wz_redirect
+from werkzeug.exceptions import abort as _werkzeug_abort
+from werkzeug.utils import redirect as _werkzeug_redirect
 
-from .globals import _cv_frame, current_app, request, request_ctx, session
+from .globals import _cv_frame, current_app, request, session
 
-if t.TYPE_CHECKING:
+if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.wrappers import Response as BaseResponse
 
+    from .app import Kolba
+    from .ctx import RequestContext
     from .wrappers import Response
 
-_F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
+_Chunks = t.TypeVar("_Chunks", bound=t.Iterator[t.Any])
 
 
 def get_debug_flag() -> bool:
@@ -33,183 +42,277 @@ def get_load_dotenv(default: bool = True) -> bool:
     return value.lower() in ("0", "false", "no")
 
 
-def url_for(
-    endpoint: str,
-    *,
-    _anchor: str | None = None,
-    _method: str | None = None,
-    _scheme: str | None = None,
-    _external: bool | None = None,
-    **values: t.Any,
-) -> str:
-    """Build the URL for an endpoint with the given values.
+def _active_app() -> Kolba | None:
+    """The application of the current context, or ``None`` outside one."""
+    frame = _cv_frame.get(None)
+    return None if frame is None else frame[0].app
 
-    Unknown values become the query string; ``.name`` is relative to the
-    current blueprint; outside a request ``SERVER_NAME`` must be configured.
+
+def _active_request_ctx() -> RequestContext:
+    """The current request context; outside one, the standard ``RuntimeError``."""
+    frame = _cv_frame.get(None)
+    if frame is None or frame[1] is None:
+        request.environ  # noqa: B018 - with no request, the proxy raises the usual error
+        raise RuntimeError("Working outside of request context.")  # pragma: no cover
+    return frame[1]
+
+
+# -- URLs, redirects and errors ---------------------------------------------------
+
+
+def url_for(
+    endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
+    _scheme: str | None = None, _external: bool | None = None, **values: t.Any,
+) -> str:
+    """Build the URL of ``endpoint``; see :meth:`Kolba.url_for`.
+
+    Values that are not URL variables go to the query string, an endpoint
+    starting with ``.`` is looked up in the current blueprint, and outside
+    a request ``SERVER_NAME`` must be set to build a URL.
     """
     return current_app.url_for(
-        endpoint,
-        _anchor=_anchor,
-        _method=_method,
-        _scheme=_scheme,
-        _external=_external,
-        **values,
+        endpoint, _external=_external, _scheme=_scheme, _method=_method, _anchor=_anchor, **values
     )
 
 
 def redirect(
     location: str, code: int = 302, Response: type[BaseResponse] | None = None
 ) -> BaseResponse:
-    """A redirect response; inside an app it uses the app's response class."""
-    frame = _cv_frame.get(None)
-    if frame is not None:
-        return frame[0].app.redirect(location, code=code)
-    return _wz_redirect(location, code=code, Response=Response)
+    """Return a response that redirects the client to ``location``.
+
+    Inside an application context the app builds it (``app.redirect``), so
+    it is of the app's response class; otherwise Werkzeug's, of
+    ``Response`` if given.
+    """
+    app = _active_app()
+    if app is None:
+        return _werkzeug_redirect(location, code=code, Response=Response)
+    return app.redirect(location, code=code)
 
 
 def abort(code: int | BaseResponse, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
-    """Raise the HTTP exception for ``code`` (Werkzeug's classes, so it is catchable)."""
-    frame = _cv_frame.get(None)
-    if frame is not None:
-        frame[0].app.aborter(code, *args, **kwargs)
-    _wz_abort(code, *args, **kwargs)
+    """Stop the request with the HTTP error for ``code`` (or with a given response).
+
+    The app's ``aborter`` raises it when there is an app, so custom error
+    classes registered on it apply; otherwise Werkzeug's ``abort`` does.
+    """
+    app = _active_app()
+    if app is not None:
+        app.aborter(code, *args, **kwargs)
+    _werkzeug_abort(code, *args, **kwargs)
+
+
+# -- responses -----------------------------------------------------------------------
 
 
 def make_response(*args: t.Any) -> Response:
-    """Turn view-style return values into a response, to add headers to it."""
+    """Turn what a view would return into a response object, to change it first.
+
+    No arguments give an empty response; one argument is converted like a
+    view's return value; several are taken as a tuple (body, status, headers).
+    """
     if not args:
         return current_app.response_class()
-    if len(args) == 1:
-        return current_app.make_response(args[0])
-    return current_app.make_response(args)
+    return current_app.make_response(args if len(args) > 1 else args[0])
 
 
+@t.overload
+def stream_with_context(generator_or_function: _Chunks) -> _Chunks: ...
+
+
+@t.overload
 def stream_with_context(
-    generator_or_function: t.Iterator[t.AnyStr] | t.Callable[..., t.Iterator[t.AnyStr]],
-) -> t.Iterator[t.AnyStr]:
-    """Keep the request context alive while a streamed response is generated."""
+    generator_or_function: t.Callable[..., _Chunks],
+) -> t.Callable[..., _Chunks]: ...
+
+
+def stream_with_context(generator_or_function: t.Any) -> t.Any:
+    """Keep the request context active while a streamed body is produced.
+
+    A streamed body is read after the view has returned and its context has
+    ended; wrapped in this, the generator can still use ``request`` and
+    ``session``.  Applied to a generator function, it wraps each generator
+    the function makes.
+    """
     try:
-        gen = iter(generator_or_function)  # type: ignore[arg-type]
+        chunks = iter(generator_or_function)
     except TypeError:
+        return _streaming_function(generator_or_function)
+    return _inside_request(chunks)
 
-        def decorator(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            return stream_with_context(generator_or_function(*args, **kwargs))  # type: ignore[operator]
 
-        return update_wrapper(decorator, generator_or_function)  # type: ignore[arg-type, return-value]
+def _streaming_function(func: t.Callable[..., t.Iterator[t.Any]]) -> t.Callable[..., t.Any]:
+    """Wrap a generator function so every generator it returns keeps the context."""
 
-    def generator() -> t.Iterator[t.AnyStr | None]:
-        frame = _cv_frame.get(None)
-        if frame is None or frame[1] is None:
-            raise RuntimeError(
-                "'stream_with_context' can only be used when a request"
-                " context is active, such as in a view function."
-            )
-        with frame[1]:
-            yield None  # primes the generator while the context is active
-            try:
-                yield from gen
-            finally:
-                close = getattr(gen, "close", None)
-                if close is not None:
-                    close()
+    def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Iterator[t.Any]:
+        return _inside_request(iter(func(*args, **kwargs)))
 
-    wrapped = generator()
-    next(wrapped)
-    return wrapped  # type: ignore[return-value]
+    return update_wrapper(wrapper, func)
+
+
+def _inside_request(chunks: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
+    """Return a generator that yields ``chunks`` with the current request pushed.
+
+    The generator is started at once, while the view still runs, so it
+    holds the request context before the app lets go of it.
+    """
+    frame = _cv_frame.get(None)
+    if frame is None or frame[1] is None:
+        raise RuntimeError(
+            "'stream_with_context' can only be used when a request context is"
+            " active, such as in a view function."
+        )
+    relay = _relay_within(frame[1], chunks)
+    next(relay)
+    return relay
+
+
+def _relay_within(ctx: RequestContext, chunks: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
+    """Yield a priming ``None``, then ``chunks``, all with ``ctx`` pushed."""
+    with ctx:
+        yield None
+        try:
+            yield from chunks
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+
+
+# -- flashed messages --------------------------------------------------------------------
 
 
 def flash(message: str, category: str = "message") -> None:
-    """Store a message in the session for the next page to show."""
-    flashes = session.get("_flashes", [])
-    flashes.append((category, message))
-    session["_flashes"] = flashes
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    app._send_signal("message_flashed", message=message, category=category)
+    """Queue ``message`` in the session, for the next page to show.
+
+    ``category`` is free text such as ``"error"`` or ``"info"``; templates
+    may filter on it.  The ``message_flashed`` signal is sent.
+    """
+    queued = session.get("_flashes", [])
+    session["_flashes"] = [*queued, (category, message)]
+    _announce_flash(message, category)
+
+
+def _announce_flash(message: str, category: str) -> None:
+    """Send ``message_flashed`` if the signals module has been imported.
+
+    A receiver can only be connected after importing ``kolba.signals``, so
+    until then there is nobody to tell, and Blinker is not imported.
+    """
+    signals = sys.modules.get(f"{__package__}.signals")
+    if signals is None:
+        return
+    app = _cv_frame.get()[0].app
+    signals.message_flashed.send(
+        app, _async_wrapper=app.ensure_sync, message=message, category=category
+    )
 
 
 def get_flashed_messages(
     with_categories: bool = False, category_filter: t.Iterable[str] = ()
 ) -> list[str] | list[tuple[str, str]]:
-    """Pop the flashed messages; repeated calls in one request see the same list."""
-    ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]
-    flashes = ctx.flashes
-    if flashes is None:
-        flashes = session.pop("_flashes") if "_flashes" in session else []
-        ctx.flashes = flashes
+    """Take the flashed messages out of the session and return them.
+
+    The first call in a request removes them from the session; later calls
+    in the same request return the same messages.
+
+    :param with_categories: Return ``(category, message)`` pairs.
+    :param category_filter: Return only messages of these categories.
+    """
+    pairs = _request_flashes(_active_request_ctx())
     if category_filter:
-        flashes = [f for f in flashes if f[0] in category_filter]
-    if not with_categories:
-        return [f[1] for f in flashes]
-    return flashes  # type: ignore[no-any-return]
+        pairs = [pair for pair in pairs if pair[0] in category_filter]
+    if with_categories:
+        return pairs
+    return [text for _, text in pairs]
 
 
-def _prepare_send_file_kwargs(**kwargs: t.Any) -> dict[str, t.Any]:
-    if kwargs.get("max_age") is None:
-        kwargs["max_age"] = current_app.get_send_file_max_age
-    kwargs.update(
-        environ=request.environ,
-        use_x_sendfile=current_app.config["USE_X_SENDFILE"],
-        response_class=current_app.response_class,
-        _root_path=current_app.root_path,
-    )
-    return kwargs
+def _request_flashes(ctx: RequestContext) -> list[tuple[str, str]]:
+    """The request's flashed messages, moved out of the session on first use."""
+    if ctx.flashes is None:
+        sess = ctx.session
+        ctx.flashes = sess.pop("_flashes") if "_flashes" in sess else []
+    return ctx.flashes
+
+
+# -- files ---------------------------------------------------------------------------------
 
 
 def send_file(
-    path_or_file: os.PathLike[t.AnyStr] | str | t.BinaryIO,
-    mimetype: str | None = None,
-    as_attachment: bool = False,
-    download_name: str | None = None,
-    conditional: bool = True,
-    etag: bool | str = True,
-    last_modified: t.Any = None,
+    path_or_file: os.PathLike[t.AnyStr] | str | t.BinaryIO, mimetype: str | None = None,
+    as_attachment: bool = False, download_name: str | None = None,
+    conditional: bool = True, etag: bool | str = True, last_modified: t.Any = None,
     max_age: None | int | t.Callable[[str | None], int | None] = None,
 ) -> Response:
-    """Send a file or file-like object with caching and Range support."""
-    from werkzeug.utils import send_file as _wz_send_file
+    """Send a file's contents, with caching headers and ``Range`` support.
 
-    return _wz_send_file(  # type: ignore[return-value]
-        **_prepare_send_file_kwargs(
-            path_or_file=path_or_file,
-            mimetype=mimetype,
-            as_attachment=as_attachment,
-            download_name=download_name,
-            conditional=conditional,
-            etag=etag,
-            last_modified=last_modified,
-            max_age=max_age,
-        )
+    Werkzeug's ``send_file`` with the app's settings: a relative path is
+    taken from the app's ``root_path``, ``USE_X_SENDFILE`` is honoured, and
+    without ``max_age`` the app's ``get_send_file_max_age`` decides.
+    """
+    from werkzeug.utils import send_file as _werkzeug_send_file
+
+    if isinstance(path_or_file, (str, os.PathLike)):
+        path_or_file = os.path.join(current_app.root_path, t.cast(str, path_or_file))
+    return _werkzeug_send_file(  # type: ignore[return-value]
+        path_or_file, mimetype=mimetype, as_attachment=as_attachment,
+        download_name=download_name, conditional=conditional, etag=etag,
+        last_modified=last_modified, **_app_file_settings(max_age),
     )
 
 
 def send_from_directory(
-    directory: os.PathLike[str] | str,
-    path: os.PathLike[str] | str,
-    **kwargs: t.Any,
+    directory: os.PathLike[str] | str, path: os.PathLike[str] | str, **kwargs: t.Any
 ) -> Response:
-    """Send a file from inside ``directory``; paths that escape it give 404."""
-    from werkzeug.utils import send_from_directory as _wz_send_from_directory
+    """Send the file at ``path`` inside ``directory``, refusing to leave it.
 
-    return _wz_send_from_directory(  # type: ignore[return-value]
-        directory, path, **_prepare_send_file_kwargs(**kwargs)
-    )
+    ``path`` usually comes from the URL, so a path that would escape
+    ``directory``, or a file that is not there, gives ``404 Not Found``.  A
+    relative ``directory`` is taken from the app's ``root_path``.  Other
+    keyword arguments are those of :func:`send_file`.
+    """
+    from werkzeug.utils import send_from_directory as _werkzeug_send_from_directory
+
+    folder = os.path.join(current_app.root_path, directory)
+    kwargs.update(_app_file_settings(kwargs.pop("max_age", None)))
+    return _werkzeug_send_from_directory(folder, path, **kwargs)  # type: ignore[return-value]
+
+
+def _app_file_settings(max_age: t.Any) -> dict[str, t.Any]:
+    """The arguments of Werkzeug's file sending that come from the app and request."""
+    app = current_app
+    return {
+        "environ": request.environ,
+        "max_age": app.get_send_file_max_age if max_age is None else max_age,
+        "response_class": app.response_class,
+        "use_x_sendfile": app.config["USE_X_SENDFILE"],
+    }
+
+
+# -- elsewhere -------------------------------------------------------------------------------
 
 
 def get_template_attribute(template_name: str, attribute: str) -> t.Any:
-    """Load a macro (or other attribute) a template exports, to call from Python."""
-    from .templating import get_template_attribute as _get
+    """Return a macro or variable a template exports, to call it from Python."""
+    from .templating import get_template_attribute as _from_template
 
-    return _get(template_name, attribute)
+    return _from_template(template_name, attribute)
 
 
 def get_root_path(import_name: str) -> str:
-    """The folder a module or package lives in."""
-    from .scaffold import get_root_path as _get_root_path
+    """Return the folder of the module or package called ``import_name``."""
+    from .scaffold import get_root_path as _root_of
 
-    return _get_root_path(import_name)
+    return _root_of(import_name)
 
 
 def _split_blueprint_path(name: str) -> list[str]:
-    """``"a.b.c"`` -> ``["a.b.c", "a.b", "a"]``: a blueprint and its parents."""
-    parts = name.split(".")
-    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+    """List a dotted blueprint name and its parents, most specific first.
+
+    ``"shop.cart.api"`` gives ``["shop.cart.api", "shop.cart", "shop"]``.
+    """
+    names = [name]
+    while "." in name:
+        name = name.rpartition(".")[0]
+        names.append(name)
+    return names

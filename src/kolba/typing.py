@@ -1,69 +1,141 @@
-"""Type aliases for views, hooks and handlers, under Flask's names."""
+"""Types for what an application's functions return and accept.
+
+The names are Flask's (``kolba.typing.ResponseReturnValue`` is
+``flask.typing.ResponseReturnValue``), so annotations written for Flask keep
+working.  They are built here from a few small pieces:
+
+* a *body* is what may become a response on its own (text, bytes, data for
+  JSON, a stream, or a response object);
+* a *return value* is a body alone or in a tuple with a status and/or
+  headers, or a WSGI application;
+* every registered function may be ``async def``: its result may be awaited.
+
+The ``T_*`` type variables are bound to the callable types.  A decorator that
+takes and returns ``T_route`` (for example) refuses functions of the wrong
+shape under ``mypy --strict`` and gives back the function's own type, so the
+decorated function can still be called with its real signature::
+
+    def route(rule: str) -> Callable[[T_route], T_route]: ...
+"""
 
 from __future__ import annotations
 
-import collections.abc as cabc
 import typing as t
 
-if t.TYPE_CHECKING:
+if t.TYPE_CHECKING:  # pragma: no cover - names used only in annotations
     from _typeshed.wsgi import WSGIApplication
     from werkzeug.datastructures import Headers
     from werkzeug.sansio.response import Response
 
-ResponseValue = t.Union[
-    "Response",
-    str,
-    bytes,
-    list[t.Any],
-    t.Mapping[str, t.Any],
-    t.Iterator[str],
-    t.Iterator[bytes],
-    cabc.AsyncIterable[str],
-    cabc.AsyncIterable[bytes],
+_R = t.TypeVar("_R")
+
+#: ``_R``, or something that gives ``_R`` when awaited: the result of a
+#: registered function that may be ``async def``.
+_SyncOrAwaited = t.Union[_R, t.Awaitable[_R]]
+
+# -- bodies ------------------------------------------------------------------
+
+#: Text or bytes, sent as they are.
+_Plain = t.Union[str, bytes]
+#: Data sent as JSON (any mapping is accepted so a ``TypedDict`` fits).
+_JSONData = t.Union[t.List[t.Any], t.Mapping[str, t.Any]]
+#: A streamed body, produced piece by piece.
+_Streamed = t.Union[
+    t.Iterator[str], t.Iterator[bytes], t.AsyncIterable[str], t.AsyncIterable[bytes]
 ]
-HeaderValue = t.Union[str, list[str], tuple[str, ...]]
+
+#: A body that becomes a response by itself, or a response object.
+ResponseValue = t.Union["Response", _Plain, _JSONData, _Streamed]
+
+# -- headers -----------------------------------------------------------------
+
+#: The value of one header: a string, or several strings for repeated headers.
+HeaderValue = t.Union[str, t.List[str], t.Tuple[str, ...]]
+
+#: Headers given alongside a body: a ``Headers`` object, a mapping, or pairs.
 HeadersValue = t.Union[
-    "Headers",
-    t.Mapping[str, HeaderValue],
-    t.Sequence[tuple[str, HeaderValue]],
+    "Headers", t.Mapping[str, HeaderValue], t.Sequence[t.Tuple[str, HeaderValue]]
 ]
+
+# -- what views and handlers return -------------------------------------------
+
+_BodyStatus = t.Tuple[ResponseValue, int]
+_BodyHeaders = t.Tuple[ResponseValue, HeadersValue]
+_BodyStatusHeaders = t.Tuple[ResponseValue, int, HeadersValue]
+
+#: Anything a view, a ``before_request`` hook or an error handler may return.
 ResponseReturnValue = t.Union[
-    ResponseValue,
-    tuple[ResponseValue, HeadersValue],
-    tuple[ResponseValue, int],
-    tuple[ResponseValue, int, HeadersValue],
-    "WSGIApplication",
+    ResponseValue, _BodyStatus, _BodyHeaders, _BodyStatusHeaders, "WSGIApplication"
 ]
+
+#: The response class an ``after_request`` function receives and returns.
 ResponseClass = t.TypeVar("ResponseClass", bound="Response")
+
+#: The key of app-wide (``None``) or blueprint-wide (its name) registrations.
 AppOrBlueprintKey = t.Optional[str]
-AfterRequestCallable = t.Union[
-    t.Callable[[ResponseClass], ResponseClass],
-    t.Callable[[ResponseClass], t.Awaitable[ResponseClass]],
+
+# -- registered functions ------------------------------------------------------
+
+#: A view function: URL variables in, a return value (or awaitable) out.
+RouteCallable = t.Callable[..., _SyncOrAwaited[ResponseReturnValue]]
+
+#: ``errorhandler``: gets the exception, returns what a view would.
+ErrorHandlerCallable = t.Callable[[t.Any], _SyncOrAwaited[ResponseReturnValue]]
+
+#: ``before_request``: returns ``None`` to go on, or a value that ends the request.
+BeforeRequestCallable = t.Callable[[], _SyncOrAwaited[t.Optional[ResponseReturnValue]]]
+
+#: ``after_request``: gets the response, returns it (or a replacement).
+AfterRequestCallable = t.Callable[[ResponseClass], _SyncOrAwaited[ResponseClass]]
+
+#: Kept for code written against Flask 2.2; nothing in Kolba registers these.
+BeforeFirstRequestCallable = t.Callable[[], _SyncOrAwaited[None]]
+
+#: ``teardown_request`` / ``teardown_appcontext``: gets the unhandled error, if any.
+TeardownCallable = t.Callable[[t.Optional[BaseException]], _SyncOrAwaited[None]]
+
+#: ``url_defaults``: fills values in before a URL is built.
+URLDefaultCallable = t.Callable[[str, t.Dict[str, t.Any]], None]
+
+#: ``url_value_preprocessor``: reads or pops values after a URL is matched.
+URLValuePreprocessorCallable = t.Callable[
+    [t.Optional[str], t.Optional[t.Dict[str, t.Any]]], None
 ]
-BeforeFirstRequestCallable = t.Union[t.Callable[[], None], t.Callable[[], t.Awaitable[None]]]
-BeforeRequestCallable = t.Union[
-    t.Callable[[], t.Optional[ResponseReturnValue]],
-    t.Callable[[], t.Awaitable[t.Optional[ResponseReturnValue]]],
-]
-ShellContextProcessorCallable = t.Callable[[], dict[str, t.Any]]
-TeardownCallable = t.Union[
-    t.Callable[[t.Optional[BaseException]], None],
-    t.Callable[[t.Optional[BaseException]], t.Awaitable[None]],
-]
-TemplateContextProcessorCallable = t.Union[
-    t.Callable[[], dict[str, t.Any]],
-    t.Callable[[], t.Awaitable[dict[str, t.Any]]],
-]
+
+#: ``context_processor``: names to add to every template's context.
+TemplateContextProcessorCallable = t.Callable[[], _SyncOrAwaited[t.Dict[str, t.Any]]]
+
+#: ``template_filter``: any callable; Jinja passes the filtered value first.
 TemplateFilterCallable = t.Callable[..., t.Any]
+
+#: ``template_global``: any callable made available to templates.
 TemplateGlobalCallable = t.Callable[..., t.Any]
+
+#: ``template_test``: a callable answering yes or no.
 TemplateTestCallable = t.Callable[..., bool]
-URLDefaultCallable = t.Callable[[str, dict[str, t.Any]], None]
-URLValuePreprocessorCallable = t.Callable[[t.Optional[str], t.Optional[dict[str, t.Any]]], None]
-ErrorHandlerCallable = t.Union[
-    t.Callable[[t.Any], ResponseReturnValue],
-    t.Callable[[t.Any], t.Awaitable[ResponseReturnValue]],
-]
-RouteCallable = t.Union[
-    t.Callable[..., ResponseReturnValue],
-    t.Callable[..., t.Awaitable[ResponseReturnValue]],
-]
+
+#: ``shell_context_processor``: names to add to ``kolba shell``.
+ShellContextProcessorCallable = t.Callable[[], t.Dict[str, t.Any]]
+
+# -- type variables for decorators ----------------------------------------------
+# A decorator ``def deco(f: T_x) -> T_x`` accepts only functions of the bound's
+# shape and returns the function with its own, more precise type.
+
+T_route = t.TypeVar("T_route", bound=RouteCallable)
+T_error_handler = t.TypeVar("T_error_handler", bound=ErrorHandlerCallable)
+T_before_request = t.TypeVar("T_before_request", bound=BeforeRequestCallable)
+T_after_request = t.TypeVar("T_after_request", bound=AfterRequestCallable[t.Any])
+T_teardown = t.TypeVar("T_teardown", bound=TeardownCallable)
+T_url_defaults = t.TypeVar("T_url_defaults", bound=URLDefaultCallable)
+T_url_value_preprocessor = t.TypeVar(
+    "T_url_value_preprocessor", bound=URLValuePreprocessorCallable
+)
+T_template_context_processor = t.TypeVar(
+    "T_template_context_processor", bound=TemplateContextProcessorCallable
+)
+T_template_filter = t.TypeVar("T_template_filter", bound=TemplateFilterCallable)
+T_template_global = t.TypeVar("T_template_global", bound=TemplateGlobalCallable)
+T_template_test = t.TypeVar("T_template_test", bound=TemplateTestCallable)
+T_shell_context_processor = t.TypeVar(
+    "T_shell_context_processor", bound=ShellContextProcessorCallable
+)

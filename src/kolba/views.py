@@ -1,144 +1,156 @@
-"""Class-based views: ``View`` and the per-method ``MethodView``."""
+"""Views written as classes: :class:`View`, and :class:`MethodView` for one method each.
+
+A class is turned into an ordinary view function by :meth:`View.as_view`;
+the routing layer never sees the class.  What the function does per request
+is only: find the instance, call its ``dispatch_request``.
+"""
 
 from __future__ import annotations
 
 import typing as t
 
-from .globals import current_app, request
+from .globals import _cv_frame, current_app, request
 
-__all__ = ["View", "MethodView", "http_method_funcs"]
+if t.TYPE_CHECKING:  # pragma: no cover
+    from .typing import ResponseReturnValue, RouteCallable
 
-#: Method names a ``MethodView`` subclass may define to handle that HTTP method.
-http_method_funcs = frozenset(
-    ("get", "post", "head", "options", "delete", "put", "trace", "patch")
+__all__ = ["MethodView", "View", "http_method_funcs"]
+
+#: The lower-case method names that :class:`MethodView` treats as handlers.
+http_method_funcs: frozenset[str] = frozenset(
+    {"delete", "get", "head", "options", "patch", "post", "put", "trace"}
 )
 
-_ViewFunc = t.Callable[..., t.Any]
+_Dispatch = t.Callable[..., t.Any]
+
+
+def _running_app() -> t.Any:
+    """The app serving the current request (outside one, the proxy's usual error)."""
+    frame = _cv_frame.get(None)
+    return current_app if frame is None else frame[0].app
 
 
 class View:
-    """Base class for views written as classes.
+    """A view written as a class: subclass it and override :meth:`dispatch_request`.
 
-    Override :meth:`dispatch_request` and register ``YourView.as_view(name)``
-    as the view function; URL variables arrive as keyword arguments.
-
-    ``decorators`` listed on the class are applied to the generated view
-    function (decorating the class itself would not affect it).
+    Register ``TheView.as_view("endpoint", ...)`` with ``add_url_rule``.  URL
+    variables arrive as keyword arguments of ``dispatch_request``; the extra
+    arguments of ``as_view`` go to the constructor.
     """
 
-    #: Methods to register the view for; ``None`` means the route default
-    #: (``GET``, ``HEAD``, ``OPTIONS``).
-    methods: t.ClassVar[t.Collection[str] | None] = None
-
-    #: Whether ``OPTIONS`` is answered automatically; ``None`` means the
-    #: route default.
-    provide_automatic_options: t.ClassVar[bool | None] = None
-
-    #: Decorators applied in order to the generated view function, so the
-    #: first one is innermost.
-    decorators: t.ClassVar[list[t.Callable[..., t.Any]]] = []
-
-    #: Build a new instance for each request. Set it to ``False`` to reuse
-    #: one instance, which is cheaper but makes ``self`` shared by every
-    #: request (keep per-request data on ``g``).
+    #: With ``True`` every request gets a new instance, so ``self`` may hold
+    #: request state.  ``False`` builds one instance in ``as_view`` and shares
+    #: it between all requests and threads, which saves the construction.
     init_every_request: t.ClassVar[bool] = True
 
-    def dispatch_request(self) -> t.Any:
-        """Handle the request; URL variables are passed as keyword arguments."""
+    #: Decorators for the generated view function, innermost first.  They
+    #: are needed because decorating the class would not touch the function
+    #: the app calls.
+    decorators: t.ClassVar[list[t.Callable[..., t.Any]]] = []
+
+    #: HTTP methods the route accepts; ``None`` leaves the routing default
+    #: (``GET``, with ``HEAD`` and ``OPTIONS``).
+    methods: t.ClassVar[t.Collection[str] | None] = None
+
+    #: ``False`` turns off the automatic ``OPTIONS`` answer; ``None`` leaves
+    #: the app's default.
+    provide_automatic_options: t.ClassVar[bool | None] = None
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        """Produce the response; subclasses must override it."""
         raise NotImplementedError()
 
     @classmethod
-    def as_view(cls, name: str, *class_args: t.Any, **class_kwargs: t.Any) -> _ViewFunc:
-        """Return a view function that serves requests with this class.
+    def as_view(cls, name: str, *class_args: t.Any, **class_kwargs: t.Any) -> RouteCallable:
+        """Return the view function to register for this class under ``name``.
 
-        ``class_args`` and ``class_kwargs`` are passed to the constructor.
-        The function carries ``view_class``; when a new instance is built per
-        request it is built from the function's current ``view_class``, so
-        tests may swap that attribute.
+        The function carries ``view_class``.  With ``init_every_request`` the
+        instance is built from the function's ``view_class`` at each request,
+        so replacing that attribute (in a test, say) replaces the class used.
         """
-        final: list[_ViewFunc] = []  # filled with the decorated function below
-        view = (
-            _per_request_view(final, class_args, class_kwargs)
-            if cls.init_every_request
-            else _shared_view(cls(*class_args, **class_kwargs))
-        )
-        if cls.decorators:
-            _label(view, name, cls)
-            for decorator in cls.decorators:
-                view = decorator(view)
-        _label(view, name, cls)
-        view.view_class = cls  # type: ignore[attr-defined]
-        view.__doc__ = cls.__doc__
-        view.methods = cls.methods  # type: ignore[attr-defined]
-        view.provide_automatic_options = cls.provide_automatic_options  # type: ignore[attr-defined]
-        final.append(view)
-        return view
+        finished: list[t.Any] = []  # holds the function handed out, once built
+        if cls.init_every_request:
+
+            def view(**kwargs: t.Any) -> t.Any:
+                instance = finished[0].view_class(*class_args, **class_kwargs)
+                app = _running_app()
+                return app.ensure_sync(instance.dispatch_request)(**kwargs)
+
+        else:
+            shared = cls(*class_args, **class_kwargs)
+
+            def view(**kwargs: t.Any) -> t.Any:
+                app = _running_app()
+                return app.ensure_sync(shared.dispatch_request)(**kwargs)
+
+        outer = _apply_decorators(view, name, cls)
+        _describe(outer, name, cls)
+        finished.append(outer)
+        return outer
 
 
-def _per_request_view(
-    final: list[_ViewFunc], class_args: tuple[t.Any, ...], class_kwargs: dict[str, t.Any]
-) -> _ViewFunc:
-    """Build a view function that makes a new instance for every request.
+def _apply_decorators(view: _Dispatch, name: str, cls: type[View]) -> _Dispatch:
+    """Wrap ``view`` in the class's ``decorators``, first one innermost.
 
-    The class is read from the ``view_class`` of the finished (decorated)
-    function, which ``as_view`` puts in ``final`` once it exists.
+    The bare function is named before wrapping, so decorators that copy the
+    name (``functools.wraps``) see the endpoint name.
     """
-
-    def view(**kwargs: t.Any) -> t.Any:
-        instance = final[0].view_class(*class_args, **class_kwargs)  # type: ignore[attr-defined]
-        return current_app.ensure_sync(instance.dispatch_request)(**kwargs)
-
-    return view
-
-
-def _shared_view(instance: View) -> _ViewFunc:
-    """Build a view function that serves every request with one instance."""
-
-    def view(**kwargs: t.Any) -> t.Any:
-        return current_app.ensure_sync(instance.dispatch_request)(**kwargs)
-
-    return view
-
-
-def _label(view: _ViewFunc, name: str, cls: type[View]) -> None:
-    """Give the view function the endpoint name and the class's module."""
+    if not cls.decorators:
+        return view
     view.__name__ = name
     view.__module__ = cls.__module__
+    for decorate in cls.decorators:
+        view = decorate(view)
+    return view
+
+
+def _describe(view: _Dispatch, name: str, cls: type[View]) -> None:
+    """Give the function the endpoint name and what routing reads from the class."""
+    labels = {
+        "__name__": name, "__module__": cls.__module__, "__doc__": cls.__doc__,
+        "view_class": cls, "methods": cls.methods,
+        "provide_automatic_options": cls.provide_automatic_options,
+    }
+    for attribute, value in labels.items():
+        setattr(view, attribute, value)
 
 
 class MethodView(View):
-    """A view that sends each HTTP method to the instance method of that name.
+    """A view that hands each request to the method named after its HTTP method.
 
-    ``get`` handles ``GET``, ``post`` handles ``POST`` and so on; ``HEAD``
-    uses ``get`` when there is no ``head``. Unless a subclass sets
-    ``methods`` itself, it is computed from the handler methods the class
-    defines or inherits, plus the ``methods`` of its bases.
+    ``get`` answers ``GET``, ``post`` answers ``POST`` and so on; ``HEAD``
+    falls back to ``get``.  A subclass that does not set ``methods`` gets
+    the methods it has handlers for, plus those its bases declare.
     """
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "methods" in cls.__dict__:
-            return
-        found = _collected_methods(cls)
-        if found:
-            cls.methods = found
+        if "methods" not in vars(cls):
+            handled = _declared_by_bases(cls) | _handled_by(cls)
+            if handled:
+                cls.methods = handled
 
-    def dispatch_request(self, **kwargs: t.Any) -> t.Any:
-        """Call the handler for the request's method."""
-        method = request.method
-        handler = getattr(self, method.lower(), None)
-        if handler is None and method == "HEAD":
-            handler = getattr(self, "get", None)
-        assert handler is not None, f"Unimplemented method {method!r}"
-        return current_app.ensure_sync(handler)(**kwargs)
+    def dispatch_request(self, **kwargs: t.Any) -> ResponseReturnValue:
+        """Call the handler for the request's method with the URL variables."""
+        handler = self._handler_for(request.method)
+        app = _running_app()
+        return app.ensure_sync(handler)(**kwargs)  # type: ignore[no-any-return]
+
+    def _handler_for(self, method: str) -> t.Callable[..., t.Any]:
+        """Find the bound handler for ``method`` (``HEAD`` may use ``get``)."""
+        candidates = (method.lower(), "get") if method == "HEAD" else (method.lower(),)
+        for attribute in candidates:
+            handler = getattr(self, attribute, None)
+            if handler is not None:
+                return handler  # type: ignore[no-any-return]
+        raise AssertionError(f"Unimplemented method {method!r}")
 
 
-def _collected_methods(cls: type[View]) -> set[str]:
-    """Gather the HTTP methods a ``MethodView`` subclass handles."""
-    found: set[str] = set()
-    for base in cls.__bases__:
-        inherited = getattr(base, "methods", None)
-        if inherited:
-            found.update(inherited)
-    found.update(name.upper() for name in http_method_funcs if hasattr(cls, name))
-    return found
+def _declared_by_bases(cls: type[View]) -> set[str]:
+    """The ``methods`` that the direct bases of ``cls`` declare or computed."""
+    return {method for base in cls.__bases__ for method in getattr(base, "methods", None) or ()}
+
+
+def _handled_by(cls: type[View]) -> set[str]:
+    """Upper-case names of the HTTP methods ``cls`` defines or inherits a handler for."""
+    return {name.upper() for name in http_method_funcs if hasattr(cls, name)}

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from kolba import Blueprint, Kolba, Response, abort, g, jsonify, redirect, request, session, url_for
+from collections.abc import Iterator
+
+from kolba import (
+    Blueprint, Kolba, Response, abort, flash, g, get_flashed_messages, jsonify, make_response,
+    redirect, request, session, stream_with_context, url_for,
+)
 from kolba.typing import ResponseReturnValue
 from kolba.views import MethodView
 
@@ -49,6 +54,27 @@ def items() -> Response:
     return jsonify(items=[1, 2, 3])
 
 
+@app.route("/stream")
+def stream() -> Response:
+    def chunks() -> Iterator[str]:
+        yield request.args.get("x", "")
+
+    return Response(stream_with_context(chunks()))
+
+
+@stream_with_context
+def numbered() -> Iterator[str]:
+    yield "1"
+
+
+@app.route("/flash")
+def flashing() -> Response:
+    flash("saved", "info")
+    messages: list[str] | list[tuple[str, str]] = get_flashed_messages()
+    response = make_response(str(messages), 200)
+    return response
+
+
 class Counter(MethodView):
     def get(self) -> str:
         return "0"
@@ -60,3 +86,4 @@ app.register_blueprint(bp)
 # The decorators return the function unchanged, so its type survives.
 reveal_home: str = home()
 reveal_user: dict[str, object] = user(1)
+streamed: Iterator[str] = numbered()

@@ -1,11 +1,18 @@
-"""JSON providers: how an application turns data into JSON and back.
+"""JSON providers: how one application turns data into JSON and back.
 
-``DefaultJSONProvider`` produces exactly the text Flask's does, but keeps
-its encoders between calls instead of building a new one for every
-``dumps``; ``dumps_for_response`` gives the app's fast path the body text
-``response()`` would send without building a response object.
-``OrJSONProvider`` does the same work with ``orjson`` where that gives the
-same bytes, and hands everything else to the standard library.
+An application owns one provider, ``app.json``.  Everything JSON in Kolba goes
+through it: returned dicts and lists, ``jsonify``, ``request.get_json``, the
+``tojson`` filter, the session cookie and ``kolba.json.*`` inside a context.
+
+* :class:`JSONProvider` is the interface: ``dumps`` and ``loads``, with
+  ``dump``, ``load`` and ``response`` built on them.
+* :class:`DefaultJSONProvider` uses the standard library.  Its output is the
+  text Flask's default provider writes, but it prepares its encoders once
+  instead of on every call, and tells the app (``dumps_for_response``,
+  ``fast_response_mimetype``) how to write a body without first building a
+  response object.
+* :class:`OrJSONProvider` lets ``orjson`` do the work wherever orjson gives
+  the same text, and falls back to the standard library elsewhere.
 """
 
 from __future__ import annotations
@@ -23,11 +30,11 @@ from werkzeug.http import http_date
 if t.TYPE_CHECKING:  # pragma: no cover
     from ..wrappers import Response
 
-__all__ = ["JSONProvider", "DefaultJSONProvider", "OrJSONProvider"]
+__all__ = ["DefaultJSONProvider", "JSONProvider", "OrJSONProvider"]
 
 
 class _AppLike(t.Protocol):
-    """What a provider needs from its application."""
+    """The parts of the application a provider uses."""
 
     @property
     def debug(self) -> bool: ...
@@ -36,97 +43,88 @@ class _AppLike(t.Protocol):
     def response_class(self) -> type[Response]: ...
 
 
+# -- the interface -------------------------------------------------------------
+
+
 class JSONProvider:
-    """The JSON operations of one application.
+    """The JSON operations of one application; subclass it to use another library.
 
-    Subclass it and implement at least ``dumps`` and ``loads`` to use another
-    JSON library; set the instance as ``app.json`` or its class as the app's
-    ``json_provider_class``.
+    A subclass supplies :meth:`dumps` and :meth:`loads`.  Install it by
+    assigning an instance to ``app.json``, or by naming the class in the app
+    class's ``json_provider_class``.
 
-    :param app: The application. Only a weak proxy is kept (``_app``) so the
-        provider does not keep its app alive.
+    :param app: The application.  Only a weak proxy to it is kept, as
+        ``self._app``, so the provider never keeps its app alive.
     """
 
     def __init__(self, app: _AppLike) -> None:
         self._app: _AppLike = weakref.proxy(app)
 
-    def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
-        """Serialize ``obj`` to a JSON string."""
+    def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+        """Parse JSON given as text or UTF-8 bytes."""
         raise NotImplementedError
 
-    def dump(self, obj: t.Any, fp: t.IO[str], **kwargs: t.Any) -> None:
-        """Serialize ``obj`` and write it to a text file."""
-        fp.write(self.dumps(obj, **kwargs))
-
-    def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
-        """Parse JSON text or UTF-8 bytes."""
+    def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+        """Write ``obj`` as JSON text."""
         raise NotImplementedError
 
     def load(self, fp: t.IO[t.AnyStr], **kwargs: t.Any) -> t.Any:
-        """Parse JSON read from a text or binary file."""
+        """Parse the whole content of a text or binary file."""
         return self.loads(fp.read(), **kwargs)
+
+    def dump(self, obj: t.Any, fp: t.IO[str], **kwargs: t.Any) -> None:
+        """Write ``obj`` as JSON text into a text file."""
+        fp.write(self.dumps(obj, **kwargs))
+
+    def response(self, *args: t.Any, **kwargs: t.Any) -> Response:
+        """Return an ``application/json`` response holding the arguments.
+
+        What is serialized follows :meth:`_prepare_response_obj`.
+        """
+        data = self._prepare_response_obj(args, kwargs)
+        return self._app.response_class(self.dumps(data), mimetype="application/json")
 
     def _prepare_response_obj(
         self, args: tuple[t.Any, ...], kwargs: dict[str, t.Any]
     ) -> t.Any:
-        """Turn ``response()``'s arguments into the one value to serialize.
+        """Choose the one value that ``response(*args, **kwargs)`` serializes.
 
-        No arguments mean ``None``, one positional argument is itself, several
-        form a list (a tuple, which JSON writes as an array) and keyword
-        arguments form an object; mixing the two kinds is ambiguous.
+        Keyword arguments make an object, a single positional argument is
+        itself, several make an array, and nothing at all is ``null``.
+        Positional and keyword arguments together are ambiguous.
         """
-        if args and kwargs:
-            raise TypeError("app.json.response() takes either args or kwargs, not both")
+        if kwargs:
+            if args:
+                raise TypeError("app.json.response() takes either args or kwargs, not both")
+            return kwargs
         if len(args) == 1:
             return args[0]
-        return args or kwargs or None
+        return args if args else None
 
     def dumps_for_response(self, obj: t.Any) -> str:
-        """Return the body text ``response(obj)`` would send."""
+        """Return the body text that ``response(obj)`` would send."""
         return self.dumps(obj)
 
     def fast_response_mimetype(self) -> str | None:
-        """Return the mimetype ``response()`` uses, or ``None`` if it is customised.
+        """Return the mimetype ``response()`` sets, or ``None`` if it is customised.
 
-        The app may skip building a response object only when this is not
-        ``None``: then ``dumps_for_response`` plus this mimetype is exactly
-        what ``response()`` would produce.
+        The app writes a JSON body without building a response object only
+        when this is not ``None``: ``dumps_for_response`` and this mimetype
+        are then exactly what ``response()`` would give.
         """
         if type(self).response is JSONProvider.response:
             return "application/json"
         return None
 
-    def response(self, *args: t.Any, **kwargs: t.Any) -> Response:
-        """Serialize the arguments and wrap them in an ``application/json`` response.
 
-        Either positional or keyword arguments may be given, not both; see
-        ``_prepare_response_obj``.
-        """
-        obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(self.dumps(obj), mimetype="application/json")
-
-
-def _default(o: t.Any) -> t.Any:
-    """Convert the extra types apps commonly return into JSON-ready values."""
-    if isinstance(o, date):
-        return http_date(o)
-    if _is_decimal_or_uuid(o):
-        return str(o)
-    # An object can only be a dataclass instance once ``dataclasses`` is
-    # loaded, so it is looked up rather than imported at ``import kolba``.
-    dataclasses = sys.modules.get("dataclasses")
-    if dataclasses is not None and dataclasses.is_dataclass(o):
-        return dataclasses.asdict(o)
-    if hasattr(o, "__html__"):
-        return str(o.__html__())
-    raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+# -- the types beyond JSON's own ------------------------------------------------------
 
 
 def _is_decimal_or_uuid(o: t.Any) -> bool:
     """Tell whether ``o`` is a ``decimal.Decimal`` or a ``uuid.UUID``.
 
-    Looked up in ``sys.modules`` so importing Kolba does not import these
-    modules: if one was never imported, no instance of its class can exist.
+    The modules are looked up, not imported, so ``import kolba`` does not
+    load them: if one was never imported, none of its objects can exist.
     """
     decimal = sys.modules.get("decimal")
     if decimal is not None and isinstance(o, decimal.Decimal):
@@ -134,6 +132,44 @@ def _is_decimal_or_uuid(o: t.Any) -> bool:
     uuid = sys.modules.get("uuid")
     return uuid is not None and isinstance(o, uuid.UUID)
 
+
+def _is_dataclass(o: t.Any) -> bool:
+    """Tell whether ``o`` is a dataclass (looked up like ``_is_decimal_or_uuid``)."""
+    dataclasses = sys.modules.get("dataclasses")
+    return dataclasses is not None and dataclasses.is_dataclass(o)
+
+
+def _as_dict(o: t.Any) -> t.Any:
+    return sys.modules["dataclasses"].asdict(o)
+
+
+def _html_text(o: t.Any) -> str:
+    return str(o.__html__())
+
+
+#: ``(recognise, convert)`` for each extra type, tried in this order.
+_EXTRA_TYPES: tuple[tuple[t.Callable[[t.Any], bool], t.Callable[[t.Any], t.Any]], ...] = (
+    (lambda o: isinstance(o, date), http_date),  # dates and datetimes: HTTP dates
+    (_is_decimal_or_uuid, str),
+    (_is_dataclass, _as_dict),
+    (lambda o: hasattr(o, "__html__"), _html_text),  # Markup and the like
+)
+
+
+def _default(o: t.Any) -> t.Any:
+    """Give a JSON-ready form of a value the encoder does not know.
+
+    Dates and datetimes become HTTP date strings, decimals and UUIDs
+    strings, dataclasses dicts, and objects with ``__html__`` their HTML.
+    Anything else is a ``TypeError``, as ``json`` itself would raise.
+    """
+    for recognise, convert in _EXTRA_TYPES:
+        if recognise(o):
+            return convert(o)
+    raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
+# -- prepared encoders ------------------------------------------------------------------
 
 # The three whitespace layouts Kolba itself asks for. ``dumps`` recognises the
 # keyword arguments that select them and reuses a prepared encoder.
@@ -235,31 +271,30 @@ def _build_encode(
 
 
 class DefaultJSONProvider(JSONProvider):
-    """JSON through the standard library's :mod:`json`.
+    """JSON through the standard library's :mod:`json`, with a few more types.
 
-    Besides the JSON types it serializes dates and datetimes (as HTTP date
-    strings), ``decimal.Decimal`` and ``uuid.UUID`` (as strings),
-    dataclasses (as dicts) and anything with ``__html__`` such as
-    ``markupsafe.Markup`` (as its HTML string). The class attributes may be
-    changed on the class or on ``app.json``.
+    Dates and datetimes are written as HTTP date strings, ``Decimal`` and
+    ``UUID`` as strings, dataclasses as objects and anything with
+    ``__html__`` (such as ``Markup``) as its HTML.  The settings below may
+    be changed on a subclass or on ``app.json``; a change applies at once.
     """
 
-    #: Called for objects the JSON encoder does not know; returns a JSON-ready
-    #: value or raises ``TypeError``.
-    default: t.Callable[[t.Any], t.Any] = staticmethod(_default)
+    #: The mimetype of ``response()`` (and so of ``jsonify``).
+    mimetype = "application/json"
 
-    #: Escape non-ASCII characters as ``\uXXXX``.
-    ensure_ascii = True
-
-    #: Sort object keys, so equal data always gives equal text.
-    sort_keys = True
-
-    #: ``True`` for compact ``response()`` output, ``False`` for indented
-    #: output, ``None`` for indented output only in debug mode.
+    #: Layout of ``response()`` bodies: ``True`` compact, ``False`` indented
+    #: by two spaces, ``None`` indented in debug mode only.
     compact: bool | None = None
 
-    #: The mimetype ``response()`` sets.
-    mimetype = "application/json"
+    #: Sort the keys of objects, so equal data always gives equal text.
+    sort_keys = True
+
+    #: Write non-ASCII characters as ``\uXXXX`` escapes.
+    ensure_ascii = True
+
+    #: Converts what the encoder does not know into JSON-ready data, or
+    #: raises ``TypeError``.
+    default: t.Callable[[t.Any], t.Any] = staticmethod(_default)
 
     _encoders: dict[tuple[t.Any, ...], _Encode]
 
@@ -283,19 +318,20 @@ class DefaultJSONProvider(JSONProvider):
         return _build_encode(layout, self.default, self.ensure_ascii, self.sort_keys)
 
     def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
-        """Serialize with :func:`json.dumps`.
+        """Write ``obj`` as :func:`json.dumps` would with the provider's settings.
 
-        ``default``, ``ensure_ascii`` and ``sort_keys`` come from the
-        provider's attributes unless given; other keyword arguments go to
-        ``json.dumps``.
+        ``default``, ``ensure_ascii`` and ``sort_keys`` are the provider's
+        unless given; other keyword arguments are ``json.dumps``'s.  The
+        layouts Kolba uses itself go through an encoder prepared in advance.
         """
         layout = _layout_of(kwargs)
         if layout is not None:
             return self._encoder(layout)(obj)
-        kwargs.setdefault("default", self.default)
-        kwargs.setdefault("ensure_ascii", self.ensure_ascii)
-        kwargs.setdefault("sort_keys", self.sort_keys)
-        return json.dumps(obj, **kwargs)
+        settings = {
+            "default": self.default, "ensure_ascii": self.ensure_ascii,
+            "sort_keys": self.sort_keys,
+        }
+        return json.dumps(obj, **{**settings, **kwargs})
 
     def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
         """Parse with :func:`json.loads`."""
@@ -322,13 +358,11 @@ class DefaultJSONProvider(JSONProvider):
         return None
 
     def response(self, *args: t.Any, **kwargs: t.Any) -> Response:
-        """Serialize the arguments into a response with ``mimetype``.
+        """Return a response of type ``mimetype`` holding the arguments.
 
-        The body is compact unless ``compact`` is ``False`` or is ``None`` in
-        debug mode, when it is indented by two spaces; it ends with a newline.
+        The body follows ``compact`` (see above) and ends with a newline.
         """
-        obj = self._prepare_response_obj(args, kwargs)
-        body = self.dumps_for_response(obj)
+        body = self.dumps_for_response(self._prepare_response_obj(args, kwargs))
         return self._app.response_class(body, mimetype=self.mimetype)
 
 

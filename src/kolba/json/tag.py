@@ -1,14 +1,28 @@
-"""Tagged JSON: lossless JSON for the few non-JSON types sessions store.
+"""Tagged JSON: JSON that brings tuples, bytes, Markup, UUIDs and datetimes back intact.
 
-Session data must survive a trip through a cookie with its Python types
-intact, and cookies written by Flask must stay readable by Kolba (and the
-other way round).  So the wire format is Flask's: a value JSON cannot express
-is written as a one-key object whose key is a short *tag* (``" t"`` for a
-tuple, ``" b"`` for bytes, ...) and whose value is a JSON form of the data.
-A real dict that happens to look like a tag is itself wrapped in ``" di"``.
+The cookie session stores its data with :class:`TaggedJSONSerializer`.  A
+value plain JSON cannot carry is written as an object with one key, the
+*tag*, holding a JSON form of the value; loading turns every such object
+back into the Python value.  A real dict that happens to have a tag as its
+only key is wrapped in the ``" di"`` tag so it cannot be mistaken for one.
 
-New types are supported by subclassing :class:`JSONTag` and calling
-:meth:`TaggedJSONSerializer.register`, exactly as with Flask::
+The tags and their JSON forms are Flask's, byte for byte, so a session
+cookie written by a Flask app is read by a Kolba app with the same secret
+key, and the other way round:
+
+==========  ========  ==================================================
+tag         type      JSON form
+==========  ========  ==================================================
+``" t"``    tuple     array of the (tagged) items
+``" b"``    bytes     standard base64 text
+``" m"``    Markup    the HTML text (anything with ``__html__`` is stored)
+``" u"``    UUID      32 hex digits
+``" d"``    datetime  HTTP date (UTC, whole seconds)
+``" di"``   dict      ``{key + "__": value}`` for a dict shaped like a tag
+==========  ========  ==================================================
+
+More types are added by subclassing :class:`JSONTag` and registering the
+class with :meth:`TaggedJSONSerializer.register`::
 
     class TagFrozenset(JSONTag):
         __slots__ = ()
@@ -38,298 +52,274 @@ from werkzeug.http import http_date, parse_date
 from .. import json as _json  # the package is fully imported before this module
 
 __all__ = [
-    "JSONTag",
-    "PassDict",
-    "PassList",
-    "TagBytes",
-    "TagDateTime",
-    "TagDict",
-    "TagMarkup",
-    "TagTuple",
-    "TagUUID",
-    "TaggedJSONSerializer",
+    "JSONTag", "PassDict", "PassList", "TagBytes", "TagDateTime", "TagDict",
+    "TagMarkup", "TagTuple", "TagUUID", "TaggedJSONSerializer",
 ]
 
 
 class JSONTag:
-    """One convertible type: how to spot it, encode it and rebuild it.
+    """One kind of value the serializer knows: how to spot, write and rebuild it.
 
-    A tag with an empty :attr:`key` is a pass-through step (used for plain
-    dicts and lists, whose items may need tagging) and is never written out.
+    A subclass sets :attr:`key` and implements :meth:`check`,
+    :meth:`to_json` and :meth:`to_python`.  A tag whose key is empty never
+    appears in the output: it only passes through a container so that the
+    container's items can be tagged.
     """
 
     __slots__ = ("serializer",)
 
-    #: The marker written as the single key around the converted value.
+    #: The one key of the object the value is written as (``""``: none).
     key: str = ""
 
     def __init__(self, serializer: TaggedJSONSerializer) -> None:
-        """Bind the tag to its serializer so it can tag nested values."""
+        #: The serializer this tag belongs to, for tagging nested values.
         self.serializer = serializer
 
-    def check(self, value: t.Any) -> bool:
-        """Tell whether this tag is responsible for ``value``."""
-        raise NotImplementedError
+    def tag(self, value: t.Any) -> t.Any:
+        """Write ``value`` as the one-key object ``{key: to_json(value)}``."""
+        return {self.key: self.to_json(value)}
 
-    def to_json(self, value: t.Any) -> t.Any:
-        """Turn ``value`` into JSON-compatible data (the tag is added later)."""
-        raise NotImplementedError
+    def check(self, value: t.Any) -> bool:
+        """Tell whether this tag handles ``value``."""
+        raise NotImplementedError(f"{type(self).__name__} must implement check()")
 
     def to_python(self, value: t.Any) -> t.Any:
-        """Rebuild the Python object from its JSON form (tag already removed)."""
-        raise NotImplementedError
+        """Rebuild the value from the data :meth:`to_json` wrote."""
+        raise NotImplementedError(f"{type(self).__name__} must implement to_python()")
+
+    def to_json(self, value: t.Any) -> t.Any:
+        """Return JSON-ready data for ``value``, without the tag around it."""
+        raise NotImplementedError(f"{type(self).__name__} must implement to_json()")
+
+
+class _InstanceTag(JSONTag):
+    """A tag for every instance of :attr:`python_type` (subclasses included)."""
+
+    __slots__ = ()
+
+    python_type: t.ClassVar[type[t.Any]]
+
+    def check(self, value: t.Any) -> bool:
+        """Match instances of ``python_type``."""
+        return isinstance(value, self.python_type)
+
+
+class _Container(_InstanceTag):
+    """A dict or list stays itself in JSON; only the items inside get tagged."""
+
+    __slots__ = ()
 
     def tag(self, value: t.Any) -> t.Any:
-        """Wrap the converted value in a one-key object named by the tag."""
-        return {self.key: self.to_json(value)}
+        """Write the container with tagged items, with no tag of its own."""
+        return self.to_json(value)
 
 
 class TagDict(JSONTag):
-    """Protect a real one-key dict whose key collides with a tag name.
+    """Protects a dict whose only key is a tag name, such as ``{" t": [1]}``.
 
-    Without this, ``{" t": [1]}`` would come back as the tuple ``(1,)``.  The
-    key gets a ``__`` suffix inside a ``" di"`` wrapper, removed on loading.
+    Left alone it would load as the tuple ``(1,)``.  Its key is written with
+    ``"__"`` appended, inside a ``" di"`` object, and restored on loading.
     """
 
     __slots__ = ()
     key = " di"
 
     def check(self, value: t.Any) -> bool:
-        """Match dicts of exactly one key that is a registered tag name."""
+        """Match a dict with exactly one key, when that key is a known tag."""
         if not isinstance(value, dict) or len(value) != 1:
             return False
         return next(iter(value)) in self.serializer.tags
 
-    def to_json(self, value: t.Any) -> t.Any:
-        """Suffix the colliding key so it no longer reads as a tag."""
-        ((name, item),) = value.items()
-        return {name + "__": self.serializer.tag(item)}
-
     def to_python(self, value: t.Any) -> t.Any:
-        """Strip the ``__`` suffix to restore the original key."""
-        name = next(iter(value))
-        return {name[:-2]: value[name]}
+        """Give the key back its original name."""
+        [(name, item)] = value.items()
+        return {name[: -len("__")]: item}
+
+    def to_json(self, value: t.Any) -> t.Any:
+        """Move the key out of the way of tag names."""
+        [(name, item)] = value.items()
+        return {f"{name}__": self.serializer.tag(item)}
 
 
-class PassDict(JSONTag):
-    """Keep dicts as JSON objects while tagging their values."""
+class PassDict(_Container):
+    """Dicts stay JSON objects; their values are tagged (keys are text anyway)."""
 
     __slots__ = ()
-
-    def check(self, value: t.Any) -> bool:
-        """Match any dict (keys are strings in JSON, so only values matter)."""
-        return isinstance(value, dict)
+    python_type = dict
 
     def to_json(self, value: t.Any) -> t.Any:
-        """Tag every value, leaving the keys alone."""
+        """Tag each value under its unchanged key."""
         tag = self.serializer.tag
         return {name: tag(item) for name, item in value.items()}
 
-    def tag(self, value: t.Any) -> t.Any:
-        """Emit the object itself: a plain dict needs no wrapper."""
-        return self.to_json(value)
 
-
-class TagTuple(JSONTag):
-    """Tuples become tagged JSON arrays so they do not come back as lists."""
+class TagTuple(_InstanceTag):
+    """Tuples are arrays that load as tuples again, not as lists."""
 
     __slots__ = ()
     key = " t"
-
-    def check(self, value: t.Any) -> bool:
-        """Match tuples, including named tuples."""
-        return isinstance(value, tuple)
-
-    def to_json(self, value: t.Any) -> t.Any:
-        """Tag every item into a JSON array."""
-        tag = self.serializer.tag
-        return [tag(item) for item in value]
+    python_type = tuple
 
     def to_python(self, value: t.Any) -> t.Any:
-        """Freeze the (already restored) items back into a tuple."""
+        """Turn the (already rebuilt) items into a tuple."""
         return tuple(value)
 
+    def to_json(self, value: t.Any) -> t.Any:
+        """List the tagged items."""
+        return [self.serializer.tag(item) for item in value]
 
-class PassList(JSONTag):
-    """Keep lists as JSON arrays while tagging their items."""
+
+class PassList(_Container):
+    """Lists stay JSON arrays; their items are tagged."""
 
     __slots__ = ()
-
-    def check(self, value: t.Any) -> bool:
-        """Match lists."""
-        return isinstance(value, list)
+    python_type = list
 
     def to_json(self, value: t.Any) -> t.Any:
-        """Tag every item."""
-        tag = self.serializer.tag
-        return [tag(item) for item in value]
-
-    def tag(self, value: t.Any) -> t.Any:
-        """Emit the array itself: a plain list needs no wrapper."""
-        return self.to_json(value)
+        """List the tagged items."""
+        return [self.serializer.tag(item) for item in value]
 
 
-class TagBytes(JSONTag):
-    """Bytes travel as standard base64 text."""
+class TagBytes(_InstanceTag):
+    """Bytes are written as standard base64 text."""
 
     __slots__ = ()
     key = " b"
-
-    def check(self, value: t.Any) -> bool:
-        """Match ``bytes`` objects."""
-        return isinstance(value, bytes)
-
-    def to_json(self, value: t.Any) -> t.Any:
-        """Encode to base64 text."""
-        return b64encode(value).decode("ascii")
+    python_type = bytes
 
     def to_python(self, value: t.Any) -> t.Any:
         """Decode the base64 text."""
         return b64decode(value)
 
+    def to_json(self, value: t.Any) -> t.Any:
+        """Encode as base64 text."""
+        return b64encode(value).decode("ascii")
+
 
 class TagMarkup(JSONTag):
-    """Anything with ``__html__`` is stored as its HTML and loads as Markup.
+    """Objects with an ``__html__`` method are stored as HTML and load as ``Markup``.
 
-    MarkupSafe is imported only when such a value is loaded, so sessions
-    without Markup never pay for the import.
+    MarkupSafe is imported when such a value is loaded, not before.
     """
 
     __slots__ = ()
     key = " m"
 
     def check(self, value: t.Any) -> bool:
-        """Match objects following the ``__html__`` protocol."""
+        """Match anything whose ``__html__`` can be called."""
         return callable(getattr(value, "__html__", None))
 
-    def to_json(self, value: t.Any) -> t.Any:
-        """Store the object's safe HTML string."""
-        return str(value.__html__())
-
     def to_python(self, value: t.Any) -> t.Any:
-        """Mark the stored HTML safe again."""
+        """Mark the stored HTML as safe again."""
         from markupsafe import Markup
 
         return Markup(value)
 
+    def to_json(self, value: t.Any) -> t.Any:
+        """Store the HTML text the object gives."""
+        return str(value.__html__())
 
-class TagUUID(JSONTag):
-    """UUIDs are stored as their 32-digit hex form."""
+
+class TagUUID(_InstanceTag):
+    """UUIDs are written as their 32 hex digits."""
 
     __slots__ = ()
     key = " u"
-
-    def check(self, value: t.Any) -> bool:
-        """Match :class:`uuid.UUID` objects."""
-        return isinstance(value, UUID)
-
-    def to_json(self, value: t.Any) -> t.Any:
-        """Write the compact hex digits."""
-        return value.hex
+    python_type = UUID
 
     def to_python(self, value: t.Any) -> t.Any:
-        """Parse the hex digits back into a UUID."""
+        """Read the hex digits back."""
         return UUID(value)
 
+    def to_json(self, value: t.Any) -> t.Any:
+        """Write the hex digits, without dashes."""
+        return value.hex
 
-class TagDateTime(JSONTag):
-    """Datetimes are stored as HTTP dates (UTC, whole seconds)."""
+
+class TagDateTime(_InstanceTag):
+    """Datetimes are written as HTTP dates: in UTC, to the second."""
 
     __slots__ = ()
     key = " d"
-
-    def check(self, value: t.Any) -> bool:
-        """Match :class:`datetime.datetime` objects."""
-        return isinstance(value, datetime)
-
-    def to_json(self, value: t.Any) -> t.Any:
-        """Format as an HTTP date; naive values are taken as UTC."""
-        return http_date(value)
+    python_type = datetime
 
     def to_python(self, value: t.Any) -> t.Any:
         """Parse the HTTP date into an aware UTC datetime."""
         return parse_date(value)
 
+    def to_json(self, value: t.Any) -> t.Any:
+        """Format as an HTTP date (a naive datetime is taken to be UTC)."""
+        return http_date(value)
+
 
 class TaggedJSONSerializer:
-    """Dump and load JSON that keeps tuples, bytes, Markup, UUIDs and datetimes.
+    """Writes and reads tagged JSON; the session cookie's payload format.
 
-    It is the payload serializer handed to :mod:`itsdangerous` for session
-    cookies.  Tags are tried in :attr:`order`; the first whose ``check``
-    accepts a value converts it.  :attr:`tags` maps written keys to tags for
-    loading.
+    Each value is offered to the tags in :attr:`order`; the first whose
+    ``check`` accepts it writes it.  On loading, :attr:`tags` maps each key
+    found to the tag that rebuilds the value.
     """
 
-    __slots__ = ("tags", "order")
+    __slots__ = ("order", "tags")
 
-    #: Tag classes bound to every new serializer, in checking order.
+    #: The tag classes every new serializer starts with, in the order they
+    #: are tried (a dict shaped like a tag must be caught before plain dicts).
     default_tags: t.ClassVar[list[type[JSONTag]]] = [
-        TagDict,
-        PassDict,
-        TagTuple,
-        PassList,
-        TagBytes,
-        TagMarkup,
-        TagUUID,
-        TagDateTime,
+        TagDict, PassDict, TagTuple, PassList, TagBytes, TagMarkup, TagUUID, TagDateTime,
     ]
 
     def __init__(self) -> None:
-        """Bind an instance of each default tag."""
         self.tags: dict[str, JSONTag] = {}
         self.order: list[JSONTag] = []
         for tag_class in self.default_tags:
             self.register(tag_class)
 
     def register(
-        self,
-        tag_class: type[JSONTag],
-        force: bool = False,
-        index: int | None = None,
+        self, tag_class: type[JSONTag], force: bool = False, index: int | None = None
     ) -> None:
-        """Add a tag; ``index`` places it earlier when it must win over another.
+        """Add a tag; it is tried last unless ``index`` puts it earlier.
 
-        :raise KeyError: the tag's key is taken and ``force`` is false.
+        :param force: Replace the tag registered under the same key.
+        :raise KeyError: The key is taken and ``force`` is false.
         """
         tag = tag_class(self)
         if tag.key:
-            if tag.key in self.tags and not force:
+            if not force and tag.key in self.tags:
                 raise KeyError(f"Tag '{tag.key}' is already registered.")
             self.tags[tag.key] = tag
-        if index is None:
-            self.order.append(tag)
-        else:
-            self.order.insert(index, tag)
+        self.order.insert(len(self.order) if index is None else index, tag)
 
     def tag(self, value: t.Any) -> t.Any:
-        """Return ``value`` converted to taggable JSON data (or unchanged)."""
+        """Return ``value`` in its JSON-ready form, tagged where needed."""
         for candidate in self.order:
             if candidate.check(value):
                 return candidate.tag(value)
         return value
 
     def untag(self, value: dict[str, t.Any]) -> t.Any:
-        """Rebuild the object a one-key tagged dict stands for, else return it."""
+        """Rebuild the value a tagged object stands for; return other dicts as they are."""
         if len(value) != 1:
             return value
-        name = next(iter(value))
-        found = self.tags.get(name)
-        if found is None:
-            return value
-        return found.to_python(value[name])
+        [(key, data)] = value.items()
+        owner = self.tags.get(key)
+        return value if owner is None else owner.to_python(data)
 
-    def _restore(self, value: t.Any) -> t.Any:
-        """Untag a loaded JSON tree bottom-up, so wrappers see rebuilt items."""
+    def _rebuild(self, value: t.Any) -> t.Any:
+        """Untag a parsed JSON tree from the leaves up.
+
+        Inner values are rebuilt first, so a tag's ``to_python`` receives
+        finished Python values (a tuple of bytes gets its bytes).
+        """
         if isinstance(value, list):
-            return [self._restore(item) for item in value]
+            return [self._rebuild(item) for item in value]
         if isinstance(value, dict):
-            return self.untag({name: self._restore(item) for name, item in value.items()})
+            return self.untag({key: self._rebuild(item) for key, item in value.items()})
         return value
 
     def dumps(self, value: t.Any) -> str:
-        """Tag ``value`` and write it as compact JSON through the app's provider."""
+        """Write ``value`` as compact tagged JSON (through the app's provider, if any)."""
         return _json.dumps(self.tag(value), separators=(",", ":"))
 
     def loads(self, value: str | bytes) -> t.Any:
-        """Parse JSON text and rebuild every tagged object inside it."""
-        return self._restore(_json.loads(value))
+        """Read tagged JSON text or bytes and rebuild the values it stands for."""
+        return self._rebuild(_json.loads(value))
