@@ -107,7 +107,6 @@ def test_aliases_refuse_wrong_functions(
 
 
 @pytest.mark.parametrize("name", MUST_FAIL_ONCE_DECORATORS_ARE_TYPED)
-@pytest.mark.xfail(strict=True, reason="scaffold decorators not typed yet")
 def test_decorators_refuse_wrong_functions(
     name: str, reported: dict[str, dict[int, list[str]]]
 ) -> None:

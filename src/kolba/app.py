@@ -23,6 +23,13 @@ from werkzeug.exceptions import Aborter
 from werkzeug.utils import redirect as _werkzeug_redirect
 
 from . import typing as ft
+from .typing import (
+    T_shell_context_processor,
+    T_teardown,
+    T_template_filter,
+    T_template_global,
+    T_template_test,
+)
 from .concurrency import async_to_sync as _async_to_sync
 from .concurrency import is_coroutine_function
 from .config import Config, ConfigAttribute
@@ -56,11 +63,6 @@ if t.TYPE_CHECKING:
     from .sessions import SessionInterface
     from .testing import KolbaClient
 
-_F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
-T_shell_context_processor = t.TypeVar(
-    "T_shell_context_processor", bound=ft.ShellContextProcessorCallable
-)
-T_teardown = t.TypeVar("T_teardown", bound=ft.TeardownCallable)
 
 
 def _as_timedelta(value: timedelta | int | None) -> timedelta | None:
@@ -346,7 +348,9 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
         apply_registration(self.jinja_env, kind, name, f)
 
     @setupmethod
-    def template_filter(self, name: str | None = None) -> t.Callable[[_F], _F]:
+    def template_filter(
+        self, name: str | None = None
+    ) -> t.Callable[[T_template_filter], T_template_filter]:
         """Decorate a Jinja filter, named ``name`` or after the function."""
         return registering_decorator(self.add_template_filter, name)
 
@@ -356,7 +360,9 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
         self._register_template_item("filters", name, f)
 
     @setupmethod
-    def template_test(self, name: str | None = None) -> t.Callable[[_F], _F]:
+    def template_test(
+        self, name: str | None = None
+    ) -> t.Callable[[T_template_test], T_template_test]:
         """Decorate a Jinja test, named ``name`` or after the function."""
         return registering_decorator(self.add_template_test, name)
 
@@ -366,7 +372,9 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
         self._register_template_item("tests", name, f)
 
     @setupmethod
-    def template_global(self, name: str | None = None) -> t.Callable[[_F], _F]:
+    def template_global(
+        self, name: str | None = None
+    ) -> t.Callable[[T_template_global], T_template_global]:
         """Decorate a Jinja global, named ``name`` or after the function."""
         return registering_decorator(self.add_template_global, name)
 
@@ -543,8 +551,3 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
         from .cli import run_app
 
         run_app(self, host=host, port=port, debug=debug, load_dotenv=load_dotenv, **options)
-
-    def _send_signal(self, name: str, **kwargs: t.Any) -> None:  # TEMPORARY until helpers.flash is rewritten
-        from .ctx import _send
-
-        _send(name, self, **kwargs)

@@ -14,24 +14,23 @@ from collections import defaultdict
 from functools import update_wrapper
 
 from . import typing as ft
-from .scaffold import (
-    Scaffold,
+from .scaffold import Scaffold, _endpoint_from_view_func, registering_decorator, setupmethod
+from .typing import (
     T_after_request,
     T_before_request,
     T_error_handler,
     T_teardown,
     T_template_context_processor,
+    T_template_filter,
+    T_template_global,
+    T_template_test,
     T_url_defaults,
     T_url_value_preprocessor,
-    _endpoint_from_view_func,
-    registering_decorator,
-    setupmethod,
 )
 
 if t.TYPE_CHECKING:
     from .app import Kolba
 
-_F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
 DeferredSetupFunction = t.Callable[["BlueprintSetupState"], None]
 
 #: "``cli_group`` not given": the blueprint's commands go in a group of its name.
@@ -298,7 +297,9 @@ class Blueprint(Scaffold):
         self._once_on_app(lambda app: app._register_template_item(kind, name, f))
 
     @setupmethod
-    def app_template_filter(self, name: str | None = None) -> t.Callable[[_F], _F]:
+    def app_template_filter(
+        self, name: str | None = None
+    ) -> t.Callable[[T_template_filter], T_template_filter]:
         """Decorate an app-wide Jinja filter."""
         return registering_decorator(self.add_app_template_filter, name)
 
@@ -308,7 +309,9 @@ class Blueprint(Scaffold):
         self._app_template_item("filters", name, f)
 
     @setupmethod
-    def app_template_test(self, name: str | None = None) -> t.Callable[[_F], _F]:
+    def app_template_test(
+        self, name: str | None = None
+    ) -> t.Callable[[T_template_test], T_template_test]:
         """Decorate an app-wide Jinja test."""
         return registering_decorator(self.add_app_template_test, name)
 
@@ -318,7 +321,9 @@ class Blueprint(Scaffold):
         self._app_template_item("tests", name, f)
 
     @setupmethod
-    def app_template_global(self, name: str | None = None) -> t.Callable[[_F], _F]:
+    def app_template_global(
+        self, name: str | None = None
+    ) -> t.Callable[[T_template_global], T_template_global]:
         """Decorate an app-wide Jinja global."""
         return registering_decorator(self.add_app_template_global, name)
 

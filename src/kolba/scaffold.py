@@ -18,6 +18,16 @@ from datetime import timedelta
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 from . import typing as ft
+from .typing import (
+    T_after_request,
+    T_before_request,
+    T_error_handler,
+    T_route,
+    T_teardown,
+    T_template_context_processor,
+    T_url_defaults,
+    T_url_value_preprocessor,
+)
 from .wrappers import lazy_attribute
 
 if t.TYPE_CHECKING:
@@ -27,18 +37,6 @@ if t.TYPE_CHECKING:
     from .wrappers import Response
 
 _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
-T_after_request = t.TypeVar("T_after_request", bound="ft.AfterRequestCallable[t.Any]")
-T_before_request = t.TypeVar("T_before_request", bound=ft.BeforeRequestCallable)
-T_error_handler = t.TypeVar("T_error_handler", bound=ft.ErrorHandlerCallable)
-T_teardown = t.TypeVar("T_teardown", bound=ft.TeardownCallable)
-T_template_context_processor = t.TypeVar(
-    "T_template_context_processor", bound=ft.TemplateContextProcessorCallable
-)
-T_url_defaults = t.TypeVar("T_url_defaults", bound=ft.URLDefaultCallable)
-T_url_value_preprocessor = t.TypeVar(
-    "T_url_value_preprocessor", bound=ft.URLValuePreprocessorCallable
-)
-T_route = t.TypeVar("T_route", bound=ft.RouteCallable)
 
 #: ``{exception class: handler}`` for one scope and one code.
 ErrorHandlerMap = dict[type[BaseException], ft.ErrorHandlerCallable]
