@@ -57,12 +57,14 @@ class ScriptInfo:
 
     def load_app(self) -> Kolba:
         """The app: built, imported or found on the first call, the same one afterwards."""
-        app = self._app
-        if app is None:
-            app = self._obtain()
-            if self.set_debug_flag:
-                app.debug = get_debug_flag()
-            self._app = app
+        if self._app is None:
+            self._app = self._with_debug_flag(self._obtain())
+        return self._app
+
+    def _with_debug_flag(self, app: Kolba) -> Kolba:
+        """Debug mode comes from the environment (``--debug`` published it there)."""
+        if self.set_debug_flag:
+            app.debug = get_debug_flag()
         return app
 
     def _obtain(self) -> Kolba:

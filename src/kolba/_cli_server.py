@@ -55,13 +55,14 @@ def _ssl_module(param: click.Parameter | None, ctx: click.Context | None) -> t.A
 def _check_cryptography(param: click.Parameter | None, ctx: click.Context | None) -> None:
     """Werkzeug makes ad-hoc certificates with cryptography: fail early and plainly without it.
 
-    Importing (rather than ``find_spec``) also covers a ``None`` entry in
-    ``sys.modules``, the way to make a package unimportable on purpose.
+    Importing the part Werkzeug uses (rather than asking ``find_spec``)
+    also covers a ``None`` entry or a stand-in module in ``sys.modules``,
+    the usual ways of making a package unimportable on purpose.
     """
     from importlib import import_module
 
     try:
-        import_module("cryptography")
+        import_module("cryptography.x509")
     except ImportError:
         raise click.BadParameter(
             "Using ad-hoc certificates requires the cryptography library.", ctx, param
