@@ -122,6 +122,12 @@ class AppGroup(click.Group):
     with :meth:`group` are AppGroups too.
     """
 
+    @t.overload
+    def command(self, __func: t.Callable[..., t.Any], /) -> click.Command: ...
+
+    @t.overload
+    def command(self, *args: t.Any, **kwargs: t.Any) -> t.Callable[[t.Callable[..., t.Any]], click.Command]: ...
+
     def command(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
         """Click's ``command`` decorator plus :func:`with_appcontext`.
 
@@ -140,7 +146,9 @@ class AppGroup(click.Group):
             return decorate(f)
         return decorate
 
-    def group(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+    def group(  # type: ignore[override]
+        self, *args: t.Any, **kwargs: t.Any
+    ) -> t.Callable[[t.Callable[..., t.Any]], click.Group]:
         """Click's ``group`` decorator, making an :class:`AppGroup` unless ``cls`` says otherwise."""
         kwargs.setdefault("cls", AppGroup)
-        return super().group(*args, **kwargs)
+        return t.cast("t.Callable[[t.Callable[..., t.Any]], click.Group]", super().group(*args, **kwargs))

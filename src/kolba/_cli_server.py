@@ -69,7 +69,7 @@ def _check_cryptography(param: click.Parameter | None, ctx: click.Context | None
         ) from None
 
 
-class CertParamType(click.ParamType):  # type: ignore[type-arg]
+class CertParamType(click.ParamType):  # type: ignore[type-arg,unused-ignore]  # generic from click 8.4
     """``--cert``: a certificate file, ``adhoc``, or the import path of an ``ssl.SSLContext``."""
 
     name = "path"
