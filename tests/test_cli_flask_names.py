@@ -184,6 +184,17 @@ def test_flask_run_port_and_host(project: Path, kolba_port_too: bool) -> None:
     assert " * Serving Kolba app 'flaskapp'" in output[0]
 
 
+def test_compat_run_with_the_reloader(project: Path) -> None:
+    """The reloader starts its child as ``python -m kolba.compat`` again, Flask's names included."""
+    port = _free_port()
+    env = {"FLASK_APP": "flaskapp", "FLASK_DEBUG": "1", "FLASK_RUN_PORT": str(port)}
+    with _server([sys.executable, *_compat("run")], project, **env) as (proc, output):
+        page = _get_page(f"http://127.0.0.1:{port}/", proc)
+    assert page == "flaskapp served by kolba.app"
+    assert " * Restarting with" in output[0]
+    assert " * Debugger is active!" in output[0]
+
+
 SELF_INSTALLING_APP = '''
 import kolba.compat
 

@@ -61,7 +61,7 @@ _LISTING = "kolba.cli.listing_commands"
 _VALUE_OPTIONS = frozenset({"-e", "--env-file", "-A", "--app"})
 
 
-def prepare_environment(ctx: click.Context, env_file: str | None = None) -> None:
+def _prepare_environment(ctx: click.Context, env_file: str | None = None) -> None:
     """Load the env files and read ``KOLBA_APP``, once per invocation, before the app is needed.
 
     Runs from the ``--env-file`` callback, or earlier when ``--help`` lists
@@ -77,9 +77,10 @@ def prepare_environment(ctx: click.Context, env_file: str | None = None) -> None
 
 
 def _env_file_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Load ``--env-file`` (over the default files) before any other option reads the environment."""
     if value is not None and not dotenv_available():
         raise click.BadParameter("python-dotenv must be installed to load an env file.", ctx=ctx, param=param)
-    prepare_environment(ctx, value)
+    _prepare_environment(ctx, value)
     return value
 
 
@@ -193,7 +194,7 @@ class KolbaGroup(AppGroup):
 
     def _app_or_report(self, ctx: click.Context, crashes_too: bool) -> Kolba | None:
         """The app, or None after printing why it could not be loaded."""
-        prepare_environment(ctx)
+        _prepare_environment(ctx)
         try:
             return ctx.ensure_object(ScriptInfo).load_app()
         except NoAppException as error:
