@@ -139,16 +139,18 @@ class AppGroup(click.Group):
 
         def decorate(f: t.Callable[..., t.Any]) -> click.Command:
             callback = with_appcontext(f) if in_context else f
-            return t.cast(click.Command, register(*args, **kwargs)(callback))
+            command: click.Command = register(*args, **kwargs)(callback)
+            return command
 
         if len(args) == 1 and callable(args[0]) and not kwargs:
             f, args = args[0], ()
             return decorate(f)
         return decorate
 
-    def group(  # type: ignore[override]
+    def group(  # type: ignore[override,unused-ignore]  # Click's signature varies by version
         self, *args: t.Any, **kwargs: t.Any
     ) -> t.Callable[[t.Callable[..., t.Any]], click.Group]:
         """Click's ``group`` decorator, making an :class:`AppGroup` unless ``cls`` says otherwise."""
         kwargs.setdefault("cls", AppGroup)
-        return t.cast("t.Callable[[t.Callable[..., t.Any]], click.Group]", super().group(*args, **kwargs))
+        decorator: t.Callable[[t.Callable[..., t.Any]], click.Group] = super().group(*args, **kwargs)
+        return decorator

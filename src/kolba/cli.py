@@ -174,7 +174,8 @@ class KolbaGroup(AppGroup):
         self.set_debug_flag = set_debug_flag
         self._plugin_groups_loaded: set[str] = set()
         if add_default_commands:
-            for command in (run_command, shell_command, routes_command):
+            defaults: tuple[click.Command, ...] = (run_command, shell_command, routes_command)
+            for command in defaults:
                 self.add_command(command)
 
     # -- commands ---------------------------------------------------------------------------
