@@ -13,18 +13,22 @@ if t.TYPE_CHECKING:
 
 
 class KolbaCliRunner(CliRunner):
-    """Invokes the app's CLI commands in-process, for tests."""
+    """Invokes the app's CLI commands in-process, for tests (``app.test_cli_runner()``)."""
 
     def __init__(self, app: Kolba, **kwargs: t.Any) -> None:
         self.app = app
         super().__init__(**kwargs)
 
     def invoke(self, cli: t.Any = None, args: t.Any = None, **kwargs: t.Any) -> Result:  # type: ignore[override]
-        """Run a command; by default the app's ``cli`` group, with the app loaded."""
-        if cli is None:
-            cli = self.app.cli
-        if "obj" not in kwargs:
-            from .cli import ScriptInfo
+        """Run ``cli`` (the app's own group by default) with this runner's app already chosen.
 
-            kwargs["obj"] = ScriptInfo(create_app=lambda: self.app)
-        return super().invoke(cli, args, **kwargs)
+        Commands get a :class:`~kolba.cli.ScriptInfo` that returns the app
+        (unless ``obj`` is passed), so nothing is imported or discovered.
+        """
+        from .cli import ScriptInfo
+
+        chosen = {"obj": ScriptInfo(create_app=self._runner_app), **kwargs}
+        return super().invoke(self.app.cli if cli is None else cli, args, **chosen)
+
+    def _runner_app(self) -> Kolba:
+        return self.app

@@ -29,17 +29,17 @@ _Chunks = t.TypeVar("_Chunks", bound=t.Iterator[t.Any])
 
 
 def get_debug_flag() -> bool:
-    """Debug mode as set by the ``KOLBA_DEBUG`` environment variable."""
-    value = os.environ.get("KOLBA_DEBUG")
-    return bool(value and value.lower() not in {"0", "false", "no"})
+    """Debug mode as set by ``KOLBA_DEBUG`` (``FLASK_DEBUG`` too, under the Flask alias)."""
+    from ._env_names import get_debug_flag as read_flag
+
+    return read_flag()
 
 
 def get_load_dotenv(default: bool = True) -> bool:
-    """Whether to load .env files; ``KOLBA_SKIP_DOTENV`` turns it off."""
-    value = os.environ.get("KOLBA_SKIP_DOTENV")
-    if not value:
-        return default
-    return value.lower() in ("0", "false", "no")
+    """Whether to load env files; ``KOLBA_SKIP_DOTENV`` (or ``FLASK_SKIP_DOTENV``) says no."""
+    from ._env_names import get_load_dotenv as read_flag
+
+    return read_flag(default)
 
 
 def _active_app() -> Kolba | None:

@@ -55,7 +55,6 @@ def create_app(
     app.register_blueprint(api.bp)
     csrf.exempt(app, api.bp)
     errors.init_app(app)
-    app.logger.debug("Showcase app created with database %s", app.config["DATABASE"])
     return app
 
 

@@ -147,3 +147,12 @@ def uninstall() -> None:
         sys.meta_path.remove(_finder)
     for name in [n for n in sys.modules if n == "flask" or n.startswith("flask.")]:
         del sys.modules[name]
+
+
+def installed() -> bool:
+    """Whether :func:`install` is in effect, so ``import flask`` gives Kolba.
+
+    The CLI asks this to decide whether Flask's environment names
+    (``FLASK_APP``, ``.flaskenv``, ...) count as well as Kolba's.
+    """
+    return _finder in sys.meta_path
