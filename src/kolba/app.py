@@ -421,12 +421,8 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
 
     @setupmethod
     def add_url_rule(
-        self,
-        rule: str,
-        endpoint: str | None = None,
-        view_func: ft.RouteCallable | None = None,
-        provide_automatic_options: bool | None = None,
-        **options: t.Any,
+        self, rule: str, endpoint: str | None = None, view_func: ft.RouteCallable | None = None,
+        provide_automatic_options: bool | None = None, **options: t.Any,
     ) -> None:
         """Add a URL rule for ``endpoint``, served by ``view_func`` if given.
 
@@ -540,12 +536,8 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
     # -- the development server -------------------------------------------------------
 
     def run(
-        self,
-        host: str | None = None,
-        port: int | None = None,
-        debug: bool | None = None,
-        load_dotenv: bool = True,
-        **options: t.Any,
+        self, host: str | None = None, port: int | None = None, debug: bool | None = None,
+        load_dotenv: bool = True, **options: t.Any,
     ) -> None:
         """Run the development server; never use it in production."""
         from .cli import run_app

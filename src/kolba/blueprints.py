@@ -63,11 +63,7 @@ class BlueprintSetupState:
     """One registration of a blueprint on an app; recorded functions receive it."""
 
     def __init__(
-        self,
-        blueprint: Blueprint,
-        app: Kolba,
-        options: t.Any,
-        first_registration: bool,
+        self, blueprint: Blueprint, app: Kolba, options: t.Any, first_registration: bool
     ) -> None:
         self.app = app
         self.blueprint = blueprint
@@ -88,10 +84,7 @@ class BlueprintSetupState:
         }
 
     def add_url_rule(
-        self,
-        rule: str,
-        endpoint: str | None = None,
-        view_func: ft.RouteCallable | None = None,
+        self, rule: str, endpoint: str | None = None, view_func: ft.RouteCallable | None = None,
         **options: t.Any,
     ) -> None:
         """Add a rule to the app, under this registration's prefix, name and defaults."""
@@ -174,12 +167,8 @@ class Blueprint(Scaffold):
 
     @setupmethod
     def add_url_rule(
-        self,
-        rule: str,
-        endpoint: str | None = None,
-        view_func: ft.RouteCallable | None = None,
-        provide_automatic_options: bool | None = None,
-        **options: t.Any,
+        self, rule: str, endpoint: str | None = None, view_func: ft.RouteCallable | None = None,
+        provide_automatic_options: bool | None = None, **options: t.Any,
     ) -> None:
         """Record a rule; it is added to each app with the blueprint's prefix and name."""
         if endpoint and "." in endpoint:

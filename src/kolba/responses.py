@@ -90,11 +90,10 @@ def to_response(app: AppShape, rv: t.Any, ctx: RequestContext | None) -> Respons
         if isinstance(rv, (str, bytes, bytearray, cabc.Iterator)):
             return app.response_class(rv, status=status, headers=headers)
         rv = _coerce_body(app, rv, ctx)
-    if status is not None:
-        if isinstance(status, (str, bytes, bytearray)):
-            rv.status = status
-        else:
-            rv.status_code = status
+    if isinstance(status, (str, bytes, bytearray)):
+        rv.status = status  # a whole status line such as "201 CREATED"
+    elif status is not None:
+        rv.status_code = status
     if headers:
         rv.headers.update(headers)
     return rv  # type: ignore[no-any-return]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+import pathlib
 import sys
 import typing as t
 from collections import defaultdict
@@ -250,6 +251,35 @@ def get_exc_class_and_code(
     return error_class, code
 
 
+_Hook = t.TypeVar("_Hook", bound=t.Callable[..., t.Any])
+
+
+def _add_app_wide(table: t.Any, hook: _Hook) -> _Hook:
+    """Register ``hook`` in a hook table under the ``None`` (own, not blueprint) scope."""
+    table.setdefault(None, []).append(hook)
+    return hook
+
+
+class _OneMethodRoute(t.Protocol):
+    """``app.get``, ``app.post``...: ``route`` restricted to one method."""
+
+    def __call__(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]: ...
+
+
+def _one_method_route(method: str) -> t.Any:
+    """Make the shortcut method for ``route(rule, methods=[method])``."""
+
+    def shortcut(self: Scaffold, rule: str, **options: t.Any) -> t.Any:
+        if "methods" in options:
+            raise TypeError("Use the 'route' decorator to use the 'methods' argument.")
+        return self.route(rule, methods=[method], **options)
+
+    shortcut.__name__ = method.lower()
+    shortcut.__qualname__ = f"Scaffold.{shortcut.__name__}"
+    shortcut.__doc__ = f'Shortcut for :meth:`route` with ``methods=["{method}"]``.'
+    return setupmethod(shortcut)
+
+
 def _error_tables() -> defaultdict[int | None, ErrorHandlerMap]:
     return defaultdict(dict)
 
@@ -262,12 +292,9 @@ class Scaffold:
     _static_url_path: str | None = None
 
     def __init__(
-        self,
-        import_name: str,
-        static_folder: str | os.PathLike[str] | None = None,
+        self, import_name: str, static_folder: str | os.PathLike[str] | None = None,
         static_url_path: str | None = None,
-        template_folder: str | os.PathLike[str] | None = None,
-        root_path: str | None = None,
+        template_folder: str | os.PathLike[str] | None = None, root_path: str | None = None,
     ) -> None:
         self.import_name = import_name
         self.root_path = get_root_path(import_name) if root_path is None else root_path
@@ -399,46 +426,16 @@ class Scaffold:
 
         return register
 
-    def _one_method_route(
-        self, method: str, rule: str, options: dict[str, t.Any]
-    ) -> t.Callable[[T_route], T_route]:
-        if "methods" in options:
-            raise TypeError("Use the 'route' decorator to use the 'methods' argument.")
-        return self.route(rule, methods=[method], **options)
-
-    @setupmethod
-    def get(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
-        """``route(rule, methods=["GET"])``."""
-        return self._one_method_route("GET", rule, options)
-
-    @setupmethod
-    def post(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
-        """``route(rule, methods=["POST"])``."""
-        return self._one_method_route("POST", rule, options)
-
-    @setupmethod
-    def put(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
-        """``route(rule, methods=["PUT"])``."""
-        return self._one_method_route("PUT", rule, options)
-
-    @setupmethod
-    def delete(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
-        """``route(rule, methods=["DELETE"])``."""
-        return self._one_method_route("DELETE", rule, options)
-
-    @setupmethod
-    def patch(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
-        """``route(rule, methods=["PATCH"])``."""
-        return self._one_method_route("PATCH", rule, options)
+    get: _OneMethodRoute = _one_method_route("GET")
+    post: _OneMethodRoute = _one_method_route("POST")
+    put: _OneMethodRoute = _one_method_route("PUT")
+    delete: _OneMethodRoute = _one_method_route("DELETE")
+    patch: _OneMethodRoute = _one_method_route("PATCH")
 
     @setupmethod
     def add_url_rule(
-        self,
-        rule: str,
-        endpoint: str | None = None,
-        view_func: ft.RouteCallable | None = None,
-        provide_automatic_options: bool | None = None,
-        **options: t.Any,
+        self, rule: str, endpoint: str | None = None, view_func: ft.RouteCallable | None = None,
+        provide_automatic_options: bool | None = None, **options: t.Any,
     ) -> None:
         """Register a URL rule; the app and blueprints each implement it."""
         raise NotImplementedError
@@ -458,38 +455,32 @@ class Scaffold:
     @setupmethod
     def before_request(self, f: T_before_request) -> T_before_request:
         """Run ``f()`` before each request; a value it returns ends the request."""
-        self.before_request_funcs.setdefault(None, []).append(f)
-        return f
+        return _add_app_wide(self.before_request_funcs, f)
 
     @setupmethod
     def after_request(self, f: T_after_request) -> T_after_request:
         """Run ``f(response)`` after each request; it returns the response to send."""
-        self.after_request_funcs.setdefault(None, []).append(f)
-        return f
+        return _add_app_wide(self.after_request_funcs, f)
 
     @setupmethod
     def teardown_request(self, f: T_teardown) -> T_teardown:
         """Run ``f(error)`` when the request ends, whether or not it failed."""
-        self.teardown_request_funcs.setdefault(None, []).append(f)
-        return f
+        return _add_app_wide(self.teardown_request_funcs, f)
 
     @setupmethod
     def context_processor(self, f: T_template_context_processor) -> T_template_context_processor:
         """Merge the dict ``f()`` returns into every template context."""
-        self.template_context_processors[None].append(f)
-        return f
+        return _add_app_wide(self.template_context_processors, f)
 
     @setupmethod
     def url_value_preprocessor(self, f: T_url_value_preprocessor) -> T_url_value_preprocessor:
         """Run ``f(endpoint, view_args)`` on matched values before any before-request hook."""
-        self.url_value_preprocessors[None].append(f)
-        return f
+        return _add_app_wide(self.url_value_preprocessors, f)
 
     @setupmethod
     def url_defaults(self, f: T_url_defaults) -> T_url_defaults:
         """Run ``f(endpoint, values)`` to fill in values when a URL is built."""
-        self.url_default_functions[None].append(f)
-        return f
+        return _add_app_wide(self.url_default_functions, f)
 
     # -- error handlers -----------------------------------------------------------------
 
@@ -569,13 +560,11 @@ def find_package(import_name: str) -> tuple[str | None, str]:
     prefix = os.path.abspath(sys.prefix)
     if _is_inside(folder, prefix):
         return prefix, folder
-    above, last = os.path.split(folder)
-    if last.lower() != "site-packages":
+    where = pathlib.PurePath(folder)
+    if where.name.lower() != "site-packages":
         return None, folder
-    # .../<prefix>/lib/site-packages or .../<prefix>/lib/pythonX.Y/site-packages
-    grand, middle = os.path.split(above)
-    if middle.lower() == "lib":
-        return grand, folder
-    if os.path.basename(grand).lower() == "lib":
-        return os.path.dirname(grand), folder
-    return above, folder
+    # <prefix>/lib/site-packages or <prefix>/lib/pythonX.Y/site-packages;
+    # anything else: the folder that holds site-packages.
+    near = list(where.parents)[:2]
+    lib = next((parent for parent in near if parent.name.lower() == "lib"), None)
+    return str(near[0] if lib is None else lib.parent), folder

@@ -85,14 +85,8 @@ class UrlBuilding:
         raise error
 
     def url_for(
-        self: AppShape,
-        /,
-        endpoint: str,
-        *,
-        _anchor: str | None = None,
-        _method: str | None = None,
-        _scheme: str | None = None,
-        _external: bool | None = None,
+        self: AppShape, /, endpoint: str, *, _anchor: str | None = None,
+        _method: str | None = None, _scheme: str | None = None, _external: bool | None = None,
         **values: t.Any,
     ) -> str:
         """Build the URL of ``endpoint``; see :func:`kolba.url_for`."""

@@ -100,6 +100,12 @@ def _current_app_config() -> dict[str, t.Any] | None:
     return None if frame is None else frame[0].app.config
 
 
+def _debugging() -> bool:
+    """Whether the current app, if any, is in debug mode."""
+    config = _current_app_config()
+    return config is not None and bool(config.get("DEBUG"))
+
+
 class Request(_WerkzeugRequest):
     """The request object, with Flask's routing attributes and config limits.
 
@@ -112,14 +118,16 @@ class Request(_WerkzeugRequest):
     json_module: t.Any = _json
 
     #: The match result, copied from the request context (None until matched).
-    url_rule: Rule | None = None
-    view_args: dict[str, t.Any] | None = None
-    routing_exception: Exception | None = None
+    url_rule: Rule | None
+    view_args: dict[str, t.Any] | None
+    routing_exception: Exception | None
+    url_rule = view_args = routing_exception = None
 
     # Per-request overrides of the app's limits (None: use the config).
-    _max_content_length: int | None = None
-    _max_form_parts: int | None = None
-    _max_form_memory_size: int | None = None
+    _max_content_length: int | None
+    _max_form_parts: int | None
+    _max_form_memory_size: int | None
+    _max_content_length = _max_form_parts = _max_form_memory_size = None
 
     #: Whether the query string and urlencoded forms take Kolba's parsing
     #: fast path; off for subclasses that customise the steps it replaces.
@@ -401,24 +409,19 @@ class Request(_WerkzeugRequest):
 
     def _explain_missing_files(self) -> None:
         """In debug mode, make ``request.files[key]`` explain a non-multipart form."""
-        config = _current_app_config()
-        if (
-            config is not None
-            and config.get("DEBUG")
-            and self.mimetype != "multipart/form-data"
-            and not self.files
-        ):
-            from .debughelpers import attach_enctype_error_multidict
+        if not _debugging() or self.files or self.mimetype == "multipart/form-data":
+            return
+        from .debughelpers import attach_enctype_error_multidict
 
-            attach_enctype_error_multidict(self)
+        attach_enctype_error_multidict(self)
 
     def on_json_loading_failed(self, e: ValueError | None) -> t.Any:
         """Turn bad JSON into a 400; in debug mode keep the parser's message."""
+        keep_detail = _debugging()
         try:
             return super().on_json_loading_failed(e)
         except BadRequest as bad:
-            config = _current_app_config()
-            if config is not None and config.get("DEBUG"):
+            if keep_detail:
                 raise
             raise BadRequest() from bad
 
