@@ -3,8 +3,11 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# A second environment with the lowest dependency versions Kolba declares.
+LOW := .venv-lowest
+LOW_STAMP := $(LOW)/.installed
 
-.PHONY: test run bench install tools clean
+.PHONY: test test-fast run bench install tools clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -12,34 +15,52 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test,bench]'
 	touch $(STAMP)
 
+$(LOW_STAMP): pyproject.toml constraints/lowest.txt
+	$(PY) -m venv $(LOW)
+	$(LOW)/bin/pip install -q --upgrade pip
+	$(LOW)/bin/pip install -q -e '.[test,bench]' -c constraints/lowest.txt
+	touch $(LOW_STAMP)
+
 install: $(STAMP)
 
-# Debian packages the tests drive: Chromium for the browser tests (Playwright
-# drives it; it never downloads a browser of its own), wrk and valgrind for the
-# benchmark sections' own tests. Installed only when missing and root.
+# Debian packages the tests drive, installed only when missing (and only as
+# root): Chromium for the browser tests (Playwright drives it and never
+# downloads a browser of its own), wrk for the end-to-end benchmark section
+# and valgrind for the instruction-count section.
 SYSTEM_TOOLS := /usr/bin/chromium:chromium /usr/bin/wrk:wrk /usr/bin/valgrind:valgrind
 tools:
 	@missing=""; for pair in $(SYSTEM_TOOLS); do \
 		[ -x "$${pair%%:*}" ] || missing="$$missing $${pair##*:}"; \
 	done; \
-	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-		else \
-			echo "missing:$$missing (not root): the tests that need them will be skipped"; \
-		fi; \
-	fi
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "missing:$$missing (not root): the tests that need them will be skipped"; exit 0; \
+	fi; \
+	echo "apt-get install$$missing (browser tests: chromium; benchmark section tests: wrk, valgrind)"; \
+	apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1
 
-test: $(STAMP) tools
+# The whole suite, four ways: as shipped (newest dependencies), with every
+# request forced through the general lane, against real Flask (which proves
+# the tests encode Flask's behaviour), and on the lowest dependencies.
+test: $(STAMP) $(LOW_STAMP) tools
+	@echo "== 1/4 newest dependencies"
 	$(BIN)/python -m pytest
+	@echo "== 2/4 general lane (KOLBA_TESTS_LANE=general)"
+	KOLBA_TESTS_LANE=general $(BIN)/python -m pytest -q
+	@echo "== 3/4 against Flask (KOLBA_TESTS_AGAINST=flask)"
+	KOLBA_TESTS_AGAINST=flask $(BIN)/python -m pytest -q
+	@echo "== 4/4 lowest dependencies (constraints/lowest.txt)"
+	$(LOW)/bin/python -m pytest -q
+
+# One run of the suite, for working on Kolba.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q
 
 run: $(STAMP)
 	$(BIN)/python examples/showcase/run.py --fresh
 
-# wrk (Debian) drives the end-to-end section; installed when missing and root.
-bench: $(STAMP)
-	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; else echo "wrk missing and not root: the e2e benchmark section will be skipped"; fi; }
+bench: $(STAMP) tools
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info
+	rm -rf $(VENV) $(LOW) build src/*.egg-info

@@ -33,6 +33,7 @@ FRAMEWORKS: tuple[Framework, ...] = (
     Framework("falcon", "benchmarks.apps.falcon_app", "falcon"),
     Framework("bottle", "benchmarks.apps.bottle_app", "bottle"),
     Framework("kolba", "benchmarks.apps.kolba_app", "kolba"),
+    Framework("kolba-compat", "benchmarks.apps.kolba_compat_app", "kolba"),
 )
 
 BY_NAME: dict[str, Framework] = {framework.name: framework for framework in FRAMEWORKS}

@@ -110,7 +110,9 @@ def _aligned(row: Sequence[str], widths: Sequence[int]) -> list[str]:
 
 def _table(results: dict[str, dict[str, Any]], frameworks: Sequence[str]) -> str:
     """Scenario rows, framework columns, and how many times Kolba's count the others need."""
-    others = [name for name in ("flask", "falcon") if name in frameworks and "kolba" in frameworks]
+    others = [
+        name for name in ("flask", "falcon", "kolba-compat") if name in frameworks and "kolba" in frameworks
+    ]
     head = ["scenario", *frameworks, *(f"{name}/kolba" for name in others)]
     rows = [head]
     problems: list[str] = []

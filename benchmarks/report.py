@@ -14,7 +14,7 @@ from benchmarks import e2e
 from benchmarks.frameworks import versions
 from benchmarks.measure import FAILED, OK, Grid
 
-RATIOS = (("kolba", "flask"), ("kolba", "falcon"))
+RATIOS = (("kolba", "flask"), ("kolba", "falcon"), ("kolba-compat", "kolba"))
 """Ratio columns: how many times the first framework's rate the second one's is."""
 
 

@@ -35,13 +35,31 @@ def test_reference_framework_verifies(framework: str, scenario: str) -> None:
 
 
 @pytest.mark.parametrize("scenario", SCENARIO_NAMES)
-def test_kolba_verifies(scenario: str) -> None:
-    cell = _cell("kolba", scenario)
+@pytest.mark.parametrize(
+    "framework", ["kolba", pytest.param("kolba-compat", marks=pytest.mark.kolba_only)]
+)
+def test_kolba_verifies(framework: str, scenario: str) -> None:
+    cell = _cell(framework, scenario)
     assert (cell.status, cell.reason) == (measure.OK, "")
 
 
+@pytest.mark.kolba_only
+def test_the_compat_column_runs_flask_code_on_kolba_and_leaves_flask_alone() -> None:
+    import flask
+
+    from benchmarks.apps import kolba_compat_app
+
+    import kolba
+
+    assert isinstance(kolba_compat_app.app, kolba.Kolba)
+    assert "kolba.signals" in __import__("sys").modules
+    import flask as flask_again
+
+    assert flask_again is flask and not issubclass(flask.Flask, kolba.Kolba)
+
+
 def test_every_framework_is_listed() -> None:
-    assert [framework.name for framework in FRAMEWORKS] == [*REFERENCE, "kolba"]
+    assert [framework.name for framework in FRAMEWORKS] == [*REFERENCE, "kolba", "kolba-compat"]
 
 
 def test_expectation_rejects_a_wrong_reply() -> None:
