@@ -53,6 +53,21 @@ def _send(signal_name: str, app: AppShape, **kwargs: t.Any) -> None:
         signal.send(app, _async_wrapper=app.ensure_sync, **kwargs)
 
 
+def _restore(token: contextvars.Token[_Frame]) -> None:
+    """Undo the push that returned ``token``.
+
+    A push made inside a coroutine or a worker thread happened in a copy of
+    this context (whose values were copied back); its token cannot reset
+    this one, so the value it replaced is put back by hand.  "Unset" is
+    stored as None, which every reader of the variable treats alike.
+    """
+    try:
+        _cv_frame.reset(token)
+    except ValueError:
+        previous = token.old_value
+        _cv_frame.set(None if previous is contextvars.Token.MISSING else previous)  # type: ignore[arg-type]
+
+
 class _AppCtxGlobals:
     """The ``g`` namespace: scratch storage that lives as long as its app context.
 
@@ -165,7 +180,7 @@ class AppContext(_ContextBase):
                 self.app.do_teardown_appcontext(sys.exc_info()[1] if exc is _UNSET else exc)
         finally:
             current = _cv_frame.get(None)
-            _cv_frame.reset(self._pushes.pop())
+            _restore(self._pushes.pop())
         if current is None or current[0] is not self:
             found = None if current is None else current[0]
             raise AssertionError(f"Popped wrong app context. ({found!r} instead of {self!r})")
@@ -377,7 +392,7 @@ class RequestContext(_ContextBase):
             if "files" in req.__dict__ or type(req).close is not _plain_close:
                 req.close()
             self.environ["werkzeug.request"] = None
-        _cv_frame.reset(self._pushes.pop()[0])
+        _restore(self._pushes.pop()[0])
 
     def pop(self, exc: BaseException | None = _UNSET) -> None:
         """Undo the latest push; undoing the first one tears the request down."""
@@ -390,7 +405,7 @@ class RequestContext(_ContextBase):
         finally:
             current = _cv_frame.get(None)
             token, created = self._pushes.pop()
-            _cv_frame.reset(token)
+            _restore(token)
             if last and self._request is not None:
                 self.environ["werkzeug.request"] = None
             if created is not None:
