@@ -90,7 +90,9 @@ def test_tasks_left_behind_never_run_during_a_later_request(app: kolba.Kolba) ->
     client = app.test_client()
     assert client.get("/one").text == "one"
     assert client.get("/two").text == "two"
-    assert seen == ["cancelled"]
+    # Cancelled before /one's teardown: whether or not it had started, it
+    # never ran on during /two.
+    assert seen in ([], ["cancelled"])
 
 
 @pytest.mark.kolba_only  # Flask (asgiref) refuses: "You cannot use AsyncToSync in the same thread as an async event loop"

@@ -59,10 +59,14 @@ if t.TYPE_CHECKING:
     from jinja2 import Environment
 
     from ._cli_runner import KolbaCliRunner
+    from .asgi import ASGIDoor
     from .blueprints import Blueprint
     from .sessions import SessionInterface
     from .testing import KolbaClient
 
+
+
+_Serving = t.TypeVar("_Serving", bound=t.Callable[[], t.Any])
 
 
 def _as_timedelta(value: timedelta | int | None) -> timedelta | None:
@@ -175,6 +179,10 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
             self._setup_changed
         )
         self.shell_context_processors: list[ft.ShellContextProcessorCallable] = []
+        #: Run once per worker before it serves and after it stops (ASGI
+        #: lifespan, or :meth:`serving` under WSGI), inside an app context.
+        self.before_serving_funcs: list[t.Callable[[], t.Any]] = []
+        self.after_serving_funcs: list[t.Callable[[], t.Any]] = []
         self.blueprints: dict[str, Blueprint] = {}
         self.extensions: dict[str, t.Any] = {}
         self.url_map = self.url_map_class(host_matching=host_matching)
@@ -405,6 +413,58 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
         """Run ``f(error)`` whenever an app context of this app ends."""
         self.teardown_appcontext_funcs.append(f)
         return f
+
+    # -- serving: the ASGI door and the worker's life ---------------------------------
+
+    @lazy_attribute
+    def asgi(self) -> ASGIDoor:
+        """The ASGI 3 application: ``uvicorn module:app.asgi``.
+
+        The WSGI application is the app itself; both serve the same routes.
+        """
+        from .asgi import ASGIDoor
+
+        return ASGIDoor(self)
+
+    @setupmethod
+    def before_serving(self, f: _Serving) -> _Serving:
+        """Run ``f()`` (sync or async) once per worker, before it serves a request."""
+        self.before_serving_funcs.append(f)
+        return f
+
+    @setupmethod
+    def after_serving(self, f: _Serving) -> _Serving:
+        """Run ``f()`` (sync or async) once per worker, after it served its last request."""
+        self.after_serving_funcs.append(f)
+        return f
+
+    async def _run_serving_hooks(
+        self,
+        hooks: list[t.Callable[[], t.Any]],
+        call: t.Callable[[t.Callable[[], t.Any]], t.Awaitable[t.Any]],
+    ) -> None:
+        with self.app_context():
+            for hook in hooks:
+                await call(hook)
+
+    @contextlib.contextmanager
+    def serving(self) -> t.Iterator[Kolba]:
+        """Run the serving hooks around a block, for WSGI servers and tests.
+
+        ASGI servers run them through the lifespan protocol; under WSGI, call
+        this where a worker starts, e.g. in gunicorn's ``post_worker_init``
+        hook, or wrap a test session in ``with app.serving():``.
+        """
+        self._run_hooks_now(self.before_serving_funcs)
+        try:
+            yield self
+        finally:
+            self._run_hooks_now(self.after_serving_funcs)
+
+    def _run_hooks_now(self, hooks: list[t.Callable[[], t.Any]]) -> None:
+        with self.app_context():
+            for hook in hooks:
+                self.ensure_sync(hook)()
 
     # -- blueprints -----------------------------------------------------------------
 

@@ -216,3 +216,64 @@ async def call_either(func: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
     if is_coroutine_function(func):
         return await func(*args)
     return await run_in_worker(func, *args)
+
+
+# -- tasks a request leaves behind on the server's loop ------------------------------------
+
+#: The tasks created while the current request is being served (ASGI door).
+_request_tasks: contextvars.ContextVar[list[asyncio.Task[t.Any]] | None] = contextvars.ContextVar(
+    "kolba.request_tasks", default=None
+)
+_tracked_loops: set[int] = set()
+
+
+def _track_on(loop: asyncio.AbstractEventLoop) -> bool:
+    """Record each task created on ``loop`` in the creating request's list.
+
+    Done through the loop's public task-factory hook, chained to any factory
+    already installed; a loop that has no such hook is left alone (its
+    requests' tasks are then not cancelled).
+    """
+    if id(loop) in _tracked_loops:
+        return True
+    previous = loop.get_task_factory()
+
+    def factory(loop: asyncio.AbstractEventLoop, coro: t.Any, **options: t.Any) -> asyncio.Task[t.Any]:
+        if previous is not None:
+            task = previous(loop, coro, **options)
+        else:
+            task = asyncio.Task(coro, loop=loop, **options)
+        bucket = _request_tasks.get()
+        if bucket is not None:
+            bucket.append(task)  # type: ignore[arg-type]
+        return task  # type: ignore[return-value]
+
+    try:
+        loop.set_task_factory(factory)  # type: ignore[arg-type]
+    except (NotImplementedError, AttributeError):
+        return False
+    _tracked_loops.add(id(loop))
+    return True
+
+
+def start_request_tasks() -> contextvars.Token[list[asyncio.Task[t.Any]] | None] | None:
+    """Begin collecting the tasks this request creates; None if the loop cannot tell."""
+    if not _track_on(asyncio.get_running_loop()):
+        return None
+    return _request_tasks.set([])
+
+
+async def settle_request_tasks(
+    token: contextvars.Token[list[asyncio.Task[t.Any]] | None] | None,
+) -> None:
+    """Cancel the tasks this request left unfinished, and wait until they end."""
+    if token is None:
+        return
+    bucket = _request_tasks.get() or []
+    _request_tasks.reset(token)
+    current = asyncio.current_task()
+    pending = [task for task in bucket if not task.done() and task is not current]
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.gather(*pending, return_exceptions=True)

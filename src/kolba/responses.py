@@ -29,7 +29,7 @@ if t.TYPE_CHECKING:
     from .app import Kolba
 
 #: ``(status line, headers, body chunks)``: a response ready to send.
-Triple = tuple[str, list[tuple[str, str]], list[bytes]]
+Triple = tuple[str, list[tuple[str, str]], t.Iterable[bytes]]
 
 HTML = "text/html; charset=utf-8"
 JSON = "application/json"

@@ -17,6 +17,7 @@ still importable from here.
 
 from __future__ import annotations
 
+import os
 import typing as t
 from contextlib import ExitStack, contextmanager
 from copy import copy
@@ -24,6 +25,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 import werkzeug.test
+from werkzeug.datastructures import Headers
 from werkzeug.test import Client
 from werkzeug.wrappers import Request as BaseRequest
 
@@ -109,9 +111,17 @@ class KolbaClient(Client):
 
     def __init__(
         self, application: Kolba, response_wrapper: t.Any = None, use_cookies: bool = True,
-        *args: t.Any, **kwargs: t.Any,
+        *args: t.Any, door: str | None = None, **kwargs: t.Any,
     ) -> None:
         super().__init__(application, response_wrapper, use_cookies, *args, **kwargs)
+        door = door or os.environ.get("KOLBA_TESTS_DOOR") or "wsgi"
+        if door not in ("wsgi", "asgi"):
+            raise ValueError(f"door must be 'wsgi' or 'asgi', not {door!r}")
+        #: Which of the app's entry points requests go through: ``"wsgi"`` (the
+        #: app itself) or ``"asgi"`` (``app.asgi``, run in process).  The
+        #: default comes from ``KOLBA_TESTS_DOOR``, so a whole test suite can
+        #: run through either.
+        self.door = door
         self._uses_cookies = use_cookies
         #: Whether the app is asked to hand over each request's contexts;
         #: true inside ``with client:``.
@@ -177,6 +187,25 @@ class KolbaClient(Client):
         if self.preserve_context:
             environ[_PRESERVE_KEY] = self._handed_over.append
         return environ
+
+    def run_wsgi_app(
+        self, environ: dict[str, t.Any], buffered: bool = False
+    ) -> tuple[t.Iterable[bytes], str, Headers]:
+        """Run one request through the chosen door (Werkzeug's hook for this).
+
+        For the ASGI door, Werkzeug's own request run (cookies included) is
+        pointed at a WSGI stand-in that drives ``app.asgi`` for this call.
+        """
+        if self.door != "asgi":
+            return super().run_wsgi_app(environ, buffered)
+        from ._asgi_client import ASGIAsWSGI
+
+        app = self.application
+        self.application = ASGIAsWSGI(app.asgi)  # type: ignore[assignment]
+        try:
+            return super().run_wsgi_app(environ, buffered)
+        finally:
+            self.application = app
 
     # -- keeping the last request's contexts --------------------------------------
 
