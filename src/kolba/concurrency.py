@@ -249,7 +249,7 @@ def _track_on(loop: asyncio.AbstractEventLoop) -> bool:
         return task  # type: ignore[return-value]
 
     try:
-        loop.set_task_factory(factory)  # type: ignore[arg-type]
+        loop.set_task_factory(factory)
     except (NotImplementedError, AttributeError):
         return False
     _tracked_loops.add(id(loop))
