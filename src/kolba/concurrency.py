@@ -28,6 +28,8 @@ import os
 import threading
 import typing as t
 
+from .globals import _cv_frame
+
 _T = t.TypeVar("_T")
 _CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect
 _MISSING = object()
@@ -220,22 +222,22 @@ async def call_either(func: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
 
 # -- tasks a request leaves behind on the server's loop ------------------------------------
 
-#: The tasks created while the current request is being served (ASGI door).
-_request_tasks: contextvars.ContextVar[list[asyncio.Task[t.Any]] | None] = contextvars.ContextVar(
-    "kolba.request_tasks", default=None
-)
 _tracked_loops: set[int] = set()
 
 
-def _track_on(loop: asyncio.AbstractEventLoop) -> bool:
-    """Record each task created on ``loop`` in the creating request's list.
+def track_request_tasks(loop: asyncio.AbstractEventLoop) -> None:
+    """Have every task created on ``loop`` recorded on the request that created it.
 
-    Done through the loop's public task-factory hook, chained to any factory
-    already installed; a loop that has no such hook is left alone (its
-    requests' tasks are then not cancelled).
+    Done once per loop, through the loop's public task-factory hook and
+    chained to any factory already installed.  A task belongs to the request
+    context current where it was created; the request cancels what is still
+    running before its teardown (:func:`settle`, :func:`settle_from_thread`).
+    A loop without the hook is left alone, and its requests' tasks are not
+    tracked.
     """
     if id(loop) in _tracked_loops:
-        return True
+        return
+    _tracked_loops.add(id(loop))
     previous = loop.get_task_factory()
 
     def factory(loop: asyncio.AbstractEventLoop, coro: t.Any, **options: t.Any) -> asyncio.Task[t.Any]:
@@ -243,37 +245,37 @@ def _track_on(loop: asyncio.AbstractEventLoop) -> bool:
             task = previous(loop, coro, **options)
         else:
             task = asyncio.Task(coro, loop=loop, **options)
-        bucket = _request_tasks.get()
-        if bucket is not None:
-            bucket.append(task)  # type: ignore[arg-type]
+        frame = _cv_frame.get(None)
+        if frame is not None and frame[1] is not None:
+            owner = frame[1]
+            if owner._tasks is None:
+                owner._tasks = []
+            owner._tasks.append(task)
         return task  # type: ignore[return-value]
 
     try:
         loop.set_task_factory(factory)
     except (NotImplementedError, AttributeError):
-        return False
-    _tracked_loops.add(id(loop))
-    return True
+        pass
 
 
-def start_request_tasks() -> contextvars.Token[list[asyncio.Task[t.Any]] | None] | None:
-    """Begin collecting the tasks this request creates; None if the loop cannot tell."""
-    if not _track_on(asyncio.get_running_loop()):
-        return None
-    return _request_tasks.set([])
-
-
-async def settle_request_tasks(
-    token: contextvars.Token[list[asyncio.Task[t.Any]] | None] | None,
-) -> None:
-    """Cancel the tasks this request left unfinished, and wait until they end."""
-    if token is None:
-        return
-    bucket = _request_tasks.get() or []
-    _request_tasks.reset(token)
+async def settle(tasks: list[asyncio.Task[t.Any]]) -> None:
+    """Cancel the tasks still running and wait until they have ended."""
     current = asyncio.current_task()
-    pending = [task for task in bucket if not task.done() and task is not current]
+    pending = [task for task in tasks if not task.done() and task is not current]
+    tasks.clear()
     for task in pending:
         task.cancel()
     if pending:
         await asyncio.gather(*pending, return_exceptions=True)
+
+
+def settle_from_thread(tasks: list[asyncio.Task[t.Any]]) -> None:
+    """:func:`settle`, called from synchronous code (a worker thread's teardown)."""
+    loop = tasks[0].get_loop()
+    if asyncio._get_running_loop() is loop:
+        for task in tasks:  # on the loop's own thread: cancel, cannot wait
+            task.cancel()
+        tasks.clear()
+        return
+    asyncio.run_coroutine_threadsafe(settle(tasks), loop).result()

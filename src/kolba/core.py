@@ -31,6 +31,7 @@ Nothing here knows WSGI beyond the environ that Werkzeug's request wraps.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import typing as t
@@ -38,7 +39,7 @@ import typing as t
 from werkzeug.exceptions import BadRequestKeyError, HTTPException
 from werkzeug.routing import RequestRedirect, RoutingException
 
-from .concurrency import call_either, run_in_worker, settle_request_tasks, start_request_tasks
+from .concurrency import _tracked_loops, call_either, run_in_worker, settle, track_request_tasks
 from .ctx import AppContext, RequestContext, _send
 from .errors import explain_missing_key, renders_itself
 from .globals import _cv_frame
@@ -404,13 +405,13 @@ class Core:
         if lane.planned:
             ctx = RequestContext(app, environ)
             ctx.match_request()  # before the push: the endpoint decides where to run
-            plan = self.plan_for(ctx._matched_endpoint())
-        tasks = start_request_tasks()
+            endpoint = ctx._matched_endpoint()
+            plan = self.plans.get(endpoint) or self.plan_for(endpoint)
+        loop = asyncio._get_running_loop()
+        if id(loop) not in _tracked_loops:
+            track_request_tasks(loop)  # type: ignore[arg-type]
         if plan is None or not plan.on_loop:
-            try:
-                ready = await run_in_worker(self.serve, environ, materialize, None)
-            finally:
-                await settle_request_tasks(tasks)
+            ready = await run_in_worker(self.serve, environ, materialize, None)
             await emit(ready, environ, sink)
             return
         lean = lane.lean and PRESERVE_CONTEXT not in environ
@@ -433,8 +434,9 @@ class Core:
                 raise
             await emit(result, environ, sink)
         finally:
-            # Tasks the request started end before its teardown, never later.
-            await settle_request_tasks(tasks)
+            if ctx._tasks:
+                # Tasks the request started end before its teardown, never later.
+                await settle(ctx._tasks)
             if lean:
                 ctx._pop_lean()
             else:

@@ -20,6 +20,7 @@ import typing as t
 
 from werkzeug.exceptions import BadHost, HTTPException, NotFound
 
+from .concurrency import settle_from_thread
 from .globals import _cv_frame, _no_app_msg, _no_req_msg
 from .wrappers import Request as KolbaRequest
 
@@ -213,6 +214,7 @@ class RequestContext(_ContextBase):
         "_after_request_functions",
         "_pushes",
         "_app_ctx",
+        "_tasks",
         "__dict__",
         "__weakref__",
     )
@@ -238,6 +240,9 @@ class RequestContext(_ContextBase):
         #: push created (None when an enclosing one was reused).
         self._pushes: list[tuple[contextvars.Token[_Frame], AppContext | None]] = []
         self._app_ctx: AppContext | None = None
+        #: Tasks this request started on an ASGI server's loop (see
+        #: :func:`kolba.concurrency.track_request_tasks`); None until one is.
+        self._tasks: list[t.Any] | None = None
 
     # -- parts made on first use ---------------------------------------------
 
@@ -386,17 +391,25 @@ class RequestContext(_ContextBase):
         if len(self._pushes) != 1:
             self.pop(None)
             return
+        if self._tasks:
+            settle_from_thread(self._tasks)
         req = self._request
         if req is not None:
             # perf: Werkzeug's close() only closes uploaded files.
             if "files" in req.__dict__ or type(req).close is not _plain_close:
                 req.close()
             self.environ["werkzeug.request"] = None
-        _restore(self._pushes.pop()[0])
+        token = self._pushes.pop()[0]
+        try:
+            _cv_frame.reset(token)  # perf: _restore's usual case, inline
+        except ValueError:
+            _restore(token)
 
     def pop(self, exc: BaseException | None = _UNSET) -> None:
         """Undo the latest push; undoing the first one tears the request down."""
         last = len(self._pushes) == 1
+        if last and self._tasks:
+            settle_from_thread(self._tasks)  # what the request started ends before teardown
         try:
             if last:
                 self.app.do_teardown_request(sys.exc_info()[1] if exc is _UNSET else exc)
