@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import typing as t
 import uuid
+from types import MappingProxyType
 
 import pytest
 from hypothesis import HealthCheck
@@ -45,9 +46,10 @@ CONVERTERS: dict[str, list[t.Any]] = {
 }
 LITERALS = ["a", "users", "x-y", "café", "sp ace", "50%", "a+b", "~t", "(p)", "|", "é.html"]
 NAMES = ["v", "w", "page", "lang"]
+EXTRA_KEYS = ["extra", "q", "n", "a b", "ü", "k&=?"]
 EXTRA_VALUES: list[t.Any] = [
     "x", "a b&c=d", "ü/?#", 3, 0.5, None, "", b"\xff\x00", ["1", "2"], ("t", None), {"s"},
-    [None], True, uuid.UUID(int=1),
+    [None], True, uuid.UUID(int=1), "a-b_c.d~e", "x+y", "%41", "q?x=1/2:3", b"raw", "\n",
 ]
 
 
@@ -123,14 +125,16 @@ def scenario(draw: st.DrawFn) -> dict[str, t.Any]:
     calls = []
     for _ in range(draw(st.integers(1, 8))):
         endpoint = draw(st.sampled_from(endpoints + ["missing"]))
-        keys = draw(st.lists(st.sampled_from(NAMES + ["extra", "q", "n"]), max_size=5))
+        keys = draw(st.lists(st.sampled_from(NAMES + EXTRA_KEYS), max_size=5))
         pairs = []
         for key in keys:
             pool = [v for values in CONVERTERS.values() for v in values] + EXTRA_VALUES
             pairs.append((key, draw(st.sampled_from(pool))))
-        values: t.Any = MultiDict(pairs) if draw(st.integers(0, 3)) == 0 else dict(pairs)
-        if draw(st.integers(0, 5)) == 0:
-            values = None
+        kind = draw(st.sampled_from(["dict", "dict", "dict", "multidict", "mapping", "none"]))
+        values: t.Any = {
+            "dict": dict(pairs), "multidict": MultiDict(pairs),
+            "mapping": MappingProxyType(dict(pairs)), "none": None,
+        }[kind]
         calls.append((endpoint, values, {
             "method": draw(st.sampled_from([None, None, "GET", "POST", "PUT"])),
             "force_external": draw(st.booleans()),

@@ -13,11 +13,13 @@ general code. The results are Werkzeug's, checked by
 
 from __future__ import annotations
 
+import re
 import typing as t
 from urllib.parse import quote
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from werkzeug.datastructures import MultiDict
+from werkzeug.routing import BaseConverter
 from werkzeug.routing import ValidationError
 
 if t.TYPE_CHECKING:
@@ -32,11 +34,12 @@ PATH_SAFE = "!$&'()*+,/:;=@"
 QUERY_SAFE = "!$'()*,/:;?@"
 
 Fill = t.Callable[[t.Mapping[str, t.Any]], str]
-Hole = tuple[str, t.Callable[[t.Any], str]]
 
 
 def build_arguments(values: t.Mapping[str, t.Any] | None) -> dict[str, t.Any]:
     """The values a build works with: None dropped, a MultiDict's lists unpacked.
+
+    (``MapAdapter.build`` passes a plain dict without None values as it is.)
 
     A key of a ``MultiDict`` with one value maps to that value, with more to
     the list of them (they become repeated query arguments).
@@ -49,48 +52,88 @@ def build_arguments(values: t.Mapping[str, t.Any] | None) -> dict[str, t.Any]:
             for key, items in values.lists()
             if items
         }
-    if type(values) is dict:
-        for value in values.values():
-            if value is None:
-                break
-        else:
-            return values  # nothing to drop; building never changes it
     return {key: value for key, value in values.items() if value is not None}
 
 
-def _filler(pieces: list[str | Hole]) -> Fill:
-    """A function rendering literal pieces and converted holes into text.
+#: Text that ``quote(text, safe=PATH_SAFE)`` leaves as it is.
+_NOTHING_TO_QUOTE = re.compile(r"[A-Za-z0-9_.~!$&'()*+,/:;=@-]*\Z")
 
-    The shapes nearly all rules have (no hole, one hole) get a direct
-    function; the rest join the pieces in a loop.
+
+def _quote_text(value: t.Any) -> str:
+    """``BaseConverter.to_url``: the value as text, percent-encoded for a path.
+
+    Most values (slugs, names, numbers) have nothing to encode; they skip
+    ``quote``, which costs more than the rest of a build.
     """
-    holes = [piece for piece in pieces if not isinstance(piece, str)]
-    if not holes:
-        text = "".join(t.cast("list[str]", pieces))
-        return lambda values: text
-    if len(holes) == 1:
-        at = pieces.index(holes[0])
-        head = "".join(t.cast("list[str]", pieces[:at]))
-        tail = "".join(t.cast("list[str]", pieces[at + 1 :]))
-        name, to_url = holes[0]
-        return lambda values: head + to_url(values[name]) + tail
-    frozen = tuple(pieces)
-
-    def fill(values: t.Mapping[str, t.Any]) -> str:
-        return "".join(
-            piece if isinstance(piece, str) else piece[1](values[piece[0]])
-            for piece in frozen
-        )
-
-    return fill
+    text = str(value)
+    if _NOTHING_TO_QUOTE.match(text) is not None:
+        return text
+    return quote(text, safe=PATH_SAFE)
 
 
-def _append(pieces: list[str | Hole], text: str) -> None:
-    """Add literal text, merged into a literal that comes right before."""
-    if pieces and isinstance(pieces[-1], str):
-        pieces[-1] += text
-    else:
-        pieces.append(text)
+#: Text that ``quote_plus(text, safe=QUERY_SAFE)`` leaves as it is.
+_NOTHING_TO_QUOTE_IN_QUERY = re.compile(r"[A-Za-z0-9_.~!$'()*,/:;?@-]*\Z")
+
+
+def _query_text(item: t.Any) -> str:
+    """A query key or value encoded as ``urlencode`` does (``+`` for spaces)."""
+    if isinstance(item, bytes):
+        return quote_plus(item, safe=QUERY_SAFE)
+    text = str(item)
+    if _NOTHING_TO_QUOTE_IN_QUERY.match(text) is not None:
+        return text
+    return quote_plus(text, safe=QUERY_SAFE)
+
+
+def _to_url(converter: BaseConverter) -> t.Callable[[t.Any], str]:
+    """The converter's ``to_url``, or the same quoting done faster for the base one."""
+    if type(converter).to_url is BaseConverter.to_url:
+        return _quote_text
+    return converter.to_url
+
+
+class _Template:
+    """Literal text with holes for converted values: one half of a built URL."""
+
+    def __init__(self) -> None:
+        self.head = ""
+        #: (variable, to_url, literal text after it)
+        self.holes: list[tuple[str, t.Callable[[t.Any], str], str]] = []
+
+    def add_text(self, text: str) -> None:
+        if self.holes:
+            name, to_url, after = self.holes[-1]
+            self.holes[-1] = (name, to_url, after + text)
+        else:
+            self.head += text
+
+    def add_hole(self, name: str, to_url: t.Callable[[t.Any], str]) -> None:
+        self.holes.append((name, to_url, ""))
+
+    def constant(self) -> str | None:
+        """The whole text when there are no holes."""
+        return None if self.holes else self.head
+
+    def filler(self) -> Fill:
+        """A function filling the holes from the build values.
+
+        One hole (``/user/<int:id>``) gets a direct expression; more holes a
+        loop over the prepared triples.
+        """
+        head, holes = self.head, tuple(self.holes)
+        if not holes:
+            return lambda values: head
+        if len(holes) == 1:
+            ((name, to_url, tail),) = holes
+            return lambda values: head + to_url(values[name]) + tail
+
+        def fill(values: t.Mapping[str, t.Any]) -> str:
+            text = head
+            for name, to_url, after in holes:
+                text += to_url(values[name]) + after
+            return text
+
+        return fill
 
 
 def _query_pairs(extra: dict[str, t.Any]) -> t.Iterator[tuple[str, t.Any]]:
@@ -107,8 +150,8 @@ class Recipe:
     """What building one rule needs, prepared from Werkzeug's parsed rule."""
 
     __slots__ = (
-        "rule", "methods", "required", "defaults", "taken", "websocket",
-        "domain", "fixed_domain", "path", "map",
+        "rule", "map", "methods", "required", "defaults", "taken", "websocket",
+        "fixed_domain", "domain", "fixed_path", "path",
     )
 
     def __init__(self, rule: Rule, map: Map) -> None:
@@ -121,67 +164,72 @@ class Recipe:
         self.required = tuple(sorted(name for name in rule.arguments if name not in defaults))
         #: Keys that never go into the query string.
         self.taken = frozenset(rule._converters) | frozenset(defaults)
-        halves: tuple[list[str | Hole], list[str | Hole]] = ([], [])
-        pieces = halves[0]
+        domain, path = _Template(), _Template()
+        half = domain
         for is_variable, text in rule._trace:
-            if pieces is halves[0] and not is_variable and text == "|":
-                pieces = halves[1]  # the first "|" ends the domain half
+            if half is domain and not is_variable and text == "|":
+                half = path  # the first "|" ends the domain half
             elif not is_variable:
-                _append(pieces, quote(text, safe=PATH_SAFE))
+                half.add_text(quote(text, safe=PATH_SAFE))
             elif text in defaults:
-                _append(pieces, rule._converters[text].to_url(defaults[text]))
+                half.add_text(rule._converters[text].to_url(defaults[text]))
             else:
-                pieces.append((text, rule._converters[text].to_url))
-        self.fixed_domain = "".join(t.cast("list[str]", halves[0])) if all(
-            isinstance(piece, str) for piece in halves[0]
-        ) else None
-        self.domain = _filler(halves[0])
-        self.path = _filler(halves[1])
+                half.add_hole(text, _to_url(rule._converters[text]))
+        self.fixed_domain, self.domain = domain.constant(), domain.filler()
+        self.fixed_path, self.path = path.constant(), path.filler()
 
-    def accepts(self, values: t.Mapping[str, t.Any], method: str | None) -> bool:
-        """Whether the method is allowed, every variable given, every default agreed."""
-        if method is not None:
-            methods = self.methods
-            if methods is not None and method not in methods:
-                return False
+    def attempt(
+        self, values: t.Mapping[str, t.Any], method: str | None, append_unknown: bool
+    ) -> tuple[str, str] | None:
+        """``(domain, path)`` when this rule builds from the values, else None.
+
+        The rule must accept the method, get every variable it has no
+        default for, and agree with its defaults; a converter raising
+        ``ValidationError`` refuses the values. The query string is made
+        before the path so that its errors (sorting values that do not
+        compare) win over a converter's, as in Werkzeug.
+        """
+        methods = self.methods
+        if method is not None and methods is not None and method not in methods:
+            return None
         for name in self.required:
             if name not in values:
-                return False
-        for name, default in self.defaults:
-            if name in values and default != values[name]:
-                return False
-        return True
-
-    def make(self, values: t.Mapping[str, t.Any], append_unknown: bool) -> tuple[str, str] | None:
-        """``(domain, path)`` for accepted values; None when a converter refuses one.
-
-        The query string comes first, so that its errors (sorting values
-        that do not compare) win over a converter's, as in Werkzeug.
-        """
+                return None
+        if self.defaults:
+            for name, default in self.defaults:
+                if name in values and default != values[name]:
+                    return None
         query = ""
         if append_unknown and not self.taken.issuperset(values):
-            query = self._query({k: v for k, v in values.items() if k not in self.taken})
+            query = self._query(values)
         try:
             domain = self.fixed_domain
             if domain is None:
                 domain = self.domain(values)
-            path = self.path(values)
+            path = self.fixed_path
+            if path is None:
+                path = self.path(values)
         except ValidationError:
             return None
         if query:
             return domain, f"{path}?{query}"
         return domain, path
 
-    def _query(self, extra: dict[str, t.Any]) -> str:
-        """The query string for values that fill no variable of the rule.
+    def _query(self, values: t.Mapping[str, t.Any]) -> str:
+        """The query string for the values that fill no variable of the rule.
 
         Sorting (``Map.sort_parameters``) sees the None items too; they are
         left out of the string afterwards.
         """
-        pairs: t.Iterable[tuple[str, t.Any]] = _query_pairs(extra)
+        taken = self.taken
+        pairs: t.Iterable[tuple[str, t.Any]] = _query_pairs(
+            {key: value for key, value in values.items() if key not in taken}
+        )
         if self.map.sort_parameters:
             pairs = sorted(pairs, key=self.map.sort_key)
-        return urlencode([pair for pair in pairs if pair[1] is not None], safe=QUERY_SAFE)
+        return "&".join(
+            f"{_query_text(key)}={_query_text(value)}" for key, value in pairs if value is not None
+        )
 
 
 Built = tuple[str, str, bool]
@@ -191,20 +239,14 @@ class Book:
     """Every endpoint's recipes, in the order their rules are tried."""
 
     def __init__(self, map: Map) -> None:
-        self.by_endpoint: dict[t.Any, tuple[Recipe, ...]] = {}
         grouped: dict[t.Any, list[Recipe]] = {}
         for rule in map.iter_rules():
             grouped.setdefault(rule.endpoint, []).append(Recipe(rule, map))
-        for endpoint, recipes in grouped.items():
-            self.by_endpoint[endpoint] = tuple(recipes)
+        self.by_endpoint = {endpoint: tuple(recipes) for endpoint, recipes in grouped.items()}
 
     def find(
-        self,
-        endpoint: t.Any,
-        values: t.Mapping[str, t.Any],
-        method: str | None,
-        append_unknown: bool,
-        home: str | None,
+        self, endpoint: t.Any, values: t.Mapping[str, t.Any], method: str | None,
+        append_unknown: bool, home: str | None,
     ) -> Built | None:
         """Domain, path and websocket flag of the first recipe that builds.
 
@@ -213,9 +255,7 @@ class Book:
         """
         elsewhere: Built | None = None
         for recipe in self.by_endpoint.get(endpoint, ()):
-            if not recipe.accepts(values, method):
-                continue
-            made = recipe.make(values, append_unknown)
+            made = recipe.attempt(values, method, append_unknown)
             if made is None:
                 continue
             if home is None or made[0] == home:

@@ -253,19 +253,31 @@ class MapAdapter(WerkzeugMapAdapter):
         Without a method, rules accepting the adapter's default method are
         tried first, then all rules.
         """
-        book = self.map._book
+        map = self.map
+        book = map._book
         if book is None:
-            book = self.map._compile_book()
-        arguments = build_arguments(values)
-        home = self.server_name if self.map.host_matching else None
-        found = None
-        if method is None:
-            found = book.find(endpoint, arguments, self.default_method, append_unknown, home)
+            book = map._compile_book()
+        arguments: t.Mapping[str, t.Any]
+        if type(values) is dict:  # url_for's keyword arguments: usually nothing to drop
+            arguments = values
+            for value in values.values():
+                if value is None:
+                    arguments = build_arguments(values)
+                    break
+        else:
+            arguments = build_arguments(values)
+        home = self.server_name if map.host_matching else None
+        found = book.find(
+            endpoint, arguments, self.default_method if method is None else method,
+            append_unknown, home,
+        )
+        if found is None and method is None:
+            found = book.find(endpoint, arguments, None, append_unknown, home)
         if found is None:
-            found = book.find(endpoint, arguments, method, append_unknown, home)
-            if found is None:
-                raise BuildError(endpoint, dict(arguments), method, self)
+            raise BuildError(endpoint, dict(arguments), method, self)
         domain, path, websocket = found
+        if not (force_external or websocket or home is not None) and domain == self.subdomain:
+            return f"{self.script_name.rstrip('/')}/{path.lstrip('/')}"
         return self._url_for_built(domain, path, websocket, force_external, url_scheme)
 
     def _url_for_built(
