@@ -39,10 +39,10 @@ Fill = t.Callable[[t.Mapping[str, t.Any]], str]
 def build_arguments(values: t.Mapping[str, t.Any] | None) -> dict[str, t.Any]:
     """The values a build works with: None dropped, a MultiDict's lists unpacked.
 
-    (``MapAdapter.build`` passes a plain dict without None values as it is.)
-
     A key of a ``MultiDict`` with one value maps to that value, with more to
-    the list of them (they become repeated query arguments).
+    the list of them (they become repeated query arguments). A plain dict
+    without None values needs none of this: ``MapAdapter.build`` uses it as
+    it is.
     """
     if not values:
         return {}
