@@ -297,6 +297,8 @@ def test_tokens_are_stored_hashed(world: APIWorld) -> None:
 
 
 def test_token_is_shown_once_and_listed_by_name(world: APIWorld) -> None:
+    shown = post_form(world.alice, "/account/tokens", {"name": "desktop"}, page="/dashboard")
+    assert shown.headers["Cache-Control"] == "no-store"
     dashboard = html(world.alice.get("/dashboard"))
     assert world.tokens["alice"] not in dashboard
     assert "laptop" in dashboard

@@ -42,8 +42,10 @@ def create_token() -> t.Any:
     token = tokens.create_token(g.user["id"], name)
     current_app.logger.info("User %s created API token %r", g.user["username"], name)
     # Rendered, not redirected: after a redirect the token would have to
-    # travel in the session cookie, which is signed but readable.
-    return render_template("account/token_created.html", token=token, name=name), 201
+    # travel in the session cookie, which is signed but readable. And kept
+    # out of every cache, so it is really shown only this once.
+    page = render_template("account/token_created.html", token=token, name=name)
+    return page, 201, {"Cache-Control": "no-store"}
 
 
 @bp.post("/tokens/<id:token_id>/revoke")
