@@ -9,7 +9,6 @@ on Flask.
 
 from __future__ import annotations
 
-import os
 import typing as t
 import uuid
 
@@ -19,7 +18,6 @@ from werkzeug.test import EnvironBuilder
 
 import kolba
 
-AGAINST_FLASK = os.environ.get("KOLBA_TESTS_AGAINST") == "flask"
 #: How a schema tool might name parameter types: by exact converter class.
 SCHEMA_TYPES: dict[type[wr.BaseConverter], str] = {
     wr.IntegerConverter: "integer",
@@ -101,11 +99,6 @@ def test_a_plain_werkzeug_rule_and_rule_factories_serve_requests() -> None:
         assert kolba.url_for("sub", n=6) == "/sub/6"
 
 
-@pytest.mark.xfail(
-    not AGAINST_FLASK, strict=True,
-    reason="ctx.match_request asks Map.match_fast for domain '' instead of the map's"
-    " default_subdomain (ctx.py is not routing's to change; reported)",
-)
 def test_default_subdomain_without_subdomain_matching_serves_its_rules() -> None:
     app = kolba.Kolba(__name__, static_folder=None)
     app.url_map.default_subdomain = "www"
