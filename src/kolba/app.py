@@ -43,7 +43,9 @@ from .json.provider import DefaultJSONProvider, JSONProvider
 from .plans import blueprint_scopes, outer_first
 from .routing import Map, Rule
 from .scaffold import (
+    HookTable,
     Scaffold,
+    ViewTable,
     _endpoint_from_view_func,
     _WatchedList,
     find_package,
@@ -67,6 +69,34 @@ if t.TYPE_CHECKING:
 
 
 _Serving = t.TypeVar("_Serving", bound=t.Callable[[], t.Any])
+
+
+def _as_hook_table(app: Kolba, value: t.Any) -> t.Any:
+    return value if isinstance(value, HookTable) else HookTable(app._setup_changed, value)
+
+
+def _as_view_table(app: Kolba, value: t.Any) -> t.Any:
+    if isinstance(value, ViewTable):
+        return value
+    table = ViewTable(app._setup_changed)
+    dict.update(table, value)
+    return table
+
+
+def _as_watched_list(app: Kolba, value: t.Any) -> t.Any:
+    return value if isinstance(value, _WatchedList) else _WatchedList(app._setup_changed, value)
+
+
+#: The registration tables the serving core caches from, and how an
+#: assigned replacement is made to report its changes like the original.
+_TABLES: dict[str, t.Callable[[Kolba, t.Any], t.Any]] = {
+    "before_request_funcs": _as_hook_table,
+    "after_request_funcs": _as_hook_table,
+    "teardown_request_funcs": _as_hook_table,
+    "url_value_preprocessors": _as_hook_table,
+    "view_functions": _as_view_table,
+    "teardown_appcontext_funcs": _as_watched_list,
+}
 
 
 def _as_timedelta(value: timedelta | int | None) -> timedelta | None:
@@ -213,9 +243,13 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
     # -- telling the serving core about changes ---------------------------------
 
     def __setattr__(self, name: str, value: t.Any) -> None:
+        if name in _TABLES:
+            # A registration table replaced wholesale: keep it reporting changes.
+            value = _TABLES[name](self, value)
         object.__setattr__(self, name, value)
-        if name in WATCHED:
-            # A step replaced on the app object (as some extensions do) must run.
+        if name in WATCHED or name in _TABLES:
+            # A step replaced on the app object (as some extensions do) must
+            # run; a replaced table must be read afresh.
             self._core.invalidate()
 
     def __delattr__(self, name: str) -> None:

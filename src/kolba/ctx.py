@@ -334,8 +334,13 @@ class RequestContext(_ContextBase):
             path = environ.get("PATH_INFO") or ""
             if not path.isascii():
                 path = path.encode("latin1").decode("utf-8", "replace")
+            url_map = app.url_map
             try:
-                found = app.url_map.match_fast("", path, environ.get("REQUEST_METHOD", "GET").upper())
+                # Without subdomain matching every request is in the map's
+                # default subdomain, as create_url_adapter binds it.
+                found = url_map.match_fast(
+                    url_map.default_subdomain, path, environ.get("REQUEST_METHOD", "GET").upper()
+                )
             except NotFound as miss:
                 self._record_match(None, None, miss)
                 return
