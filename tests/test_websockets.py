@@ -137,8 +137,9 @@ def test_url_for_builds_ws_urls_and_relative_names(app: kolba.Kolba) -> None:
     assert client.get("/page").text == "ws://localhost/live/feed/1"
     with client.websocket("/live/feed/1") as ws:
         assert ws.receive() == "ws://localhost/live/feed/2 http://localhost/page"
-    with client.websocket("https://localhost/live/feed/1") as ws:
-        assert ws.receive() == "wss://localhost/live/feed/2 https://localhost/page"
+    for secure in ("https://localhost/live/feed/1", "wss://localhost/live/feed/1"):
+        with client.websocket(secure) as ws:
+            assert ws.receive() == "wss://localhost/live/feed/2 https://localhost/page"
 
 
 def test_nested_blueprint_prefixes_and_hooks_apply(app: kolba.Kolba) -> None:

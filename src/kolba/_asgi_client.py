@@ -152,7 +152,7 @@ def websocket_scope(environ: t.Mapping[str, t.Any], subprotocols: t.Sequence[str
     scope = scope_from_environ(environ)
     del scope["method"]
     scope["type"] = "websocket"
-    scope["scheme"] = "wss" if scope["scheme"] == "https" else "ws"
+    scope["scheme"] = "wss" if scope["scheme"] in ("https", "wss") else "ws"
     scope["subprotocols"] = list(subprotocols)
     scope["extensions"]["websocket.http.response"] = {}
     return scope
