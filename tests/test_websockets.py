@@ -528,6 +528,38 @@ def test_a_handled_error_after_accept_may_send_then_closes_with_1011(app: kolba.
     assert closed.value.code == 1011
 
 
+@pytest.mark.parametrize("accept", [False, True])
+def test_a_failing_after_websocket_hook_is_an_unhandled_error(
+    app: kolba.Kolba, caplog: pytest.LogCaptureFixture, accept: bool
+) -> None:
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.after_websocket
+    def broken(response: t.Any) -> None:
+        raise KeyError("after")
+
+    @app.websocket("/ws")
+    async def handler() -> tuple[str, int] | None:
+        if accept:
+            await websocket.accept()
+            return None
+        return "refused", 409
+
+    client = app.test_client()
+    with caplog.at_level(logging.ERROR):
+        if accept:
+            with client.websocket("/ws") as ws:
+                with pytest.raises(WebSocketDisconnect) as closed:
+                    ws.receive()
+            assert closed.value.code == 1011
+        else:
+            with pytest.raises(WebSocketRejected) as refused:
+                with client.websocket("/ws"):
+                    pass
+            assert refused.value.status_code == 500
+    assert "KeyError: 'after'" in caplog.text
+
+
 # --- the client leaving, teardown, tasks -------------------------------------------------
 
 
@@ -727,7 +759,11 @@ def _drive(
             raise send_error()
         sent.append(message)
 
-    asyncio.run(asyncio.wait_for(app.asgi(scope, receive, send), 10))
+    # On the test client's loop, which lives on: a loop closed here could
+    # leave its id to a later one.
+    from kolba._asgi_client import _background_loop
+
+    asyncio.run_coroutine_threadsafe(app.asgi(scope, receive, send), _background_loop()).result(10)
     return sent
 
 

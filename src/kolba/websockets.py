@@ -332,7 +332,7 @@ def _bind_and_match(ctx: RequestContext, secure: bool) -> None:
         ctx._record_match(rule, dict(args), None)
 
 
-def handshake_environ(scope: Scope) -> dict[str, t.Any]:
+def _handshake_environ(scope: Scope) -> dict[str, t.Any]:
     """The environ of a websocket scope: a GET with a ``ws``/``wss`` URL scheme."""
     environ = environ_for(scope, io.BytesIO())
     scheme = scope.get("scheme") or "ws"
@@ -350,7 +350,7 @@ async def serve(app: Kolba, scope: Scope, receive: Receive, send: Send) -> None:
     lane = app._core.lane
     if lane.epoch != core._receivers_epoch:
         lane = app._core.decide()
-    environ = handshake_environ(scope)
+    environ = _handshake_environ(scope)
     ctx = app.request_context(environ)
     _bind_and_match(ctx, environ["wsgi.url_scheme"] == "wss")
     socket = WebSocket(app, ctx.request, scope, receive, send)
