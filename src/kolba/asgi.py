@@ -352,9 +352,9 @@ class ASGIDoor:
         if kind == "http":
             await self.http(scope, receive, send)
         elif kind == "websocket":
-            # No WebSocket routes yet: refuse the handshake (the server answers 403).
-            await receive()
-            await send({"type": "websocket.close", "code": 1008})
+            from .websockets import serve
+
+            await serve(self.app, scope, receive, send)
         elif kind == "lifespan":
             await self.lifespan(scope, receive, send)
         else:

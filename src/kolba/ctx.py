@@ -19,6 +19,7 @@ import sys
 import typing as t
 
 from werkzeug.exceptions import BadHost, HTTPException, NotFound
+from werkzeug.routing import WebsocketMismatch
 
 from .concurrency import settle_from_thread
 from .globals import _cv_frame, _no_app_msg, _no_req_msg
@@ -358,6 +359,9 @@ class RequestContext(_ContextBase):
             if adapter is None:
                 return
             rule, args = adapter.match(return_rule=True)
+        except WebsocketMismatch as error:
+            websocket = adapter is not None and adapter.websocket
+            self._record_match(None, None, _mismatch_answer(websocket, error))
         except HTTPException as error:
             self._record_match(None, None, error)
         else:
@@ -442,6 +446,15 @@ class RequestContext(_ContextBase):
         where = self.environ.get("PATH_INFO", "/")
         verb = self.environ.get("REQUEST_METHOD", "GET")
         return f"<{type(self).__name__} {where!r} [{verb}] of {self.app.name}>"
+
+
+def _mismatch_answer(websocket: bool, error: WebsocketMismatch) -> HTTPException:
+    """A plain HTTP request to a WebSocket route: 426, which says what is needed."""
+    if websocket:
+        return error  # a WebSocket handshake (under WSGI) to an HTTP route: Werkzeug's 400
+    from .websockets import UpgradeRequired
+
+    return UpgradeRequired()
 
 
 #: Werkzeug's ``Request.close``, which only closes uploaded files.

@@ -29,6 +29,9 @@ from werkzeug.datastructures import Headers
 from werkzeug.test import Client
 from werkzeug.wrappers import Request as BaseRequest
 
+from ._asgi_client import TestWebSocket as TestWebSocket
+from ._asgi_client import WebSocketRejected as WebSocketRejected
+
 if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.test import TestResponse
 
@@ -206,6 +209,44 @@ class KolbaClient(Client):
             return super().run_wsgi_app(environ, buffered)
         finally:
             self.application = app
+
+    # -- WebSockets -------------------------------------------------------------------
+
+    def websocket(
+        self, path: str = "/", *args: t.Any, subprotocols: t.Sequence[str] = (), **kwargs: t.Any
+    ) -> TestWebSocket:
+        """A WebSocket to ``path``, spoken with ``app.asgi`` in process (no server).
+
+        Use it as ``with client.websocket("/ws/room") as ws:``.  The
+        handshake is built from ``EnvironBuilder`` arguments (``headers``,
+        ``query_string``, ...) and carries the client's cookies.  It goes
+        through the ASGI door whichever door the client uses for HTTP.
+        """
+        from ._asgi_client import websocket_scope
+
+        kwargs["environ_base"] = {**self.environ_base, **(kwargs.get("environ_base") or {})}
+        builder = EnvironBuilder(self.application, path, *args, **kwargs)
+        try:
+            environ = builder.get_environ()
+        finally:
+            builder.close()
+        environ.update(
+            HTTP_CONNECTION="Upgrade", HTTP_UPGRADE="websocket", HTTP_SEC_WEBSOCKET_VERSION="13",
+            HTTP_SEC_WEBSOCKET_KEY="dGhlIHNhbXBsZSBub25jZQ==",
+        )
+        if subprotocols:
+            environ["HTTP_SEC_WEBSOCKET_PROTOCOL"] = ", ".join(subprotocols)
+        # Werkzeug's (private) way of sending the jar's cookies; pinned in tests.
+        self._add_cookies_to_wsgi(environ)
+        app = self.application
+        handshake = BaseRequest(environ)
+
+        def refusal(body: bytes, status: int, headers: Headers) -> TestResponse:
+            response = self.response_wrapper([body], str(status), headers, request=handshake)
+            response.json_module = app.json  # type: ignore[assignment]
+            return response
+
+        return TestWebSocket(app.asgi, websocket_scope(environ, subprotocols), app.json, refusal)
 
     # -- keeping the last request's contexts --------------------------------------
 
