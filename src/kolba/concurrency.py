@@ -27,6 +27,7 @@ import functools
 import os
 import threading
 import typing as t
+import weakref
 
 from .globals import _cv_frame
 
@@ -222,7 +223,9 @@ async def call_either(func: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
 
 # -- tasks a request leaves behind on the server's loop ------------------------------------
 
-_tracked_loops: set[int] = set()
+#: Loops whose task factory records tasks; weak, so a closed loop is
+#: forgotten (an id could be reused by a later loop).
+_tracked_loops: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
 
 
 def track_request_tasks(loop: asyncio.AbstractEventLoop) -> None:
@@ -235,9 +238,9 @@ def track_request_tasks(loop: asyncio.AbstractEventLoop) -> None:
     A loop without the hook is left alone, and its requests' tasks are not
     tracked.
     """
-    if id(loop) in _tracked_loops:
+    if loop in _tracked_loops:
         return
-    _tracked_loops.add(id(loop))
+    _tracked_loops.add(loop)
     previous = loop.get_task_factory()
 
     def factory(loop: asyncio.AbstractEventLoop, coro: t.Any, **options: t.Any) -> asyncio.Task[t.Any]:

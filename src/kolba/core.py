@@ -39,7 +39,7 @@ import typing as t
 from werkzeug.exceptions import BadRequestKeyError, HTTPException
 from werkzeug.routing import RequestRedirect, RoutingException
 
-from .concurrency import _tracked_loops, call_either, run_in_worker, settle, track_request_tasks
+from .concurrency import call_either, run_in_worker, settle, track_request_tasks
 from .ctx import AppContext, RequestContext, _send
 from .errors import explain_missing_key, renders_itself
 from .globals import _cv_frame
@@ -170,12 +170,14 @@ def _may_carry_session(app: Kolba, environ: WSGIEnvironment) -> bool:
 class Core:
     """One app's serving state: its current lane and its endpoint plans."""
 
-    __slots__ = ("app", "lane", "plans")
+    __slots__ = ("app", "lane", "plans", "loop")
 
     def __init__(self, app: Kolba) -> None:
         self.app = app
         self.lane = _UNDECIDED
         self.plans: dict[str | None, EndpointPlan] = {}
+        #: The event loop the ASGI door last served on (its tasks are tracked).
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     def invalidate(self) -> None:
         """Registration changed: forget the plans and decide the lanes again."""
@@ -408,8 +410,9 @@ class Core:
             endpoint = ctx._matched_endpoint()
             plan = self.plans.get(endpoint) or self.plan_for(endpoint)
         loop = asyncio._get_running_loop()
-        if id(loop) not in _tracked_loops:
+        if loop is not self.loop:  # perf: one identity test per request
             track_request_tasks(loop)  # type: ignore[arg-type]
+            self.loop = loop
         if plan is None or not plan.on_loop:
             ready = await run_in_worker(self.serve, environ, materialize, None)
             await emit(ready, environ, sink)

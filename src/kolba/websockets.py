@@ -21,6 +21,7 @@ WSGI, answers :class:`UpgradeRequired` (426), saying what is needed.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import io
 import typing as t
@@ -29,7 +30,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 
 from .asgi import ClientDisconnected, environ_for
-from .concurrency import call_either, is_coroutine_function, settle_request_tasks, start_request_tasks
+from .concurrency import call_either, is_coroutine_function, settle, track_request_tasks
 from .plans import inner_first, outer_first
 
 if t.TYPE_CHECKING:
@@ -356,7 +357,7 @@ async def serve(app: Kolba, scope: Scope, receive: Receive, send: Send) -> None:
     socket = WebSocket(app, ctx.request, scope, receive, send)
     ctx.websocket = socket  # type: ignore[attr-defined]  # read by kolba.websocket
     connection = _Connection(app, ctx, socket, lane)
-    tasks = start_request_tasks()
+    track_request_tasks(asyncio.get_running_loop())
     error: BaseException | None = None
     try:
         ctx.push()
@@ -367,7 +368,8 @@ async def serve(app: Kolba, scope: Scope, receive: Receive, send: Send) -> None:
         raise
     finally:
         # Tasks the handler started end before its teardown, as for a request.
-        await settle_request_tasks(tasks)
+        if ctx._tasks:
+            await settle(ctx._tasks)
         await app._core._pop_async(ctx, error)
 
 
