@@ -204,7 +204,11 @@ class Core:
             epoch=epoch,
         )
         app._got_first_request = True
-        app._path_only_routing = not (app.url_map.host_matching or app.subdomain_matching)
+        url_map = app.url_map
+        # A default subdomain binds requests to it, which the path-only matcher ignores.
+        app._path_only_routing = not (
+            url_map.host_matching or app.subdomain_matching or url_map.default_subdomain
+        )
         self.lane = lane
         return lane
 
