@@ -166,7 +166,7 @@ class KolbaClient(Client):
 
         Flask's client has this private method and extensions call it to
         build an environ the way the client would (Flask-SocketIO's test
-        client does, for its handshake), so Kolba's answers to that name.
+        client does, for its handshake), so Kolba's client answers to it too.
         """
         base = self._base_environ(kwargs.get("environ_base"))
         return self._build(args, {**kwargs, "environ_base": base})
