@@ -30,8 +30,12 @@ class _ThreadLoop:
 
     def __init__(self) -> None:
         import asyncio
+        import contextvars
 
-        self.loop = asyncio.new_event_loop()
+        # The loop registers its self-pipe reader with a copy of the current
+        # context.  Made in an empty one, the loop (which lives as long as its
+        # thread) keeps no request, and so no app, alive.
+        self.loop = contextvars.Context().run(asyncio.new_event_loop)
 
     def __del__(self) -> None:
         try:
