@@ -72,7 +72,10 @@ class _ThreadLoop:
     """One thread's event loop, closed when the thread's state is collected."""
 
     def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
+        # The loop registers its self-pipe reader with a copy of the current
+        # context.  Made in an empty one, the loop (which lives as long as its
+        # thread) keeps no request, and so no app, alive.
+        self.loop = contextvars.Context().run(asyncio.new_event_loop)
 
     def __del__(self) -> None:
         try:

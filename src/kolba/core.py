@@ -211,6 +211,9 @@ class Core:
             error_steps_own=error_steps_own,
         )
         app._got_first_request = True
+        # The compiled matcher looks in the map's default subdomain (see
+        # RequestContext.match_request), so only host and subdomain matching
+        # need the full adapter.
         app._path_only_routing = not (app.url_map.host_matching or app.subdomain_matching)
         self.lane = lane
         return lane

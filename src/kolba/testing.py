@@ -170,7 +170,19 @@ class KolbaClient(Client):
             request = copy(given)
             request.environ = self._base_environ(given.environ)
             return request
-        return self._build(args, {**kwargs, "environ_base": self._base_environ(kwargs.get("environ_base"))})
+        return self._request_from_builder_args(args, kwargs)
+
+    def _request_from_builder_args(
+        self, args: tuple[t.Any, ...], kwargs: dict[str, t.Any]
+    ) -> BaseRequest:
+        """A request from ``EnvironBuilder`` arguments, over this client's environ.
+
+        Flask's client has this private method and extensions call it to
+        build an environ the way the client would (Flask-SocketIO's test
+        client does, for its handshake), so Kolba's client answers to it too.
+        """
+        base = self._base_environ(kwargs.get("environ_base"))
+        return self._build(args, {**kwargs, "environ_base": base})
 
     def _build(self, args: tuple[t.Any, ...], kwargs: dict[str, t.Any]) -> BaseRequest:
         """Build a request from ``EnvironBuilder`` arguments."""
