@@ -123,8 +123,33 @@ async def _exchange(door: ASGIDoor, scope: dict[str, t.Any], body: bytes) -> tup
 
     code = start["status"]
     reason = HTTP_STATUS_CODES.get(code, "UNKNOWN").upper()
-    pairs = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in start.get("headers", [])]
+    pairs = [
+        (_canonical(name.decode("latin-1")), value.decode("latin-1"))
+        for name, value in start.get("headers", [])
+    ]
     return f"{code} {reason}", pairs, chunks
+
+
+#: Header names whose usual spelling is not plain title case.
+_SPELLINGS = {
+    "etag": "ETag", "www-authenticate": "WWW-Authenticate", "content-md5": "Content-MD5",
+    "x-xss-protection": "X-XSS-Protection", "x-ua-compatible": "X-UA-Compatible",
+    "dnt": "DNT", "te": "TE", "x-request-id": "X-Request-Id", "x-csrftoken": "X-CSRFToken",
+    "x-csrf-token": "X-CSRF-Token", "x-ratelimit-limit": "X-RateLimit-Limit",
+    "x-ratelimit-remaining": "X-RateLimit-Remaining", "x-ratelimit-reset": "X-RateLimit-Reset",
+}
+
+
+def _canonical(name: str) -> str:
+    """A header name as WSGI apps usually spell it (ASGI sends it lower-case).
+
+    Names are case-insensitive; this only keeps tests that compare header
+    lists readable in either door.
+    """
+    spelled = _SPELLINGS.get(name)
+    if spelled is not None:
+        return spelled
+    return "-".join(part.capitalize() for part in name.split("-"))
 
 
 class ASGIAsWSGI:

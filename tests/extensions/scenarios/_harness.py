@@ -37,8 +37,6 @@ def header_summary(response: t.Any) -> list[list[str]]:
     Cookie values are signed with timestamps and expiry dates move with the
     clock, so only the cookie name and its attribute names/fixed values remain.
     ``Allow`` lists methods in set order, which differs from run to run.
-    Names are lower-cased: HTTP header names are case-insensitive, and the
-    ASGI door sends them in lower case, as ASGI requires.
     """
     summary = []
     for name, value in response.headers.items():
@@ -47,7 +45,7 @@ def header_summary(response: t.Any) -> list[list[str]]:
             value = re.sub(r"(Expires|Max-Age)=[^;]*", r"\1=<t>", value)
         if name.lower() == "allow":
             value = ", ".join(sorted(value.split(", ")))
-        summary.append([name.lower(), value])
+        summary.append([name, value])
     return sorted(summary)
 
 
