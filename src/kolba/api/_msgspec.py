@@ -64,7 +64,9 @@ class MsgspecEngine:
         if is_pydantic(annotation):
             return False
         try:
-            msgspec.json.Decoder(annotation)
+            # The decoder would take any class (as a custom type, left to a
+            # hook); the schema is made only for types msgspec knows.
+            msgspec.json.schema(annotation)
         except TypeError:
             return False
         return True

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typing as t
 
-from .encode import Finisher, finisher, status_only
+from .encode import Finisher, finisher
 from .readers import (
     Reader, body_reader, file_reader, form_guard, group_reader, model_reader, path_reader,
 )
@@ -41,16 +41,9 @@ def _compile_one(signature: Signature, what: str) -> tuple[Reader, ...]:
     return tuple(r for r in readers if r is not None)
 
 
-def _finisher(response: t.Any, status: int | None, what: str) -> Finisher | None:
-    if response is not None:
-        return finisher(response, status or 200, what)
-    if status is not None:
-        return status_only(status)
-    return None
-
-
 def compile_signature(
-    signature: Signature, response: t.Any, status: int | None, what: str
+    signature: Signature, response: t.Any, status: int | None,
+    responses: t.Mapping[int, t.Any] | None, what: str,
 ) -> tuple[tuple[Reader, ...], Finisher | None]:
     """The readers and the finisher of one typed handler."""
-    return _compile_one(signature, what), _finisher(response, status, what)
+    return _compile_one(signature, what), finisher(response, status or 200, responses, what)

@@ -16,9 +16,12 @@ import json
 import os
 import typing as t
 
+from werkzeug.exceptions import HTTPException
+
 from ..blueprints import Blueprint
 from ..globals import current_app
 from ..helpers import url_for
+from .errors import problem_for
 from .openapi import openapi_document
 
 if t.TYPE_CHECKING:
@@ -72,12 +75,15 @@ class API:
     ``api = API(title=...)`` then ``api.init_app(app)``.  Extra keywords go
     into the document's ``info`` (``description``, ``contact``, ``license``,
     ``terms_of_service`` as ``termsOfService``); ``servers`` is the list of
-    server objects.
+    server objects.  ``json_errors=True`` answers every HTTP error of the
+    app (404 from routing, ``abort(403)``...) with problem details instead
+    of an HTML page, and documents error responses declared with a
+    description (``responses={404: "No such pet"}``) as such.
     """
 
     def __init__(
         self, app: Kolba | None = None, *, title: str | None = None, version: str = "0.1.0",
-        servers: list[dict[str, t.Any]] | None = None, **info: t.Any,
+        servers: list[dict[str, t.Any]] | None = None, json_errors: bool = False, **info: t.Any,
     ) -> None:
         self.info: dict[str, t.Any] = {"version": version}
         if title is not None:
@@ -86,6 +92,7 @@ class API:
             info["termsOfService"] = info.pop("terms_of_service")
         self.info.update({key: value for key, value in info.items() if value is not None})
         self.servers = servers
+        self.json_errors = json_errors
         self._documents: dict[int, bytes] = {}
         if app is not None:
             self.init_app(app)
@@ -93,6 +100,8 @@ class API:
     def init_app(self, app: Kolba) -> None:
         """Attach to ``app`` and add the document and docs routes its config asks for."""
         app.extensions["kolba.api"] = self
+        if self.json_errors:
+            app.register_error_handler(HTTPException, problem_for)
         config = app.config
         config.setdefault("OPENAPI_URL", "/openapi.json")
         config.setdefault("OPENAPI_DOCS_URL", "/docs")

@@ -20,6 +20,7 @@ import uuid
 
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from ._types import is_model_class
 from .engines import Engine, engine_for
 from .errors import ResponseValidationError
 
@@ -47,39 +48,79 @@ def _split(rv: tuple[t.Any, ...], status: int) -> tuple[t.Any, t.Any, t.Any]:
     )
 
 
-def finisher(annotation: t.Any, status: int, what: str) -> Finisher:
-    """Encode return values as ``annotation``, sent with ``status`` unless the view says otherwise."""
-    engine = engine_for(annotation, f"{what}: response")
-    encode = engine.encoder(annotation)
+def _declared_type(described: t.Any) -> bool:
+    """Whether a ``responses=`` entry is a type to encode with (not a description)."""
+    return described is not None and not isinstance(described, (str, dict))
+
+
+class _ByValueType:
+    """Encoders for model values whose status declares no type, made on first use."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.encoders: dict[type, t.Callable[[t.Any], bytes] | None] = {}
+
+    def __call__(self, value: t.Any) -> t.Callable[[t.Any], bytes] | None:
+        kind = type(value)
+        if kind in self.encoders:
+            return self.encoders[kind]
+        found = None
+        if is_model_class(kind):
+            try:
+                found = engine_for(kind, f"{self.what}: response").encoder(kind)
+            except TypeError:
+                found = None
+        self.encoders[kind] = found
+        return found
+
+
+def finisher(
+    annotation: t.Any, status: int, responses: t.Mapping[int, t.Any] | None, what: str
+) -> Finisher:
+    """Encode what the view returns; the status it is sent with picks the type.
+
+    The view's response type goes with ``status``; ``responses={404:
+    Error}`` gives the type of other statuses.  A model value with no
+    declared type is encoded as its own class; anything else (a string, a
+    dict, a response) is left to Flask.
+    """
+    by_status: dict[int, tuple[t.Callable[[t.Any], bytes], Engine]] = {}
+    for code, described in (responses or {}).items():
+        if _declared_type(described):
+            engine = engine_for(described, f"{what}: {code} response")
+            by_status[int(code)] = (engine.encoder(described), engine)
+    if annotation is not None:
+        engine = engine_for(annotation, f"{what}: response")
+        by_status[status] = (engine.encoder(annotation), engine)
+    by_value = _ByValueType(what)
 
     def finish(ctx: RequestContext, rv: t.Any) -> t.Any:
-        code, headers = status, None
+        code, headers, given = status, None, rv
         if type(rv) is tuple:
             if rv and isinstance(rv[0], WerkzeugResponse):
                 return rv
             rv, code, headers = _split(rv, status)
         elif isinstance(rv, WerkzeugResponse):
             return rv
-        if rv is None and code == 204:
+        declared = by_status.get(code) if type(code) is int else None
+        if declared is not None:
+            encode, engine = declared
+        elif rv is None and code == 204:
             return ctx.app.response_class(b"", code, headers)
+        else:
+            encode = by_value(rv)
+            if encode is None:
+                if type(given) is tuple:
+                    return given
+                return rv if code == 200 else (rv, code)
+            engine = engine_for(type(rv), what)
+        if rv is None and code == 204:
+            return ctx.app.response_class(b"", code, headers)  # 204 has no body, typed or not
         try:
             body = encode(rv)
         except Exception as error:  # noqa: BLE001 - every failure is the view's bug
             raise _not_encodable(engine, error, rv, what) from error
         return ctx.app.response_class(body, code, headers, mimetype=JSON)
-
-    return finish
-
-
-def status_only(status: int) -> Finisher:
-    """For a view with ``status=`` but no response type: Flask makes the body, with this status."""
-
-    def finish(ctx: RequestContext, rv: t.Any) -> t.Any:
-        if type(rv) is tuple or isinstance(rv, WerkzeugResponse):
-            return rv
-        if rv is None and status == 204:
-            return ctx.app.response_class(b"", status)
-        return rv, status
 
     return finish
 

@@ -30,7 +30,7 @@ if t.TYPE_CHECKING:
 
 __all__ = [
     "BodyTooLarge", "MalformedBody", "Problem", "ResponseValidationError",
-    "UnsupportedBody", "ValidationError",
+    "UnsupportedBody", "ValidationError", "problem_for",
 ]
 
 PROBLEM_JSON = "application/problem+json"
@@ -88,6 +88,26 @@ class BodyTooLarge(Problem, RequestEntityTooLarge):
     """413: the body is larger than ``MAX_CONTENT_LENGTH``."""
 
     description = "The request body is larger than this server accepts."
+
+
+def problem_for(error: HTTPException) -> t.Any:
+    """An error handler: any HTTP error as problem details (``API(json_errors=True)``).
+
+    Redirects and errors without a code pass through unchanged; the
+    error's own headers (``Allow`` of a 405, ``Retry-After``...) are kept.
+    """
+    if isinstance(error, Problem) or error.code is None or error.code < 400:
+        return error
+    code = error.code
+    body = {
+        "type": "about:blank",
+        "title": HTTP_STATUS_CODES.get(code, "Unknown Error"),
+        "status": code,
+        "detail": error.description,
+    }
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    headers.append(("Content-Type", PROBLEM_JSON))
+    return json.dumps(body), code, headers
 
 
 class ResponseValidationError(Exception):

@@ -153,6 +153,7 @@ class _Builder:
 
     def __init__(self, app: Kolba) -> None:
         self.app = app
+        self.json_errors = bool(getattr(app.extensions.get("kolba.api"), "json_errors", False))
         self.schemas = _Schemas()
         self.operation_ids: set[str] = set()
         self.tags: list[str] = []
@@ -193,10 +194,12 @@ class _Builder:
         for name, converter, args in variables:
             parameter = declared.get(name)
             annotation = None if parameter is None else split_annotated(parameter.annotation)[0]
-            if annotation is not None and annotation is not t.Any and annotation is not str:
-                schema = self.schemas.of(parameter.annotation, what)  # type: ignore[union-attr]
-            else:
-                schema = _converter_schema(converter, args)
+            schema = _converter_schema(converter, args)
+            if parameter is not None and annotation is not t.Any and annotation is not str:
+                try:
+                    schema = self.schemas.of(parameter.annotation, what)
+                except TypeError:
+                    pass  # a type only a custom converter makes: described by the converter
             found.append({"name": name, "in": "path", "required": True, "schema": schema})
         if signature is None:
             return found
@@ -275,6 +278,8 @@ class _Builder:
         for code, described in declared.items():
             if isinstance(described, dict):
                 responses[str(code)] = described
+            elif isinstance(described, str) and self.json_errors and int(code) >= 400:
+                responses[str(code)] = _problem_response(described, PROBLEM)
             elif isinstance(described, str):
                 responses[str(code)] = {"description": described}
             else:

@@ -56,7 +56,10 @@ def path_reader(parameters: list[Parameter], what: str) -> Reader | None:
         declared = split_annotated(parameter.annotation)[0]
         if not isinstance(declared, type) or declared in (str, object) or t.get_origin(declared):
             continue
-        engine = engine_for(declared, f"{what}: URL variable {parameter.name!r}")
+        try:
+            engine = engine_for(declared, f"{what}: URL variable {parameter.name!r}")
+        except TypeError:
+            continue  # a type only a custom converter makes: passed on as it is
         checks.append((parameter.name, declared, engine.converter(declared), engine))
 
     if not checks:

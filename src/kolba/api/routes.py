@@ -123,7 +123,10 @@ def _build(
     colliding = _colliding(signatures, path_names)
     if colliding:
         signatures = _signatures(handlers, set(colliding), method, declared)
-    key = (_hashable(response), status, colliding)
+        if not signatures:
+            return None
+    responses = given.get("responses") or {}
+    key = (_hashable(response), status, tuple((c, _hashable(v)) for c, v in responses.items()), colliding)
     cache = _compiled.get(view) if _weakable(view) else None
     if cache is not None and key in cache:
         return cache[key]
@@ -136,7 +139,7 @@ def _build(
         label = what if name == "*" or not method else f"{what} ({name})"
         _unresolved(signature, label)
         returns = response if response is not None else signature.returns
-        compiled[name] = compile_signature(signature, returns, status, label)
+        compiled[name] = compile_signature(signature, returns, status, given.get("responses"), label)
         operations[name] = Operation(signature, returns, status or 200, handlers[name])
     if "*" in compiled:
         wrapper = wrap(view, *compiled["*"])
