@@ -437,8 +437,8 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
         )
         api_route = None
         if options or getattr(view_func, "__annotations__", None) or hasattr(view_func, "view_class"):
-            # Typed views (kolba.api): only views that may be typed pay for the check.
-            from .api.routes import typed_route
+            # Typed views (kolba.api): a cheap look first; the compiler loads only for typed views.
+            from .api._detect import typed_route
 
             view_func, api_route = typed_route(rule, endpoint, view_func, options)
         new_rule = self.url_rule_class(rule, methods=methods, endpoint=endpoint, **options)

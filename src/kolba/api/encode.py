@@ -53,21 +53,25 @@ def _declared_type(described: t.Any) -> bool:
     return described is not None and not isinstance(described, (str, dict))
 
 
+_Encoding = tuple[t.Callable[[t.Any], bytes], Engine]
+
+
 class _ByValueType:
     """Encoders for model values whose status declares no type, made on first use."""
 
     def __init__(self, what: str) -> None:
         self.what = what
-        self.encoders: dict[type, t.Callable[[t.Any], bytes] | None] = {}
+        self.encoders: dict[type, _Encoding | None] = {}
 
-    def __call__(self, value: t.Any) -> t.Callable[[t.Any], bytes] | None:
+    def __call__(self, value: t.Any) -> _Encoding | None:
         kind = type(value)
         if kind in self.encoders:
             return self.encoders[kind]
         found = None
         if is_model_class(kind):
             try:
-                found = engine_for(kind, f"{self.what}: response").encoder(kind)
+                engine = engine_for(kind, f"{self.what}: response")
+                found = (engine.encoder(kind), engine)
             except TypeError:
                 found = None
         self.encoders[kind] = found
@@ -84,7 +88,7 @@ def finisher(
     declared type is encoded as its own class; anything else (a string, a
     dict, a response) is left to Flask.
     """
-    by_status: dict[int, tuple[t.Callable[[t.Any], bytes], Engine]] = {}
+    by_status: dict[int, _Encoding] = {}
     for code, described in (responses or {}).items():
         if _declared_type(described):
             engine = engine_for(described, f"{what}: {code} response")
@@ -102,20 +106,14 @@ def finisher(
             rv, code, headers = _split(rv, status)
         elif isinstance(rv, WerkzeugResponse):
             return rv
-        declared = by_status.get(code) if type(code) is int else None
-        if declared is not None:
-            encode, engine = declared
-        elif rv is None and code == 204:
-            return ctx.app.response_class(b"", code, headers)
-        else:
-            encode = by_value(rv)
-            if encode is None:
-                if type(given) is tuple:
-                    return given
-                return rv if code == 200 else (rv, code)
-            engine = engine_for(type(rv), what)
         if rv is None and code == 204:
-            return ctx.app.response_class(b"", code, headers)  # 204 has no body, typed or not
+            return ctx.app.response_class(b"", code, headers)  # no body, typed or not
+        chosen = by_status.get(code) if type(code) is int else None
+        if chosen is None:
+            chosen = by_value(rv)
+            if chosen is None:  # not a model: Flask makes the response
+                return given if type(given) is tuple else rv if code == 200 else (rv, code)
+        encode, engine = chosen
         try:
             body = encode(rv)
         except Exception as error:  # noqa: BLE001 - every failure is the view's bug

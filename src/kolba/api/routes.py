@@ -16,13 +16,8 @@ import re
 import typing as t
 import weakref
 
+from ._detect import API_OPTIONS
 from .signature import Signature, read_signature
-
-#: Route options that belong to the API layer, not to Werkzeug's ``Rule``.
-API_OPTIONS = frozenset({
-    "response", "status", "responses", "summary", "description", "tags", "deprecated",
-    "security", "operation_id", "include_in_schema",
-})
 
 #: ``<name>``, ``<int:name>``, ``<regex("a:b"):name>``: the variable's name.
 _VARIABLE = re.compile(r"<(?:[^<>]*?:)?([A-Za-z_][A-Za-z0-9_]*)>")
