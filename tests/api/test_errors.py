@@ -318,7 +318,8 @@ def test_json_errors_turn_http_errors_into_problem_details() -> None:
         " your spelling and try again.",
     )
     wrong = client.get("/only-post")
-    assert (wrong.status_code, wrong.headers["Allow"]) == (405, "OPTIONS, POST")
+    assert wrong.status_code == 405
+    assert set(wrong.headers["Allow"].split(", ")) == {"OPTIONS", "POST"}
     assert payload(wrong)["title"] == "Method Not Allowed"
     assert payload(client.post("/only-post")) == problem(403, "Forbidden", "Not yours.")
     redirect = client.get("/dir")

@@ -10,9 +10,13 @@ It returns the problems it found (already located, e.g. ``["query",
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..wrappers import _FILL_DIRECTLY, _lenient_text, parse_urlencoded
 
 from ._types import is_sequence, split_annotated
 from .engines import REQUIRED, Engine, FieldError, GroupField, engine_for
@@ -89,64 +93,83 @@ def _header_key(name: str) -> str:
     return key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"
 
 
-def _query_values(ctx: RequestContext) -> t.Any:
-    return ctx.request.args
+# Each source gives ``lists(key) -> list of values or None``.
+
+_Lists = t.Callable[[str], t.Optional[t.List[str]]]
 
 
-def _form_values(ctx: RequestContext) -> t.Any:
-    return ctx.request.form
+def _lists_of(values: t.Any) -> _Lists:
+    """``key -> values`` of a Werkzeug MultiDict (or any mapping with ``getlist``)."""
+    if _FILL_DIRECTLY and isinstance(values, MultiDict):
+        # perf: the MultiDict keeps each key's values as a list in the dict
+        # itself (kolba.wrappers checks this once); dict.get reads it in C.
+        return functools.partial(dict.get, values)
+    getlist = values.getlist
+    return lambda key: getlist(key) or None
 
 
-def _cookie_values(ctx: RequestContext) -> t.Any:
-    return ctx.request.cookies
+def _query_lists(ctx: RequestContext) -> _Lists:
+    """The query string by key; parsed straight from the environ when nothing else needs more."""
+    req = ctx._request
+    if req is not None or not ctx.app.request_class._fast_parsing:
+        return _lists_of(ctx.request.args)
+    # perf: no request object and no MultiDict; the same parsing request.args does.
+    text = ctx.environ.get("QUERY_STRING", "")
+    if not text.isascii():
+        text = _lenient_text(text.encode("latin1"))
+    grouped: dict[str, list[str]] = {}
+    for key, value in parse_urlencoded(text):
+        found = grouped.get(key)
+        if found is None:
+            grouped[key] = [value]
+        else:
+            found.append(value)
+    return grouped.get
 
 
-class _Headers:
-    """The request's headers, read from the environ: ``get`` and ``getlist`` by name.
+def _form_lists(ctx: RequestContext) -> _Lists:
+    return _lists_of(ctx.request.form)
 
-    WSGI joins repeated headers with commas, so a list value is the
-    comma-separated items.
-    """
 
-    __slots__ = ("environ",)
+def _cookie_lists(ctx: RequestContext) -> _Lists:
+    return _lists_of(ctx.request.cookies)
 
-    def __init__(self, environ: dict[str, t.Any]) -> None:
-        self.environ = environ
 
-    def get(self, name: str) -> str | None:
-        return self.environ.get(_ENVIRON_KEYS.get(name) or _header_key(name))
+def _header_lists(ctx: RequestContext) -> _Lists:
+    """Headers by name, from the environ."""
+    environ = ctx.environ
 
-    def getlist(self, name: str) -> list[str]:
-        value = self.get(name)
-        return [] if value is None else [item.strip() for item in value.split(",")]
+    def lists(name: str) -> list[str] | None:
+        value = environ.get(_ENVIRON_KEYS.get(name) or _header_key(name))
+        return None if value is None else [value]
+
+    return lists
 
 
 #: Header names already turned into environ keys.
 _ENVIRON_KEYS: dict[str, str] = {}
 
-
-def _header_values(ctx: RequestContext) -> t.Any:
-    return _Headers(ctx.environ)
-
-
-_SOURCES: dict[str, t.Callable[[RequestContext], t.Any]] = {
-    "query": _query_values, "header": _header_values, "cookie": _cookie_values, "form": _form_values,
+_SOURCES: dict[str, t.Callable[[RequestContext], _Lists]] = {
+    "query": _query_lists, "header": _header_lists, "cookie": _cookie_lists, "form": _form_lists,
 }
 
 
-def _collect(values: t.Any, keys: tuple[tuple[str, bool], ...]) -> dict[str, t.Any]:
-    """The declared keys present in ``values``; list keys take every repeated value."""
+def _collect(lists: _Lists, keys: tuple[tuple[str, bool, bool], ...]) -> dict[str, t.Any]:
+    """The declared keys present; list keys take every value.
+
+    WSGI joins a repeated header's values with commas, so a header list
+    (``split``) is its value split on them.
+    """
     raw: dict[str, t.Any] = {}
-    get, getlist = values.get, getattr(values, "getlist", None)
-    for key, many in keys:
-        if many and getlist is not None:
-            found = getlist(key)
-            if found:
+    for key, many, split in keys:
+        found = lists(key)
+        if found:
+            if not many:
+                raw[key] = found[0]
+            elif split:
+                raw[key] = [item.strip() for item in found[0].split(",")]
+            else:
                 raw[key] = found
-        else:
-            value = get(key)
-            if value is not None:
-                raw[key] = value
     return raw
 
 
@@ -159,7 +182,8 @@ def group_reader(source: str, parameters: list[Parameter], what: str) -> Reader:
         GroupField(p.name, p.wire, _constrained(p, engine), p.default) for p in parameters
     ]
     validate = engine.group(fields)
-    keys = tuple((p.wire, is_sequence(p.annotation)) for p in parameters)
+    split = source == "header"
+    keys = tuple((p.wire, is_sequence(p.annotation), split) for p in parameters)
     if source == "header":
         _ENVIRON_KEYS.update({p.wire: _header_key(p.wire) for p in parameters})
     values_of = _SOURCES[source]
@@ -181,9 +205,10 @@ def model_reader(parameter: Parameter, what: str) -> Reader:
     source, name = parameter.source, parameter.name
     engine = engine_for(parameter.annotation, f"{what}: parameter {name!r}")
     convert = engine.converter(parameter.annotation)
-    keys = tuple(engine.keys(parameter.annotation).items())
+    split = source == "header"
+    keys = tuple((key, many, split) for key, many in engine.keys(parameter.annotation).items())
     if source == "header":
-        _ENVIRON_KEYS.update({key: _header_key(key) for key, _ in keys})
+        _ENVIRON_KEYS.update({key: _header_key(key) for key, _, _ in keys})
     values_of = _SOURCES[source]
     failures = engine.failures
     prefix: list[str | int] = [source]
