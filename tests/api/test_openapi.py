@@ -283,3 +283,28 @@ def test_cli_command_is_a_default_command() -> None:
     from kolba.cli import cli
 
     assert "openapi" in cli.commands
+
+
+def test_docs_page_without_swagger_ui_names_the_extra() -> None:
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        import importlib.util
+        real = importlib.util.find_spec
+        importlib.util.find_spec = lambda name, *a: None if name == "swagger_ui_bundle" else real(name, *a)
+        from kolba import Kolba
+        from kolba.api import API
+        app = Kolba("no_assets")
+        API(app)
+        reply = app.test_client().get("/docs")
+        print(reply.status_code, reply.get_data(as_text=True))
+        """
+    )
+    found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == (
+        "501 The API docs page needs Swagger UI's files, which come with the"
+        " 'swagger-ui-bundle-v2' package: pip install 'kolba[api]'."
+    )
