@@ -52,6 +52,9 @@ def _typed_hint(hint: t.Any, depth: int = 0) -> bool:
                 return True
     if _is_model(hint):
         return True
+    engines = sys.modules.get("kolba.api.engines")
+    if engines is not None and engines._registered and depth == 0 and engines.claimed_by_registered(hint):
+        return True
     return any(_typed_hint(arg, depth + 1) for arg in getattr(hint, "__args__", ()) or ())
 
 

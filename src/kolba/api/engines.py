@@ -15,7 +15,9 @@ import typing as t
 
 from ._types import is_pydantic
 
-__all__ = ["Engine", "FieldError", "GroupField", "MissingEngine", "engine_for", "register_engine"]
+__all__ = [
+    "Engine", "FieldError", "GroupField", "MissingEngine", "engine_for", "engine_for_all", "register_engine",
+]
 
 
 class FieldError(t.TypedDict):
@@ -105,6 +107,11 @@ def register_engine(engine: Engine) -> None:
     _registered.insert(0, engine)
 
 
+def claimed_by_registered(annotation: t.Any) -> bool:
+    """Whether an engine registered with :func:`register_engine` handles the type."""
+    return any(engine.claims(annotation) for engine in _registered)
+
+
 def _installed(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
@@ -143,3 +150,15 @@ def engine_for(annotation: t.Any, what: str) -> Engine:
             " 'pip install kolba[api]' (or pydantic with 'pip install kolba[pydantic]')."
         )
     raise TypeError(f"{what}: no validation engine supports the type {annotation!r}.")
+
+
+def engine_for_all(annotations: t.Sequence[t.Any], what: str) -> Engine:
+    """One engine for several values validated together (the query parameters of a view)."""
+    found = [engine_for(annotation, what) for annotation in annotations]
+    if all(engine is found[0] for engine in found):
+        return found[0]
+    for engine in dict.fromkeys(found):
+        if all(engine.claims(annotation) for annotation in annotations):
+            return engine
+    names = ", ".join(sorted({engine.name for engine in found}))
+    raise TypeError(f"{what} need different engines ({names}); one source's parameters are validated together.")

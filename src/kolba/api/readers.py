@@ -19,7 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..wrappers import _FILL_DIRECTLY, _lenient_text, parse_urlencoded
 
 from ._types import is_sequence, split_annotated
-from .engines import REQUIRED, Engine, FieldError, GroupField, engine_for
+from .engines import REQUIRED, Engine, FieldError, GroupField, engine_for, engine_for_all
 from .errors import BodyTooLarge, MalformedBody, UnsupportedBody
 from .signature import Parameter
 
@@ -175,9 +175,7 @@ def _collect(lists: _Lists, keys: tuple[tuple[str, bool, bool], ...]) -> dict[st
 
 def group_reader(source: str, parameters: list[Parameter], what: str) -> Reader:
     """Read scalar parameters of one source as one validated group."""
-    engine = engine_for(
-        t.Tuple[tuple(p.annotation for p in parameters)], f"{what}: {source} parameters"
-    )
+    engine = engine_for_all([p.annotation for p in parameters], f"{what}: {source} parameters")
     fields = [
         GroupField(p.name, p.wire, _constrained(p, engine), p.default) for p in parameters
     ]

@@ -13,7 +13,7 @@ import inspect
 import typing as t
 
 from ._types import is_file_type, marker_of, mentions_model, without_markers
-from .engines import REQUIRED
+from .engines import REQUIRED, claimed_by_registered
 from .params import Body, Param
 
 #: An annotation that could not be evaluated (a name imported only for type checking).
@@ -138,7 +138,10 @@ def read_signature(
         for p in found if p.kind in kinds
     )
     returns = hints.get("return")
-    typed_return = returns is not None and returns is not UNRESOLVED and mentions_model(returns)
+    typed_return = (
+        returns is not None and returns is not UNRESOLVED
+        and (mentions_model(returns) or claimed_by_registered(returns))
+    )
     if not (declared_response or typed_return or any(p.source != "path" for p in parameters)):
         return None
     unresolved = tuple(name for name, hint in hints.items() if hint is UNRESOLVED and name != "return")
