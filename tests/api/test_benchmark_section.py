@@ -26,8 +26,7 @@ def test_the_other_frameworks_answer_alike_when_installed(column: str) -> None:
 
 
 def test_a_quick_run_times_kolba_and_reports_the_ratios() -> None:
-    text, data = typed_api.run(["kolba"], typed_api.SCENARIO_NAMES, rounds=1, duration=0.01)
-    assert "validated_post" in text and "typed_get" in text
+    text, data = typed_api.run(["kolba"], ["typed_get"], rounds=1, duration=0.01)
+    assert "typed_get" in text and "kolba/fastapi" not in text
     assert data["doors"] == {"kolba": "wsgi"}
-    for scenario in typed_api.SCENARIO_NAMES:
-        assert data["results"][scenario]["kolba"]["status"] == "ok"
+    assert data["results"]["typed_get"]["kolba"]["status"] == "ok"
