@@ -29,7 +29,10 @@ def _chosen_format(given: str | None, output: str | None) -> str:
 
 
 @click.command("openapi", short_help="Print the app's OpenAPI document.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the document to this file.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True),
+    help="Write the document to this file.",
+)
 @click.option(
     "--format", "format_", type=click.Choice(("json", "yaml")),
     help="JSON by default; YAML (with PyYAML installed) for '--format yaml' or a .yaml/.yml output file.",

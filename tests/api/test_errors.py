@@ -329,3 +329,23 @@ def test_json_errors_turn_http_errors_into_problem_details() -> None:
 def test_without_json_errors_http_errors_keep_their_pages(orders: Kolba) -> None:
     reply = orders.test_client().get("/missing")
     assert (reply.status_code, reply.mimetype) == (404, "text/html")
+
+
+def test_typed_responses_alone_make_a_view_typed(app: Kolba) -> None:
+    from .models import Error
+
+    @app.get("/maybe/<int:n>", responses={404: Error})
+    def maybe(n: int) -> t.Any:
+        if n == 0:
+            return {"message": "none"}, 404
+        return {"n": n}
+
+    @app.get("/described", responses={404: "Not here"})
+    def described() -> str:
+        return "plain"
+
+    client = app.test_client()
+    assert app.view_functions["maybe"] is not maybe
+    assert app.view_functions["described"] is described
+    assert (client.get("/maybe/0").status_code, payload(client.get("/maybe/0"))) == (404, {"message": "none"})
+    assert client.get("/maybe/2").get_json() == {"n": 2}

@@ -203,7 +203,10 @@ def _field_types(cls: type) -> list[t.Any]:
         return []
 
 
-def _reachable_classes(annotation: t.Any, seen: set[t.Any], found: dict[type, tuple[tuple[str, t.Any], ...]]) -> None:
+_Defaults = dict[type, tuple[tuple[str, t.Any], ...]]
+
+
+def _reachable_classes(annotation: t.Any, seen: set[t.Any], found: _Defaults) -> None:
     inner = split_annotated(annotation)[0]
     if isinstance(inner, type) and t.get_origin(inner) is None:
         if inner in seen:
@@ -224,7 +227,7 @@ def _reachable_classes(annotation: t.Any, seen: set[t.Any], found: dict[type, tu
 
 def default_filler(annotation: t.Any) -> t.Callable[[t.Any], None] | None:
     """A function that fills in plain defaults on decoded dataclasses; None if none need it."""
-    needing: dict[type, tuple[tuple[str, t.Any], ...]] = {}
+    needing: _Defaults = {}
     _reachable_classes(annotation, set(), needing)
     if not needing:
         return None

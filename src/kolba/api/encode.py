@@ -31,7 +31,11 @@ if t.TYPE_CHECKING:
 Finisher = t.Callable[["RequestContext", t.Any], t.Any]
 
 JSON = "application/json"
-_NATIVE = (str, int, float, bool, type(None), datetime.date, datetime.time, uuid.UUID, decimal.Decimal, enum.Enum, bytes)
+#: Leaf values some JSON encoder knows (msgspec and pydantic both do).
+_NATIVE = (
+    str, int, float, bool, type(None), bytes,
+    datetime.date, datetime.time, uuid.UUID, decimal.Decimal, enum.Enum,
+)
 
 
 def _split(rv: tuple[t.Any, ...], status: int) -> tuple[t.Any, t.Any, t.Any]:

@@ -31,7 +31,9 @@ __all__ = ["openapi_document"]
 
 OPENAPI_VERSION = "3.1.0"
 REF = "#/components/schemas/{name}"
-_VARIABLE = re.compile(r"<(?:(?P<converter>[A-Za-z_][A-Za-z0-9_]*)(?:\((?P<args>[^)]*)\))?:)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)>")
+_VARIABLE = re.compile(
+    r"<(?:(?P<converter>[A-Za-z_]\w*)(?:\((?P<args>[^)]*)\))?:)?(?P<name>[A-Za-z_]\w*)>"
+)
 
 #: Kolba's own components: the problem details of 4xx answers.
 PROBLEM = "kolba.Problem"
@@ -168,7 +170,9 @@ class _Builder:
         if marker is not None and marker.constraints:
             annotation = engine.constrain(annotation, marker.constraints)
         schema = self.schemas.of(annotation, what)
-        entry: dict[str, t.Any] = {"name": parameter.wire, "in": parameter.source, "required": parameter.required, "schema": schema}
+        entry: dict[str, t.Any] = {
+            "name": parameter.wire, "in": parameter.source, "required": parameter.required, "schema": schema,
+        }
         if not parameter.required:
             ok, value = _jsonable(parameter.default)
             if ok:
@@ -207,7 +211,8 @@ class _Builder:
             for parameter in signature.by_source(source):
                 if parameter.whole:
                     # Expanded into one parameter per field once the model's schema exists.
-                    self.expansions.append((found, len(found), parameter, self.schemas.of(parameter.annotation, what)))
+                    slot = self.schemas.of(parameter.annotation, what)
+                    self.expansions.append((found, len(found), parameter, slot))
                 else:
                     found.append(self._scalar(parameter, what))
         return found
@@ -245,7 +250,8 @@ class _Builder:
                 required.append(parameter.wire)
         for parameter in files:
             binary = {"type": "string", "format": "binary"}
-            properties[parameter.wire] = {"type": "array", "items": binary} if is_sequence(parameter.annotation) else binary
+            many = is_sequence(parameter.annotation)
+            properties[parameter.wire] = {"type": "array", "items": binary} if many else binary
             if parameter.required:
                 required.append(parameter.wire)
         schema: dict[str, t.Any] = {"type": "object", "properties": properties}
@@ -265,7 +271,10 @@ class _Builder:
         if operation is not None:
             responses[str(operation.status)] = self._response(operation.status, operation.response, what)
             signature = operation.signature
-            if signature is not None and any(p.source != "path" or p.annotation is not t.Any for p in signature.parameters):
+            reads = signature is not None and any(
+                p.source != "path" or p.annotation is not t.Any for p in signature.parameters
+            )
+            if reads:
                 responses["422"] = _problem_response("Validation Error", VALIDATION_PROBLEM)
             if signature is not None and signature.by_source("body"):
                 responses["400"] = _problem_response("Malformed Body", PROBLEM)

@@ -1,11 +1,11 @@
-"""Turning a route registration into a typed one: the hook ``add_url_rule`` calls.
+"""Turning a route registration into a typed one.
 
-``Kolba.add_url_rule`` calls :func:`typed_route` only when the view has
-annotations, is class-based, or the route got options; for a plain view it
-answers ``(view, None)`` and the rule is added as Flask would.  For a typed
-view it pops the API route options (which Werkzeug's ``Rule`` would refuse),
-compiles the wrapper and returns it with a :class:`RouteInfo` that the
-OpenAPI document reads from the rule.
+``Kolba.add_url_rule`` hands a route here (through :mod:`kolba.api._detect`,
+which filters out plain views first) before it builds the rule.
+:func:`typed_route` pops the API route options (which Werkzeug's ``Rule``
+would refuse), reads the view's signature, compiles the wrapper and
+returns it with a :class:`RouteInfo`, which the rule carries for the
+OpenAPI document.  A view that turns out to be plain comes back unchanged.
 """
 
 from __future__ import annotations
@@ -111,7 +111,10 @@ def _build(
     path_names: set[str], what: str,
 ) -> tuple[_View, dict[str, Operation]] | None:
     response, status = given.get("response"), given.get("status")
-    declared = response is not None or status is not None
+    typed_answers = any(
+        v is not None and not isinstance(v, (str, dict)) for v in (given.get("responses") or {}).values()
+    )
+    declared = response is not None or status is not None or typed_answers
     signatures = _signatures(handlers, set(), method, declared)
     if not signatures:
         return None

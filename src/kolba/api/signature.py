@@ -12,7 +12,7 @@ import dataclasses
 import inspect
 import typing as t
 
-from ._types import is_file_type, marker_of, mentions_model, without_markers
+from ._types import is_file_type, is_model_class, marker_of, mentions_model, split_annotated, without_markers
 from .engines import REQUIRED, claimed_by_registered
 from .params import Body, Param
 
@@ -106,8 +106,6 @@ def _parameter(
 
 
 def _is_model(annotation: t.Any) -> bool:
-    from ._types import is_model_class, split_annotated
-
     return is_model_class(split_annotated(annotation)[0])
 
 
@@ -119,8 +117,8 @@ def read_signature(
 
     ``method`` drops the first parameter (``self``).  A view is typed when a
     parameter carries a source marker or a model type, or its return type
-    is a model, or ``declared_response`` (a ``response=``/``status=`` route
-    option) says so.
+    is a model, or ``declared_response`` (a ``response=``, ``status=`` or
+    typed ``responses=`` route option) says so.
     """
     annotations = getattr(func, "__annotations__", None)
     if not annotations and not declared_response:

@@ -13,8 +13,6 @@ from __future__ import annotations
 import functools
 import typing as t
 
-from werkzeug.wrappers import Response as WerkzeugResponse
-
 from ..concurrency import is_coroutine_function
 from ..globals import _cv_frame
 from .encode import Finisher
@@ -84,7 +82,7 @@ def wrap_methods(view: _View, by_method: dict[str, tuple[tuple[Reader, ...], Fin
 
     def typed_methods(**kwargs: t.Any) -> t.Any:
         ctx = current()[1]
-        compiled = by_method.get(ctx.request.method)
+        compiled = by_method.get(str(ctx.environ.get("REQUEST_METHOD", "GET")).upper())
         if compiled is None:
             return view(**kwargs)
         readers, finish = compiled
@@ -95,7 +93,3 @@ def wrap_methods(view: _View, by_method: dict[str, tuple[tuple[Reader, ...], Fin
 
     return _label(typed_methods, view)
 
-
-def is_response(value: t.Any) -> bool:
-    """Whether a view returned a ready response, which is sent as it is."""
-    return isinstance(value, WerkzeugResponse)
