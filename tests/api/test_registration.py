@@ -370,3 +370,15 @@ def test_general_lane_serves_typed_views_alike() -> None:
     assert payload(app.test_client().post("/tags", json={})) == invalid(
         (["body", "name"], "Object missing required field `name`", "missing")
     )
+
+
+def test_a_typed_view_called_outside_a_request_says_so(app: Kolba) -> None:
+    @app.get("/q")
+    def q(n: t.Annotated[int, Query()] = 0) -> dict[str, int]:
+        return {"n": n}
+
+    with pytest.raises(RuntimeError, match="Working outside of request context"):
+        app.view_functions["q"]()
+    with app.test_request_context("/q?n=3"):
+        assert app.view_functions["q"]() == {"n": 3}
+    assert q(n=5) == {"n": 5}  # the decorated function itself is untouched

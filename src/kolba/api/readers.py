@@ -318,7 +318,7 @@ def file_reader(parameters: list[Parameter]) -> Reader:
                 if default is REQUIRED:
                     problems = (problems or []) + [_missing("file", wire)]
                     continue
-                found = default
+                found = list(default) if type(default) is list else default  # a fresh default list
             kwargs[name] = found
         return problems
 

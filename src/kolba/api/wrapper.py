@@ -14,7 +14,7 @@ import functools
 import typing as t
 
 from ..concurrency import is_coroutine_function
-from ..globals import _cv_frame
+from ..globals import _current_request_ctx
 from .encode import Finisher
 from .errors import ValidationError
 from .readers import Reader
@@ -45,12 +45,12 @@ def _label(wrapper: _View, view: _View) -> _View:
 def wrap(view: _View, readers: tuple[Reader, ...], finish: Finisher | None) -> _View:
     """The function to register for one typed view."""
     read_all = _read_all
-    current: t.Callable[[], t.Any] = _cv_frame.get
+    current: t.Callable[[], t.Any] = _current_request_ctx
 
     if is_coroutine_function(view):
 
         async def typed_async(**kwargs: t.Any) -> t.Any:
-            ctx = current()[1]
+            ctx = current()
             if readers:
                 read_all(readers, ctx, kwargs)
             rv = await view(**kwargs)
@@ -59,7 +59,7 @@ def wrap(view: _View, readers: tuple[Reader, ...], finish: Finisher | None) -> _
         return _label(typed_async, view)
 
     def typed(**kwargs: t.Any) -> t.Any:
-        ctx = current()[1]
+        ctx = current()
         if readers:
             read_all(readers, ctx, kwargs)
         rv = view(**kwargs)
@@ -76,12 +76,12 @@ def wrap_methods(view: _View, by_method: dict[str, tuple[tuple[Reader, ...], Fin
     returns.  Methods without a typed handler pass straight through.
     """
     read_all = _read_all
-    current: t.Callable[[], t.Any] = _cv_frame.get
+    current: t.Callable[[], t.Any] = _current_request_ctx
     if "GET" in by_method and "HEAD" not in by_method:
         by_method["HEAD"] = by_method["GET"]
 
     def typed_methods(**kwargs: t.Any) -> t.Any:
-        ctx = current()[1]
+        ctx = current()
         compiled = by_method.get(str(ctx.environ.get("REQUEST_METHOD", "GET")).upper())
         if compiled is None:
             return view(**kwargs)
