@@ -308,3 +308,40 @@ def test_docs_page_without_swagger_ui_names_the_extra() -> None:
         "501 The API docs page needs Swagger UI's files, which come with the"
         " 'swagger-ui-bundle-v2' package: pip install 'kolba[api]'."
     )
+
+
+def test_optional_security_accepts_anonymous_requests_too(app: Kolba) -> None:
+    secure(app, optional=True, session=SessionCookie())
+
+    @app.get("/notes")
+    def notes() -> str:
+        return ""
+
+    document = app.openapi()
+    validate(document)
+    assert document["paths"]["/notes"]["get"]["security"] == [{}, {"session": []}]
+
+
+def test_problem_for_is_an_error_handler_for_any_scope(app: Kolba) -> None:
+    from werkzeug.exceptions import HTTPException
+
+    from kolba import abort
+    from kolba.api import problem_for
+
+    bp = Blueprint("api", __name__, url_prefix="/api")
+    bp.register_error_handler(HTTPException, problem_for)
+
+    @bp.get("/gone")
+    def gone() -> str:
+        abort(410, "Moved away.")
+
+    @app.get("/page")
+    def page() -> str:
+        abort(410)
+
+    app.register_blueprint(bp)
+    client = app.test_client()
+    api = client.get("/api/gone")
+    assert (api.status_code, api.mimetype) == (410, "application/problem+json")
+    assert api.get_json() == {"type": "about:blank", "title": "Gone", "status": 410, "detail": "Moved away."}
+    assert client.get("/page").mimetype == "text/html"

@@ -33,6 +33,7 @@ if t.TYPE_CHECKING:
     from .errors import ResponseValidationError as ResponseValidationError
     from .errors import UnsupportedBody as UnsupportedBody
     from .errors import ValidationError as ValidationError
+    from .errors import problem_for as problem_for
     from .openapi import openapi_document as openapi_document
     from .params import Body as Body
     from .params import Cookie as Cookie
@@ -52,6 +53,7 @@ _LAZY: dict[str, str] = {
     "register_engine": "engines",
     "BodyTooLarge": "errors", "MalformedBody": "errors", "Problem": "errors",
     "ResponseValidationError": "errors", "UnsupportedBody": "errors", "ValidationError": "errors",
+    "problem_for": "errors",
     "openapi_document": "openapi",
     "Body": "params", "Cookie": "params", "File": "params", "Form": "params",
     "Header": "params", "Query": "params",

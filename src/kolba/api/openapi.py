@@ -20,7 +20,7 @@ from ..plans import blueprint_scopes
 from ._types import is_sequence, split_annotated
 from .engines import Engine, engine_for
 from .routes import Operation, RouteInfo, docstring
-from .security import declared_schemes
+from .security import declared_schemes, requirements
 from .signature import Parameter
 
 if t.TYPE_CHECKING:
@@ -302,12 +302,10 @@ class _Builder:
             chosen = info.options["security"]
             return [{name: []} if isinstance(name, str) else dict(name) for name in chosen]
         for scope in blueprint_scopes(endpoint):
-            blueprint = self.app.blueprints.get(scope)
-            schemes = declared_schemes(blueprint)
-            if schemes:
-                return [{name: []} for name in schemes]
-        schemes = declared_schemes(self.app)
-        return [{name: []} for name in schemes] if schemes else None
+            found = requirements(self.app.blueprints.get(scope))
+            if found:
+                return found
+        return requirements(self.app) or None
 
     def _operation_id(self, endpoint: str, method: str, methods: int, given: str | None) -> str:
         base = given or (endpoint.replace(".", "_") + (f"_{method.lower()}" if methods > 1 else ""))

@@ -15,10 +15,11 @@ import typing as t
 if t.TYPE_CHECKING:
     from ..scaffold import Scaffold
 
-__all__ = ["APIKey", "HTTPBearer", "SecurityScheme", "SessionCookie", "secure", "declared_schemes"]
+__all__ = ["APIKey", "HTTPBearer", "SecurityScheme", "SessionCookie", "declared_schemes", "requirements", "secure"]
 
-#: The attribute of an app or blueprint that holds its declared schemes.
+#: The attributes of an app or blueprint that hold its declared schemes.
 ATTRIBUTE = "_api_security"
+OPTIONAL_ATTRIBUTE = "_api_security_optional"
 
 
 class SecurityScheme:
@@ -80,8 +81,12 @@ class SessionCookie(SecurityScheme):
         return self._described({"type": "apiKey", "name": name, "in": "cookie"})
 
 
-def secure(scope: Scaffold, **schemes: SecurityScheme) -> None:
-    """Declare ``schemes`` (by name) on an app or blueprint; its operations require one of them."""
+def secure(scope: Scaffold, *, optional: bool = False, **schemes: SecurityScheme) -> None:
+    """Declare ``schemes`` (by name) on an app or blueprint; its operations require one of them.
+
+    ``optional=True`` documents credentials that are used when sent but not
+    required (the operations also accept anonymous requests).
+    """
     for name, scheme in schemes.items():
         if not isinstance(scheme, SecurityScheme):
             raise TypeError(f"{name!r} must be a SecurityScheme such as HTTPBearer(), not {scheme!r}.")
@@ -90,8 +95,17 @@ def secure(scope: Scaffold, **schemes: SecurityScheme) -> None:
         declared = {}
         setattr(scope, ATTRIBUTE, declared)
     declared.update(schemes)
+    setattr(scope, OPTIONAL_ATTRIBUTE, optional)
 
 
 def declared_schemes(scope: object) -> dict[str, SecurityScheme]:
     """The schemes declared on an app or blueprint (empty when none)."""
     return getattr(scope, ATTRIBUTE, None) or {}
+
+
+def requirements(scope: object) -> list[dict[str, list[str]]]:
+    """The security requirement objects of a scope's operations (any one scheme will do)."""
+    found: list[dict[str, list[str]]] = [{name: []} for name in declared_schemes(scope)]
+    if found and getattr(scope, OPTIONAL_ATTRIBUTE, False):
+        found.insert(0, {})
+    return found
