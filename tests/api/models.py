@@ -74,3 +74,7 @@ class Signup:
 @dataclasses.dataclass
 class Error:
     message: str
+
+
+class StrictNote(msgspec.Struct, forbid_unknown_fields=True):
+    title: str

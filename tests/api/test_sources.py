@@ -376,3 +376,17 @@ def test_an_unmarked_filestorage_parameter_is_a_file(app: Kolba) -> None:
 
     reply = app.test_client().post("/avatar", data={"picture": (io.BytesIO(b"x"), "me.png")})
     assert payload(reply) == {"name": "me.png"}
+
+
+
+def test_unknown_fields_of_a_strict_model_are_located(app: Kolba) -> None:
+    from .models import StrictNote
+
+    @app.post("/strict")
+    def strict(notes: t.Annotated[list[StrictNote], Body()]) -> dict[str, int]:
+        return {"count": len(notes)}
+
+    reply = app.test_client().post("/strict", json=[{"title": "a"}, {"title": "b", "colour": "red"}])
+    assert payload(reply) == invalid(
+        (["body", 1, "colour"], "Object contains unknown field `colour`", "unknown_field")
+    )

@@ -20,7 +20,8 @@ from .engines import REQUIRED, FieldError, GroupField, Schemas
 
 _AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>.*)`)?$", re.DOTALL)
 _STEP = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
-_MISSING_FIELD = re.compile(r"^Object missing required field `(?P<name>.*)`$")
+#: Messages that name the field they are about, which then ends the location.
+_NAMED_FIELD = re.compile(r"^Object (?:missing required|contains unknown) field `(?P<name>.*)`$")
 _SEQUENCE_TYPES = (
     msgspec.inspect.ListType, msgspec.inspect.SetType,
     msgspec.inspect.FrozenSetType, msgspec.inspect.VarTupleType,
@@ -156,9 +157,9 @@ class MsgspecEngine:
         assert found is not None  # the pattern matches any text
         message = found["message"]
         location = path_steps(found["path"] or "")
-        missing = _MISSING_FIELD.match(message)
-        if missing:
-            location.append(missing["name"])
+        named = _NAMED_FIELD.match(message)
+        if named:
+            location.append(named["name"])
         return [{"location": location, "message": message, "type": _kind(message)}]
 
     def schemas(self, annotations: t.Sequence[t.Any], ref_template: str) -> Schemas:
