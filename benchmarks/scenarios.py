@@ -118,11 +118,16 @@ def _clip(data: bytes, limit: int = 80) -> str:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A scenario bound to one framework: the app to call and what to send it."""
+    """A scenario bound to one framework: the app to call and what to send it.
 
-    app: WSGIApp
+    ``door`` says how the app is called: ``"wsgi"`` (``environ`` is the
+    environ template) or ``"asgi"`` (``environ`` is the http scope template).
+    """
+
+    app: Any
     environ: Environ
     body: bytes
+    door: str = "wsgi"
 
 
 @dataclass(frozen=True)

@@ -529,8 +529,16 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
         methods, automatic = self._rule_methods(
             view_func, options.pop("methods", None), provide_automatic_options
         )
+        api_route = None
+        if options or getattr(view_func, "__annotations__", None) or hasattr(view_func, "view_class"):
+            # Typed views (kolba.api): a cheap look first; the compiler loads only for typed views.
+            from .api._detect import typed_route
+
+            view_func, api_route = typed_route(rule, endpoint, view_func, options)
         new_rule = self.url_rule_class(rule, methods=methods, endpoint=endpoint, **options)
         new_rule.provide_automatic_options = automatic  # type: ignore[attr-defined]
+        if api_route is not None:
+            new_rule.api_route = api_route  # type: ignore[attr-defined]  # read by app.openapi()
         self.url_map.add(new_rule)
         if view_func is None:
             return
@@ -562,6 +570,12 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
             if automatic:
                 wanted.add("OPTIONS")
         return wanted, automatic
+
+    def openapi(self, **info: t.Any) -> dict[str, t.Any]:
+        """The app's OpenAPI 3.1 document, from its routes and typed views (:mod:`kolba.api`)."""
+        from .api.openapi import openapi_document
+
+        return openapi_document(self, **info)
 
     def redirect(self, location: str, code: int = 302) -> Response:
         """A redirect response of this app's :attr:`response_class`."""
