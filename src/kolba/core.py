@@ -31,7 +31,6 @@ Nothing here knows WSGI beyond the environ that Werkzeug's request wraps.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 import typing as t
@@ -49,6 +48,8 @@ from .responses import Triple, direct_result, stock_error_result
 from .wrappers import Response
 
 if t.TYPE_CHECKING:
+    import asyncio
+
     from _typeshed.wsgi import WSGIEnvironment
 
     from .app import Kolba
@@ -412,6 +413,8 @@ class Core:
             ctx.match_request()  # before the push: the endpoint decides where to run
             endpoint = ctx._matched_endpoint()
             plan = self.plans.get(endpoint) or self.plan_for(endpoint)
+        import asyncio  # loaded already under any ASGI server; kept off `import kolba`
+
         loop = asyncio._get_running_loop()
         if loop is not self.loop:  # perf: one identity test per request
             track_request_tasks(loop)  # type: ignore[arg-type]
