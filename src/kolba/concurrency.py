@@ -224,35 +224,49 @@ async def call_either(func: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
 _request_tasks: contextvars.ContextVar[list[asyncio.Task[t.Any]] | None] = contextvars.ContextVar(
     "kolba.request_tasks", default=None
 )
-_tracked_loops: set[int] = set()
 
 
-def _track_on(loop: asyncio.AbstractEventLoop) -> bool:
-    """Record each task created on ``loop`` in the creating request's list.
+class _TaskTracker:
+    """A loop's task factory that records each new task in the creating request's list.
 
-    Done through the loop's public task-factory hook, chained to any factory
-    already installed; a loop that has no such hook is left alone (its
-    requests' tasks are then not cancelled).
+    Chained to the factory the loop had before.  The loop is recognised as
+    tracked by its factory, not by ``id(loop)``: a closed loop's id may be
+    reused by a new loop.
     """
-    if id(loop) in _tracked_loops:
-        return True
-    previous = loop.get_task_factory()
 
-    def factory(loop: asyncio.AbstractEventLoop, coro: t.Any, **options: t.Any) -> asyncio.Task[t.Any]:
+    __slots__ = ("previous",)
+
+    def __init__(self, previous: t.Any) -> None:
+        self.previous = previous
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, coro: t.Any, **options: t.Any) -> asyncio.Task[t.Any]:
+        previous = self.previous
         if previous is not None:
             task = previous(loop, coro, **options)
         else:
             task = asyncio.Task(coro, loop=loop, **options)
         bucket = _request_tasks.get()
         if bucket is not None:
-            bucket.append(task)  # type: ignore[arg-type]
-        return task  # type: ignore[return-value]
+            bucket.append(task)
+        return task  # type: ignore[no-any-return]
 
+
+def _track_on(loop: asyncio.AbstractEventLoop) -> bool:
+    """Make ``loop`` record the tasks each request creates.
+
+    Done through the loop's public task-factory hook; a loop that has no
+    such hook is left alone (its requests' tasks are then not cancelled).
+    """
     try:
-        loop.set_task_factory(factory)
+        previous = loop.get_task_factory()
     except (NotImplementedError, AttributeError):
         return False
-    _tracked_loops.add(id(loop))
+    if type(previous) is _TaskTracker:
+        return True
+    try:
+        loop.set_task_factory(_TaskTracker(previous))
+    except (NotImplementedError, AttributeError):
+        return False
     return True
 
 
