@@ -1099,3 +1099,108 @@ def test_other_scope_types_are_refused(app: kolba.Kolba) -> None:
 
     with pytest.raises(RuntimeError, match="'telepathy'"):
         asyncio.run(app.asgi({"type": "telepathy"}, nothing, discard))
+
+
+# -- send_file and the server's http.response.pathsend ------------------------------------
+
+PATHSEND = {"http.response.pathsend": {}}
+
+
+@pytest.fixture
+def served_file(tmp_path: t.Any) -> str:
+    path = tmp_path / "report.txt"
+    path.write_bytes(b"0123456789" * 1000)
+    return str(path)
+
+
+def _file_app(app: kolba.Kolba, path: str) -> None:
+    @app.route("/sync")
+    def sync_file() -> kolba.Response:
+        return kolba.send_file(path)
+
+    @app.route("/async")
+    async def async_file() -> kolba.Response:
+        return kolba.send_file(path)
+
+    @app.route("/dir/<name>")
+    def from_directory(name: str) -> kolba.Response:
+        return kolba.send_from_directory(os.path.dirname(path), name)
+
+    @app.route("/opened")
+    def opened() -> kolba.Response:
+        file = open(path, "rb")
+        file.read(5)  # already part-read: only the rest is the body
+        return kolba.send_file(file, mimetype="text/plain")
+
+
+@pytest.mark.parametrize("url", ["/sync", "/async", "/dir/report.txt"])
+def test_a_whole_file_is_sent_by_path_when_the_server_offers_it(app: kolba.Kolba, served_file: str, url: str) -> None:
+    _file_app(app, served_file)
+    reply = call(app, url, extensions=PATHSEND)
+    assert reply.status == 200
+    assert reply.headers["content-length"] == "10000"
+    assert reply.headers["content-type"].startswith("text/plain")
+    assert "etag" in reply.headers and "last-modified" in reply.headers
+    assert reply.messages[1:] == [{"type": "http.response.pathsend", "path": served_file}]
+
+
+def test_a_static_file_is_sent_by_path(tmp_path: t.Any) -> None:
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "site.css").write_text("body { color: red }")
+    app = kolba.Kolba("pathsend_static", root_path=str(tmp_path))
+    reply = call(app, "/static/site.css", extensions=PATHSEND)
+    assert reply.messages[1:] == [
+        {"type": "http.response.pathsend", "path": str(tmp_path / "static" / "site.css")}
+    ]
+
+
+@pytest.mark.parametrize("url", ["/sync", "/async"])
+def test_without_the_extension_the_file_is_streamed(app: kolba.Kolba, served_file: str, url: str) -> None:
+    _file_app(app, served_file)
+    reply = call(app, url)
+    assert reply.status == 200 and reply.complete
+    assert reply.body == b"0123456789" * 1000
+    assert all(m["type"] != "http.response.pathsend" for m in reply.messages)
+
+
+def test_ranges_head_and_304_are_not_sent_by_path(app: kolba.Kolba, served_file: str) -> None:
+    _file_app(app, served_file)
+    ranged = call(app, "/sync", headers=[("Range", "bytes=5-14")], extensions=PATHSEND)
+    assert (ranged.status, ranged.body) == (206, b"5678901234")
+    assert ranged.headers["content-range"] == "bytes 5-14/10000"
+    head = call(app, "/sync", "HEAD", extensions=PATHSEND)
+    assert (head.status, head.body, head.headers["content-length"]) == (200, b"", "10000")
+    etag = call(app, "/sync", extensions=PATHSEND).headers["etag"]
+    cached = call(app, "/sync", headers=[("If-None-Match", etag)], extensions=PATHSEND)
+    assert (cached.status, cached.body) == (304, b"")
+    for reply in (ranged, head, cached):
+        assert all(m["type"] != "http.response.pathsend" for m in reply.messages)
+
+
+def test_a_part_read_file_object_is_not_sent_by_path(app: kolba.Kolba, served_file: str) -> None:
+    _file_app(app, served_file)
+    reply = call(app, "/opened", extensions=PATHSEND)
+    assert reply.body == (b"0123456789" * 1000)[5:]
+    assert all(m["type"] != "http.response.pathsend" for m in reply.messages)
+
+
+def test_the_file_is_closed_after_it_was_sent_by_path(app: kolba.Kolba, served_file: str) -> None:
+    from kolba.asgi import PathFile
+
+    made: list[PathFile] = []
+
+    class Recorded(PathFile):
+        __slots__ = ()
+
+        def __init__(self, file: t.IO[bytes], block_size: int = 8192) -> None:
+            super().__init__(file, block_size)
+            made.append(self)
+
+    @app.route("/")
+    def view() -> kolba.Response:
+        request.environ["wsgi.file_wrapper"] = Recorded
+        return kolba.send_file(served_file)
+
+    reply = call(app, "/", extensions=PATHSEND)
+    assert reply.messages[-1]["type"] == "http.response.pathsend"
+    assert len(made) == 1 and made[0].file.closed

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import io
+import os
 import sys
 import tempfile
 import typing as t
@@ -118,10 +119,56 @@ def environ_for(scope: Scope, body: t.IO[bytes]) -> dict[str, t.Any]:
             text = environ[key] + ("; " if key == "HTTP_COOKIE" else ",") + text
         environ[key] = text
     extensions = scope.get("extensions")
-    if extensions and "kolba.environ" in extensions:
-        # Entries the in-process test client carries over (see kolba._asgi_client).
-        environ.update(extensions["kolba.environ"])
+    if extensions:
+        if "http.response.pathsend" in extensions:
+            environ["wsgi.file_wrapper"] = PathFile  # send_file hands whole files to the server
+        if "kolba.environ" in extensions:
+            # Entries the in-process test client carries over (see kolba._asgi_client).
+            environ.update(extensions["kolba.environ"])
     return environ
+
+
+class PathFile:
+    """``wsgi.file_wrapper`` under a server that sends files by path (``http.response.pathsend``).
+
+    Werkzeug's ``send_file`` wraps the opened file in it.  When the response
+    is the whole file (not a range, not ``HEAD`` or ``304``, where Werkzeug
+    replaces the body), the door finds the wrapper as the body and tells the
+    server the path instead of reading the file; otherwise it is read in
+    blocks like any file body.
+    """
+
+    __slots__ = ("file", "block_size", "kolba_path")
+
+    def __init__(self, file: t.IO[bytes], block_size: int = 8192) -> None:
+        self.file = file
+        self.block_size = block_size
+        #: The file's absolute path, if sending it by path sends the same bytes.
+        self.kolba_path = _whole_file_path(file)
+
+    def __iter__(self) -> t.Iterator[bytes]:
+        read, size = self.file.read, self.block_size
+        while True:
+            block = read(size)
+            if not block:
+                return
+            yield block
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _whole_file_path(file: t.IO[bytes]) -> str | None:
+    """The path of a regular file read from its start, else None."""
+    name = getattr(file, "name", None)
+    if not isinstance(name, str) or not os.path.isabs(name):
+        return None
+    try:
+        if file.tell() != 0 or not os.path.isfile(name):
+            return None
+    except (OSError, ValueError):
+        return None
+    return name
 
 
 # -- the request body ------------------------------------------------------------------
