@@ -10,9 +10,10 @@ import typing as t
 import pytest
 
 import kolba
-from kolba import request, sse, stream_with_context
+from kolba import request, stream_with_context
 
 pytestmark = pytest.mark.kolba_only  # Flask has no event-stream helper
+sse = pytest.importorskip("kolba.sse", reason="Flask has no event-stream helper")
 
 
 # -- framing -------------------------------------------------------------------------------
