@@ -571,7 +571,7 @@ def materialize(result: Result, environ: WSGIEnvironment, sink: None) -> Result:
     body is an async iterator stays as it is: only the event loop can
     iterate it.
     """
-    if type(result) is tuple or hasattr(result.response, "__aiter__"):  # type: ignore[union-attr]
+    if type(result) is tuple or hasattr(getattr(result, "response", None), "__aiter__"):
         return result
     started: list[t.Any] = []
     body = result(environ, lambda status, headers, exc_info=None: started.append((status, headers)))  # type: ignore[operator]
