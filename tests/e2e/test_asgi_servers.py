@@ -212,6 +212,7 @@ async def _get(port: int, path: str) -> bytes:
         writer.close()
 
 
+@pytest.mark.planned_lane_only  # on the general lane every request holds a worker thread (40)
 def test_200_concurrent_async_requests_on_one_uvicorn_worker(served: Served) -> None:
     if served.server != "uvicorn":
         pytest.skip("the issue's concurrency target is for uvicorn")
