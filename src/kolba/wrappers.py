@@ -13,7 +13,7 @@ import re
 import typing as t
 
 from werkzeug.datastructures import EnvironHeaders, Headers, IfRange, ImmutableMultiDict
-from werkzeug.exceptions import BadRequest, ClientDisconnected, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, ClientDisconnected, HTTPException, RequestEntityTooLarge
 from werkzeug.sansio.http import parse_cookie as _parse_cookie
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
@@ -195,17 +195,27 @@ class Request(_WerkzeugRequest):
 
     @lazy_attribute
     def stream(self) -> t.IO[bytes]:
-        """The body stream; a terminated stream longer than the limit gives 413.
+        """The body as the server delivers it, with three guarantees.
 
-        Werkzeug cuts a server-terminated (chunked) body at
-        ``max_content_length`` without saying so; Kolba answers 413 instead
-        of handing the view a silently truncated body.
+        A declared ``Content-Length`` over ``max_content_length`` is a 413
+        right here, before anything is read: on a server that marks its
+        input as terminated, a read would otherwise wait for a body the
+        client may never send.  A body that ends before its declared length
+        is a 400 (``ClientDisconnected``), and so is any error the server's
+        input raises while reading.  A body of unknown length (chunked)
+        stops with a 413 once it passes the limit, instead of being cut
+        there silently.
         """
-        limit = self.max_content_length
+        if self.shallow:
+            return super().stream  # Werkzeug's refusal to read a shallow request
         environ = self.environ
-        if limit is not None and "wsgi.input_terminated" in environ and not self.shallow:
-            return _BoundedInput(environ["wsgi.input"], limit)  # type: ignore[return-value]
-        return super().stream
+        length = self.content_length  # None when absent or chunked
+        limit = self.max_content_length
+        if length is not None and limit is not None and length > limit:
+            raise RequestEntityTooLarge()
+        if length is None and "wsgi.input_terminated" not in environ:
+            return io.BytesIO()  # nothing says where the body ends: read none of it
+        return _BodyInput(environ["wsgi.input"], length, limit)  # type: ignore[return-value]
 
     @lazy_attribute
     def if_range(self) -> IfRange:
@@ -251,12 +261,11 @@ class Request(_WerkzeugRequest):
         return super().get_data(cache=cache, as_text=as_text, parse_form_data=parse_form_data)  # type: ignore[call-overload, no-any-return]
 
     def _read_sized_body(self) -> bytes | None:
-        """Read a body of known length directly; None means "use the stream".
+        """Read a body of plain ``Content-Length`` directly; None means "use the stream".
 
-        Werkzeug wraps the input in a ``LimitedStream`` and reads it in a
-        Python loop; for a plain ``Content-Length`` body one ``read`` does
-        the same, with the same 413 for a body over the limit and 400 for a
-        body cut short.
+        The same checks as the stream's (413 before reading, 400 for a short
+        or unreadable body) without building a stream object around the
+        server's input.
         """
         environ = self.environ
         raw = environ.get("CONTENT_LENGTH")
@@ -264,7 +273,6 @@ class Request(_WerkzeugRequest):
             raw is None
             or not (raw.isascii() and raw.isdigit() and len(raw) < 16)
             or self.shallow
-            or "wsgi.input_terminated" in environ
             or "HTTP_TRANSFER_ENCODING" in environ
         ):
             return None
@@ -272,9 +280,7 @@ class Request(_WerkzeugRequest):
         limit = self.max_content_length
         if limit is not None and length > limit:
             raise RequestEntityTooLarge()
-        data = environ["wsgi.input"].read(length) if length else b""
-        if len(data) < length:
-            raise ClientDisconnected()
+        data = read_exactly(environ["wsgi.input"], length) if length else b""
         self.__dict__["stream"] = io.BytesIO()  # consumed, as Werkzeug's would be
         return data
 
@@ -395,13 +401,9 @@ class Request(_WerkzeugRequest):
         if body is None and "stream" not in self.__dict__:
             body = self._read_sized_body()
         if body is None:
-            stream = self._get_stream_for_parsing()
-            length = self.content_length
-            limit = self.max_content_length
-            if limit is not None and length is not None and length > limit:
-                raise RequestEntityTooLarge()
-            body = stream.read()
-            self.__dict__["stream"] = stream
+            # The stream checked the declared length against the limit when
+            # it was made; reading it checks the rest.
+            body = self._get_stream_for_parsing().read()
         # Undecodable bytes stay percent-encoded, so no field is lost.
         items = parse_urlencoded(_lenient_text(body))
         store = self.parameter_storage_class
@@ -518,28 +520,97 @@ def _lenient_text(raw: bytes) -> str:
         return "".join(chr(b) if b < 0x80 else f"%{b:02X}" for b in raw)
 
 
-class _BoundedInput(io.RawIOBase):
-    """A body stream that raises 413 once the client sends more than ``limit``."""
+#: The 400 description for a body the server could not deliver.
+UNREADABLE_BODY = "The request body could not be read."
 
-    def __init__(self, stream: t.Any, limit: int) -> None:
-        self._stream = stream
-        self._limit = limit
-        self._pos = 0
+
+def _unreadable(error: Exception) -> HTTPException:
+    """The error to raise for ``error`` from the server's input: itself if HTTP, else 400."""
+    if isinstance(error, HTTPException):
+        return error
+    return BadRequest(UNREADABLE_BODY)
+
+
+def read_exactly(source: t.Any, length: int) -> bytes:
+    """Read ``length`` bytes from a server's input, however many reads it takes.
+
+    A server may hand over fewer bytes than asked for; only an empty read
+    means the client stopped sending, which is a 400 (ClientDisconnected).
+    Any error the input raises is a 400 too.
+    """
+    try:
+        data = source.read(length)
+        while len(data) < length:
+            more = source.read(length - len(data))
+            if not more:
+                break
+            data += more
+    except Exception as error:
+        raise _unreadable(error) from error
+    if len(data) < length:
+        raise ClientDisconnected()
+    return data  # type: ignore[no-any-return]
+
+
+class _BodyInput(io.RawIOBase):
+    """The request body read from the server's input, never past its end.
+
+    ``length`` is the declared ``Content-Length``: the stream ends there,
+    and ending sooner is a 400.  For a body of unknown length (None, a
+    chunked upload on a server that terminates its input) the stream ends
+    where the server's input ends, and passing ``limit`` is a 413.  Any
+    error from the server's input is a 400.
+    """
+
+    def __init__(self, source: t.Any, length: int | None, limit: int | None) -> None:
+        self._source = source
+        self._sized = length is not None
+        # Bytes that may still be read: the rest of a declared body, or up to
+        # one past the limit for a body of unknown length (None: no limit).
+        self._left = length if length is not None else None if limit is None else limit + 1
 
     def readable(self) -> bool:
         return True
 
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            return self.readall()
+        left = self._left
+        if left is not None and size > left:
+            size = left
+        if size <= 0:
+            return b""
+        try:
+            data: bytes = self._source.read(size)
+        except Exception as error:
+            raise _unreadable(error) from error
+        if left is not None:
+            self._left = left - len(data)
+        if self._sized:
+            if not data:
+                raise ClientDisconnected()
+        elif self._left == 0:
+            raise RequestEntityTooLarge()
+        return data
+
+    def readall(self) -> bytes:
+        chunks: list[bytes] = []
+        while True:
+            left = self._left
+            chunk = self.read(_READ_SIZE if left is None else left)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+
     def readinto(self, buffer: t.Any) -> int:
-        remaining = self._limit - self._pos
-        if remaining <= 0:
-            if self._stream.read(1):
-                raise RequestEntityTooLarge()
-            return 0
-        data = self._stream.read(min(len(buffer), remaining))
+        data = self.read(len(buffer))
         size = len(data)
         buffer[:size] = data
-        self._pos += size
         return size
+
+
+#: How much a body of unknown length is read at a time.
+_READ_SIZE = 64 * 1024
 
 
 def _is_urlencoded(content_type: str | None) -> bool:
