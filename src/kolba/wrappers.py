@@ -11,8 +11,9 @@ from __future__ import annotations
 import io
 import re
 import typing as t
+from collections.abc import Mapping
 
-from werkzeug.datastructures import EnvironHeaders, Headers, IfRange, ImmutableMultiDict
+from werkzeug.datastructures import EnvironHeaders, Headers, IfRange, ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest, ClientDisconnected, HTTPException, RequestEntityTooLarge
 from werkzeug.sansio.http import parse_cookie as _parse_cookie
 from werkzeug.wrappers import Request as _WerkzeugRequest
@@ -717,7 +718,7 @@ class Response(_WerkzeugResponse):
                 content_type = _content_types[mimetype]
             except KeyError:
                 content_type = _content_type(mimetype)
-            headers = _new_headers(Headers)
+            headers = _new_headers(ResponseHeaders)
             if content_type is None:
                 headers._list = [("Content-Length", str(len(body)))]
             else:
@@ -735,7 +736,13 @@ class Response(_WerkzeugResponse):
             self._on_close = []
             self.response = [body]
             return
-        super().__init__(response, status, headers, mimetype, content_type, direct_passthrough)
+        try:
+            super().__init__(response, status, headers, mimetype, content_type, direct_passthrough)
+        except ValueError as error:
+            raise _refusal(error, _header_pairs(headers)) from error
+        made = self.headers
+        if type(made) is Headers and made is not headers:
+            made.__class__ = ResponseHeaders  # built here, so no one else holds it
 
     def __call__(
         self, environ: WSGIEnvironment, start_response: t.Callable[..., t.Any]
@@ -782,6 +789,114 @@ def _content_type(mimetype: str | None) -> str | None:
 
         value = _content_types[mimetype] = get_content_type(t.cast(str, mimetype), "utf-8")
         return value
+
+
+class ResponseHeaders(Headers):
+    """A response's headers: Werkzeug's, with refusals that name the header.
+
+    Werkzeug refuses a value containing CR or LF, which would end the
+    header early and let whoever chose the value write headers of their own.
+    Its message does not say which header it was; in a response assembled
+    from many places that is the fact needed to find the bug, so each way of
+    setting a value re-raises the refusal with the header's name.
+    """
+
+    __slots__ = ()
+
+    def __setitem__(self, key: t.Any, value: t.Any) -> None:
+        try:
+            Headers.__setitem__(self, key, value)
+        except ValueError as error:
+            pairs = [(key, value)] if isinstance(key, str) else _header_pairs(value if isinstance(key, slice) else [value])
+            raise _refusal(error, pairs) from error
+
+    def set(self, _key: str, _value: t.Any, /, **kw: t.Any) -> None:
+        try:
+            Headers.set(self, _key, _value, **kw)
+        except ValueError as error:
+            raise _refusal(error, [(_key, _value), *((_key, v) for v in kw.values())]) from error
+
+    def add(self, _key: str, _value: t.Any, /, **kw: t.Any) -> None:
+        try:
+            Headers.add(self, _key, _value, **kw)
+        except ValueError as error:
+            raise _refusal(error, [(_key, _value), *((_key, v) for v in kw.values())]) from error
+
+    add_header = add
+
+    def setdefault(self, key: str, default: t.Any) -> t.Any:
+        try:
+            return Headers.setdefault(self, key, default)
+        except ValueError as error:
+            raise _refusal(error, [(key, default)]) from error
+
+    def setlist(self, key: str, values: t.Iterable[t.Any]) -> None:
+        values = list(values)
+        try:
+            Headers.setlist(self, key, values)
+        except ValueError as error:
+            raise _refusal(error, [(key, value) for value in values]) from error
+
+    def extend(self, arg: t.Any = None, /, **kwargs: t.Any) -> None:
+        try:
+            Headers.extend(self, arg, **kwargs)
+        except ValueError as error:
+            raise _refusal(error, [*_header_pairs(arg), *_header_pairs(kwargs)]) from error
+
+    def update(self, arg: t.Any = None, /, **kwargs: t.Any) -> None:
+        try:
+            Headers.update(self, arg, **kwargs)
+        except ValueError as error:
+            raise _refusal(error, [*_header_pairs(arg), *_header_pairs(kwargs)]) from error
+
+    def __ior__(self, other: t.Any) -> t.Any:  # type: ignore[misc]
+        try:
+            return Headers.__ior__(self, other)
+        except ValueError as error:
+            raise _refusal(error, _header_pairs(other)) from error
+
+
+def _header_pairs(source: t.Any) -> list[tuple[t.Any, t.Any]]:
+    """``(name, value)`` pairs from anything Werkzeug accepts as headers."""
+    if source is None:
+        return []
+    if isinstance(source, MultiDict):
+        return list(source.items(multi=True))
+    if isinstance(source, Mapping):
+        return [
+            (name, value)
+            for name, values in source.items()
+            for value in (values if isinstance(values, (list, tuple)) else [values])
+        ]
+    return [tuple(pair) for pair in source]  # Headers, or a list of pairs
+
+
+def _refusal(error: ValueError, pairs: list[tuple[t.Any, t.Any]]) -> ValueError:
+    """``error`` restated with the name of the first header whose value has a line break."""
+    for name, value in pairs:
+        text = str(value)
+        if "\n" in text or "\r" in text:
+            return ValueError(
+                f"The value of the header {name!r} contains a line break (CR or LF);"
+                " a header value must be a single line."
+            )
+    return error
+
+
+_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f]")
+
+
+def encode_control_characters(url: str) -> str:
+    """``url`` with each ASCII control character (CR, LF, TAB, NUL, DEL...) percent-encoded.
+
+    No URL may contain them raw; browsers percent-encode them when they
+    parse one, and a redirect target encoded the same way goes where the
+    browser would have gone, while a CR or LF can no longer end the
+    ``Location`` header and start another.
+    """
+    if url.isprintable():  # perf: the usual URL has nothing to encode
+        return url
+    return _CONTROL_CHARACTERS.sub(lambda found: f"%{ord(found.group()):02X}", url)
 
 
 # perf: an empty Headers without running __init__; the fast constructor
