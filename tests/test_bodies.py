@@ -304,3 +304,37 @@ def test_a_terminated_body_of_unknown_length_is_read_whole() -> None:
     extra["HTTP_TRANSFER_ENCODING"] = "chunked"
     result = call(build_app(), method="POST", path="/stream", content_length=None, extra=extra)
     assert result.json() == {"size": len(body)}
+
+
+@pytest.mark.kolba_only
+@pytest.mark.parametrize(("path", "headers", "body"), READERS, ids=READER_IDS)
+def test_a_terminated_body_one_byte_over_the_limit_is_413(
+    path: str, headers: dict[str, str], body: bytes
+) -> None:
+    # No declared length (chunked): the limit is found by reading, and one
+    # byte too many is enough.  Flask 3.1 cuts the body at the limit instead.
+    extra = _extra(HalfClosedInput(body), terminated=True)
+    extra["HTTP_TRANSFER_ENCODING"] = "chunked"
+    result = call(
+        build_app(MAX_CONTENT_LENGTH=len(body) - 1), method="POST", path=path, headers=headers,
+        content_length=None, extra=extra,
+    )
+    assert_error_page(result, 413)
+
+
+@pytest.mark.kolba_only
+@pytest.mark.parametrize("terminated", [False, True], ids=["plain", "terminated"])
+def test_the_stream_works_as_a_raw_file(terminated: bool) -> None:
+    # Code that wraps request.stream (io.BufferedReader, readinto) gets the body.
+    from kolba.wrappers import Request
+
+    environ = build_app().test_request_context().request.environ
+    environ.update(REQUEST_METHOD="POST", CONTENT_LENGTH="11")
+    environ["wsgi.input"] = HalfClosedInput(b"hello world", step=4)
+    if terminated:
+        environ.update(TERMINATED)
+    stream = Request(environ).stream
+    buffer = bytearray(5)
+    assert stream.readinto(buffer) == 4 and bytes(buffer) == b"hell\0"
+    assert io.BufferedReader(stream).read() == b"o world"  # type: ignore[arg-type]
+    assert stream.read(5) == b""

@@ -75,7 +75,9 @@ def server(request: pytest.FixtureRequest) -> t.Iterator[tuple[str, int]]:
     port = _free_port()
     argv = [sys.executable, *(arg.format(port=port) for arg in ARGV[request.param])]
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), str(ROOT), env.get("PYTHONPATH")]))
+    # The caller's PYTHONPATH first: the server imports the kolba under test
+    # (a mutated copy, under ``make mutate``), else this checkout's.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), str(ROOT / "src"), str(ROOT)]))
     proc = subprocess.Popen(
         argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,

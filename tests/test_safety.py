@@ -266,6 +266,17 @@ def test_environ_without_optional_keys(app: t.Any) -> None:
     assert result.body == b"index"
 
 
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/args", {"args": {}}),
+    ("/url", {"url": "http://localhost/url", "host": "localhost", "host_url": "http://localhost/",
+              "path": "/url", "full_path": "/url?"}),
+])
+def test_environ_without_query_string(app: t.Any, path: str, expected: dict[str, t.Any]) -> None:
+    result = call(app, path=path, extra={"QUERY_STRING": None})
+    assert result.status == 200
+    assert result.json() == expected
+
+
 def test_non_utf8_script_name(app: t.Any) -> None:
     result = call(app, path="/url", extra={"SCRIPT_NAME": "/\xff"})
     assert result.status == 200
