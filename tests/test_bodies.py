@@ -270,14 +270,18 @@ def test_a_plain_body_shorter_than_declared_is_400(
     assert_error_page(result, 400)
 
 
-@pytest.mark.kolba_only
-@pytest.mark.parametrize("terminated", [False, True], ids=["plain", "terminated"])
+@pytest.mark.parametrize(
+    "terminated",
+    [False, pytest.param(True, marks=pytest.mark.kolba_only)],
+    ids=["plain", "terminated"],
+)
 @pytest.mark.parametrize(("path", "headers", "body"), READERS, ids=READER_IDS)
 def test_a_body_arriving_in_small_pieces_is_read_whole(
     path: str, headers: dict[str, str], body: bytes, terminated: bool
 ) -> None:
     # A server may hand over fewer bytes than asked for; only an empty read
-    # means the client stopped sending.
+    # means the client stopped sending.  (Flask 3.1 takes the first piece of
+    # a terminated input as the whole body.)
     result = call(
         build_app(), method="POST", path=path, headers=headers, body=body,
         extra=_extra(HalfClosedInput(body, step=3), terminated),

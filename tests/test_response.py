@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import werkzeug.exceptions
 import werkzeug.wrappers
 from werkzeug.datastructures import Headers
@@ -996,3 +998,55 @@ def test_fast_path_404_equal() -> None:
     fast, full = build_pair()
     assert raw_call(fast, "/missing") == raw_call(full, "/missing")
     assert raw_call(fast, "/missing")[0] == "404 NOT FOUND"
+
+
+# --- Kolba's response headers are Werkzeug's ---------------------------------------------------
+
+_HEADER_NAMES = st.sampled_from(["X-A", "x-a", "X-a", "Vary", "VARY", "Set-Cookie", "X-B"])
+_HEADER_VALUES = st.one_of(
+    st.sampled_from(["v", "", "a b", "Cookie", "x\ny", "\r", "é", "a\x0bb", "a\x85b"]),
+    st.integers(), st.none(), st.binary(max_size=3),
+)
+_HEADER_OPS = st.lists(
+    st.tuples(st.sampled_from(["add", "set", "item"]), _HEADER_NAMES, _HEADER_VALUES), max_size=12
+)
+
+
+def _apply(headers: Headers, op: str, name: str, value: Any) -> str | None:
+    try:
+        if op == "item":
+            headers[name] = value
+        else:
+            getattr(headers, op)(name, value)
+    except ValueError:
+        return "ValueError"
+    return None
+
+
+@pytest.mark.kolba_only
+@settings(max_examples=300, deadline=None)
+@given(start=st.lists(st.tuples(_HEADER_NAMES, st.sampled_from(["1", "2"])), max_size=4), ops=_HEADER_OPS)
+def test_response_headers_store_what_werkzeugs_store(start: list[tuple[str, str]], ops: list[Any]) -> None:
+    # add and set are Kolba's own for plain names; the list they leave must
+    # be Werkzeug's, refusals included.
+    from kolba.wrappers import ResponseHeaders
+
+    ours, theirs = ResponseHeaders(start), Headers(start)
+    for op, name, value in ops:
+        assert _apply(ours, op, name, value) == _apply(theirs, op, name, value)
+        assert ours.to_wsgi_list() == theirs.to_wsgi_list()
+        assert [type(v) for _, v in ours.items()] == [type(v) for _, v in theirs.items()]
+
+
+def test_werkzeug_headers_keep_their_pairs_in_a_list() -> None:
+    # Kolba's fast response path and ResponseHeaders write ``Headers._list``
+    # directly: it must stay the ordered list of (name, value) pairs that
+    # iteration, get and to_wsgi_list read.
+    headers = Headers.__new__(Headers)
+    headers._list = [("Content-Type", "text/plain"), ("X-A", "1"), ("x-a", "2")]
+    assert list(headers) == [("Content-Type", "text/plain"), ("X-A", "1"), ("x-a", "2")]
+    assert headers.getlist("X-A") == ["1", "2"] and headers["content-type"] == "text/plain"
+    assert headers.to_wsgi_list() == headers._list
+    headers.add("Vary", "Cookie")
+    assert headers._list[-1] == ("Vary", "Cookie")
+    assert type(Headers()._list) is list

@@ -70,7 +70,7 @@ REQUEST_PARSERS = (
     "Request.args", "Request._load_form_data", "Request._load_urlencoded",
     "Request._explain_missing_files", "Request.on_json_loading_failed", "Request.__init_subclass__",
     "_request_inherits", "_is_json_content_type", "parse_cookie_header", "_groups_values_by_key",
-    "multidict", "_lenient_text", "_unreadable", "read_exactly", "_BodyInput", "_is_urlencoded",
+    "multidict", "_lenient_text", "_unreadable", "read_rest", "_BodyInput", "_is_urlencoded",
     "parse_urlencoded", "_percent_decode",
 )
 
