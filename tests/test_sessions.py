@@ -464,6 +464,20 @@ def test_refreshing_an_untouched_permanent_session_varies_on_cookie(
     assert refreshed.headers.getlist("Vary") == ["Cookie"]
 
 
+def test_deleting_the_cookie_varies_on_cookie_even_unread(app: kolba.Kolba) -> None:
+    # A session marked modified without being read (a backend or extension
+    # setting the flag) is emptied by deleting the cookie, and that answer
+    # depends on the cookie as much as any other.
+    session = SecureCookieSession()
+    session.modified = True
+    assert not session.accessed
+    response = app.response_class("x")
+    app.session_interface.save_session(app, session, response)
+    (header,) = set_cookies(response)
+    assert header.startswith("session=; Expires=Thu, 01 Jan 1970")
+    assert response.headers.getlist("Vary") == ["Cookie"]
+
+
 def test_refresh_skips_browser_sessions(client: t.Any, seen: list[t.Any]) -> None:
     client.post("/set", json={"n": 1})
     untouched = client.get("/plain")
