@@ -39,17 +39,20 @@ tools:
 	echo "apt-get install$$missing (browser tests: chromium; benchmark section tests: wrk, valgrind)"; \
 	apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1
 
-# The whole suite, four ways: as shipped (newest dependencies), with every
+# The whole suite, five ways: as shipped (newest dependencies, WSGI door),
+# through the ASGI door (every test client drives app.asgi), with every
 # request forced through the general lane, against real Flask (which proves
 # the tests encode Flask's behaviour), and on the lowest dependencies.
 test: $(STAMP) $(LOW_STAMP) tools
-	@echo "== 1/4 newest dependencies"
+	@echo "== 1/5 newest dependencies"
 	$(BIN)/python -m pytest
-	@echo "== 2/4 general lane (KOLBA_TESTS_LANE=general)"
+	@echo "== 2/5 ASGI door (KOLBA_TESTS_DOOR=asgi)"
+	KOLBA_TESTS_DOOR=asgi $(BIN)/python -m pytest -q
+	@echo "== 3/5 general lane (KOLBA_TESTS_LANE=general)"
 	KOLBA_TESTS_LANE=general $(BIN)/python -m pytest -q
-	@echo "== 3/4 against Flask (KOLBA_TESTS_AGAINST=flask)"
+	@echo "== 4/5 against Flask (KOLBA_TESTS_AGAINST=flask)"
 	KOLBA_TESTS_AGAINST=flask $(BIN)/python -m pytest -q
-	@echo "== 4/4 lowest dependencies (constraints/lowest.txt)"
+	@echo "== 5/5 lowest dependencies (constraints/lowest.txt)"
 	$(LOW)/bin/python -m pytest -q
 
 # One run of the suite, for working on Kolba.
