@@ -67,3 +67,11 @@ bench: $(STAMP) tools
 
 clean:
 	rm -rf $(VENV) $(LOW) build src/*.egg-info
+
+# Mutation testing of the request path's parsers, sessions and router
+# (tools/mutate.py; survivors are printed with file:line).  Slow, about an
+# hour with two CPUs, so it is not part of `make test`.  Options go through
+# MUTATE_ARGS, e.g. make mutate MUTATE_ARGS="sessions --max-mutants 40 --seed 3"
+.PHONY: mutate
+mutate: $(STAMP)
+	$(BIN)/python tools/mutate.py $(MUTATE_ARGS)

@@ -92,6 +92,56 @@ def test_urlencoded_form_matches_werkzeug(content_type: str, text: str) -> None:
     assert ours.stream.read() == theirs.stream.read() == b""
 
 
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        None,
+        "",
+        "text/plain",
+        "application/x-www-form-urlencodedx",
+        "application/x-www-form-urlencoded-extra; charset=utf-8",
+        "application/x-www-form",
+        "APPLICATION/X-WWW-FORM-URLENCODED",
+        " application/x-www-form-urlencoded",
+        "application/x-www-form-urlencoded ; charset=utf-8",
+    ],
+)
+def test_only_urlencoded_bodies_are_forms_as_in_werkzeug(content_type: str | None) -> None:
+    # The fast path must not claim a body Werkzeug would not parse (a body
+    # without Content-Type is no form), nor miss one it would.
+    from kolba.wrappers import Request
+
+    body = b"a=1&b=2"
+    ours = Request(_environ(body=body, content_type=content_type))
+    theirs = WerkzeugRequest(_environ(body=body, content_type=content_type))
+    assert list(ours.form.items(multi=True)) == list(theirs.form.items(multi=True))
+    assert ours.get_data() == theirs.get_data()
+
+
+def test_is_urlencoded_recognises_exactly_the_plain_spellings() -> None:
+    from kolba.wrappers import _is_urlencoded
+
+    assert _is_urlencoded("application/x-www-form-urlencoded")
+    assert _is_urlencoded("application/x-www-form-urlencoded; charset=utf-8")
+    for other in (None, "", "application/x-www-form-urlencodedx", "application/json", "x"):
+        assert not _is_urlencoded(other)
+
+
+def test_missing_query_string_is_an_empty_query_as_in_werkzeug() -> None:
+    # PEP 3333 lets a server leave QUERY_STRING out of the environ.
+    from kolba.wrappers import Request
+
+    environ = _environ()
+    del environ["QUERY_STRING"]
+    ours, theirs = Request(dict(environ)), WerkzeugRequest(dict(environ))
+    assert ours.args == theirs.args == {}
+    assert type(ours.args) is type(theirs.args)
+    assert ours.query_string == theirs.query_string == b""
+    fresh = Request(dict(environ))
+    assert fresh.query_string == b"" and fresh.args == {}  # other order, Werkzeug's path
+    assert Request(dict(environ)).full_path == WerkzeugRequest(dict(environ)).full_path
+
+
 @pytest.mark.parametrize("data_first", [True, False])
 def test_form_and_raw_body_read_in_either_order_match_werkzeug(data_first: bool) -> None:
     from kolba.wrappers import Request
@@ -305,3 +355,191 @@ def test_multidict_filled_directly_equals_the_constructor(pairs: list[tuple[str,
     assert list(ours.items(multi=True)) == list(theirs.items(multi=True))
     assert ours == theirs and ours.to_dict(flat=False) == theirs.to_dict(flat=False)
     assert type(multidict(MultiDict, pairs)) is MultiDict
+
+
+# -- the fast paths are taken ------------------------------------------------------------
+# The tests above prove each fast path answers as Werkzeug does.  These prove
+# it runs: a change that sends every request down Werkzeug's general code
+# gives the same answers, only slower, and would pass them all.
+
+_URLENCODED = "application/x-www-form-urlencoded"
+
+
+def _werkzeug(name: str) -> str:
+    return f"werkzeug.wrappers.request.Request.{name}"
+
+
+def test_a_plain_body_is_read_without_werkzeugs_stream() -> None:
+    from kolba.wrappers import Request
+    from tests._calls import assert_not_called, calls_made
+
+    request = Request(_environ(body=b"abc", content_type="text/plain"))
+    data, called = calls_made(request.get_data)
+    assert data == b"abc"
+    assert_not_called(called, _werkzeug("get_data"), "kolba.wrappers.Request.stream")
+
+
+def test_a_plain_urlencoded_form_is_parsed_without_werkzeugs_parser() -> None:
+    from kolba.wrappers import Request
+    from tests._calls import assert_not_called, calls_made
+
+    request = Request(_environ(body=b"a=1&b=2", content_type=_URLENCODED))
+    form, called = calls_made(lambda: request.form)
+    assert form.to_dict() == {"a": "1", "b": "2"}
+    assert_not_called(
+        called, _werkzeug("_load_form_data"), _werkzeug("_get_stream_for_parsing"),
+        "werkzeug.formparser.FormDataParser.parse", "kolba.wrappers.Request.stream",
+    )
+
+
+def test_a_plain_json_body_is_parsed_without_werkzeugs_get_json() -> None:
+    from kolba.wrappers import Request
+    from tests._calls import assert_not_called, calls_made
+
+    request = Request(_environ(body=b'{"a": 1}', content_type="application/json"))
+    value, called = calls_made(request.get_json)
+    assert value == {"a": 1}
+    assert_not_called(called, _werkzeug("get_json"), _werkzeug("is_json"))
+
+
+def test_the_query_string_is_parsed_without_werkzeugs_parser() -> None:
+    from kolba.wrappers import Request
+    from tests._calls import assert_not_called, calls_made
+
+    request = Request(_environ(query="a=1&b=%C3%A9"))
+    args, called = calls_made(lambda: request.args)
+    assert args.to_dict() == {"a": "1", "b": "é"}
+    assert_not_called(called, "werkzeug.sansio.request.Request.args", "werkzeug.urls.url_decode")
+
+
+def test_a_browser_cookie_header_is_split_without_werkzeugs_parser() -> None:
+    from werkzeug.datastructures import ImmutableMultiDict
+
+    from kolba.wrappers import parse_cookie_header
+    from tests._calls import assert_not_called, calls_made
+
+    cookies, called = calls_made(lambda: parse_cookie_header("theme=dark; id=42", ImmutableMultiDict))
+    assert cookies.to_dict() == {"theme": "dark", "id": "42"}
+    assert_not_called(called, "werkzeug.sansio.http.parse_cookie")
+
+
+def test_an_immutable_multidict_is_filled_without_its_constructor() -> None:
+    from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+
+    from kolba.wrappers import _groups_values_by_key, multidict
+    from tests._calls import assert_not_called, calls_made
+
+    assert _groups_values_by_key()  # true of the Werkzeug installed: the fast fill is on
+    pairs = [("a", "1"), ("b", "2"), ("a", "3")]
+    filled, called = calls_made(lambda: multidict(ImmutableMultiDict, pairs))
+    assert filled == ImmutableMultiDict(pairs) and type(filled) is ImmutableMultiDict
+    assert_not_called(called, "werkzeug.datastructures.structures.MultiDict.__init__")
+    other = multidict(MultiDict, pairs)
+    assert type(other) is MultiDict and other.getlist("a") == ["1", "3"]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "plain"),
+    [
+        ("application/json", True),
+        ("application/json;charset=utf-8", True),
+        ("application/json; charset=utf-8", True),
+        ("application/jsonx", False),
+        ("application/json-seq", False),
+        ("Application/JSON", False),  # valid, but left to Werkzeug's parser
+        ("text/plain", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_is_json_content_type_knows_the_plain_spellings(content_type: str | None, plain: bool) -> None:
+    from kolba.wrappers import _is_json_content_type
+
+    assert _is_json_content_type(content_type) is plain
+
+
+# -- odd environs and requests outside an app -----------------------------------------
+
+
+def test_text_of_an_undecodable_body_matches_werkzeug() -> None:
+    from kolba.wrappers import Request
+
+    body = b"caf\xe9 \xff"
+    ours = Request(_environ(body=body, content_type="text/plain"))
+    theirs = WerkzeugRequest(_environ(body=body, content_type="text/plain"))
+    assert ours.get_data(as_text=True) == theirs.get_data(as_text=True) == "caf\ufffd \ufffd"
+
+
+def test_environ_without_a_method_is_get_as_in_werkzeug() -> None:
+    from kolba.wrappers import Request
+
+    environ = _environ()
+    del environ["REQUEST_METHOD"]
+    assert Request(environ).method == WerkzeugRequest(environ).method == "GET"
+
+
+def test_limits_outside_an_app_are_werkzeugs() -> None:
+    from kolba.wrappers import Request
+
+    ours, theirs = Request(_environ()), WerkzeugRequest(_environ())
+    assert ours.max_content_length == theirs.max_content_length
+    assert ours.max_form_memory_size == theirs.max_form_memory_size == 500_000
+    assert ours.max_form_parts == theirs.max_form_parts == 1_000
+
+
+def test_limits_in_an_app_context_without_a_request_come_from_the_app() -> None:
+    import kolba
+    from kolba.wrappers import Request
+
+    app = kolba.Kolba("limits_app")
+    app.config.update(MAX_CONTENT_LENGTH=7, MAX_FORM_MEMORY_SIZE=8, MAX_FORM_PARTS=9)
+    with app.app_context():
+        request = Request(_environ())
+        assert (request.max_content_length, request.max_form_memory_size, request.max_form_parts) == (7, 8, 9)
+
+
+def test_header_names_asked_for_are_remembered_within_a_bound() -> None:
+    from kolba.wrappers import _ENVIRON_KEYS, Request
+
+    request = Request(_environ())
+    for n in range(600):
+        assert request.headers.get(f"X-Probe-{n}") is None
+    assert len(_ENVIRON_KEYS) <= 512
+    assert _ENVIRON_KEYS.get("X-Probe-0") == "HTTP_X_PROBE_0"
+
+
+def test_a_subclass_reading_its_own_query_string_gets_args_from_it() -> None:
+    from kolba.wrappers import Request
+
+    class Rewritten(Request):
+        @property
+        def query_string(self) -> bytes:  # type: ignore[override]
+            return b"rewritten=1"
+
+    assert Rewritten(_environ(query="a=1")).args.to_dict() == {"rewritten": "1"}
+    request = Request(_environ(query="a=1"))
+    request.query_string = b"assigned=1"
+    assert request.args.to_dict() == {"assigned": "1"}
+
+
+def test_subclasses_pass_class_keywords_on() -> None:
+    from kolba.wrappers import Request, Response
+
+    with pytest.raises(TypeError):
+
+        class Keyword(Request, unexpected=True):  # type: ignore[call-arg]
+            pass
+
+    with pytest.raises(TypeError):
+
+        class KeywordResponse(Response, unexpected=True):  # type: ignore[call-arg]
+            pass
+
+
+def test_fields_without_escapes_are_not_percent_decoded() -> None:
+    from kolba.wrappers import parse_urlencoded
+    from tests._calls import assert_not_called, calls_made
+
+    pairs, called = calls_made(lambda: parse_urlencoded("a=1&b+c=d+e"))
+    assert pairs == [("a", "1"), ("b c", "d e")]
+    assert_not_called(called, "kolba.wrappers._percent_decode")

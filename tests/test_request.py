@@ -196,6 +196,58 @@ def test_files_empty_without_multipart(app: kolba.Kolba, capture: dict[str, Any]
     assert result == {}
 
 
+def _missing_file_error(app: kolba.Kolba, **send: Any) -> BaseException:
+    """What ``request.files["upload"]`` raises for a request sent with ``send``."""
+    with app.test_request_context("/", method="POST", **send):
+        with pytest.raises(KeyError) as info:
+            request.files["upload"]
+    return info.value
+
+
+@pytest.mark.parametrize(
+    ("send", "mimetype"),
+    [
+        ({"data": {"upload": "report.pdf"}}, "application/x-www-form-urlencoded"),
+        (
+            {"data": b"upload=report.pdf", "content_type": "application/x-www-form-urlencoded; charset=utf-8"},
+            "application/x-www-form-urlencoded",
+        ),
+    ],
+    ids=["urlencoded", "urlencoded-charset"],
+)
+def test_files_on_a_body_that_is_not_multipart_is_explained_in_debug(
+    app: kolba.Kolba, send: dict[str, Any], mimetype: str
+) -> None:
+    from kolba.debughelpers import DebugFilesKeyError
+
+    app.debug = True
+    error = _missing_file_error(app, **send)
+    assert isinstance(error, DebugFilesKeyError)
+    assert f"The mimetype for the request is '{mimetype}'" in str(error)
+    assert 'enctype="multipart/form-data"' in str(error)
+
+
+def test_files_missing_from_a_multipart_body_is_not_explained(app: kolba.Kolba) -> None:
+    # The form was multipart: the enctype is right, the field is just absent.
+    from werkzeug.exceptions import BadRequestKeyError
+
+    from kolba.debughelpers import DebugFilesKeyError
+
+    app.debug = True
+    data = {"other": (io.BytesIO(b"x"), "x.txt")}
+    error = _missing_file_error(app, data=data)
+    assert isinstance(error, BadRequestKeyError) and not isinstance(error, DebugFilesKeyError)
+
+
+def test_files_without_debug_is_the_plain_bad_request(app: kolba.Kolba) -> None:
+    from werkzeug.exceptions import BadRequestKeyError
+
+    from kolba.debughelpers import DebugFilesKeyError
+
+    error = _missing_file_error(app, data={"upload": "report.pdf"})
+    assert isinstance(error, BadRequestKeyError) and not isinstance(error, DebugFilesKeyError)
+
+
 def test_values_combines_args_and_form(app: kolba.Kolba, capture: dict[str, Any]) -> None:
     def fn() -> Any:
         return request.values.getlist("a"), request.values["b"], request.values["q"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import werkzeug.exceptions
 import werkzeug.wrappers
 from werkzeug.datastructures import Headers
@@ -664,6 +666,122 @@ def test_redirect_helper_calls_app_redirect() -> None:
     assert resp.headers["Location"] == "/moved/here"
 
 
+#: Locations with control characters, as a user value may carry them, and
+#: what the Location header must say (each one percent-encoded, as browsers do).
+CONTROL_LOCATIONS = [
+    ("/search?q=a\r\nSet-Cookie: admin=1", "/search?q=a%0D%0ASet-Cookie: admin=1"),
+    ("/next\n", "/next%0A"),
+    ("/a\rb", "/a%0Db"),
+    ("/tab\there", "/tab%09here"),
+    ("/nul\x00/del\x7f/esc\x1b", "/nul%00/del%7F/esc%1B"),
+    ("http://example.com/\x01\x1f", "http://example.com/%01%1F"),
+]
+
+
+@pytest.mark.kolba_only
+@pytest.mark.parametrize(("location", "sent"), CONTROL_LOCATIONS)
+def test_redirect_percent_encodes_control_characters(
+    app: kolba.Kolba, client: Any, location: str, sent: str
+) -> None:
+    # Flask 3.1 raises ValueError while setting the header: a 500 for any
+    # redirect to a user-supplied "next" URL that carries a line break.
+    @app.route("/go")
+    def go() -> Any:
+        return kolba.redirect(location)
+
+    resp = client.get("/go")
+    assert resp.status_code == 302
+    # On the wire Werkzeug also encodes the space, as it does in any Location.
+    assert resp.headers["Location"] == sent.replace(" ", "%20")
+    assert resp.headers.getlist("Set-Cookie") == []  # nothing injected
+    assert list(resp.headers.keys()) == ["Content-Type", "Content-Length", "Location"]
+
+
+@pytest.mark.kolba_only
+@pytest.mark.parametrize(("location", "sent"), CONTROL_LOCATIONS)
+def test_redirect_outside_an_app_percent_encodes_control_characters(location: str, sent: str) -> None:
+    resp = kolba.redirect(location, code=303)
+    assert resp.status_code == 303
+    assert resp.headers["Location"] == sent
+
+
+@pytest.mark.parametrize("location", ["/caf\u00e9?q=\u00fc", "/a%0Ab", "/x?a=1&b=%zz", "/ok"])
+def test_redirect_leaves_locations_without_control_characters_alone(app_ctx: Any, location: str) -> None:
+    assert kolba.redirect(location).headers["Location"] == location
+
+
+# --- header values with line breaks ---------------------------------------------------------
+
+
+def _set_with(how: str, name: str, value: str) -> None:
+    """Put ``name: value`` on a new response in one of the ways a view can."""
+    if how == "constructor":
+        kolba.Response("x", headers={"X-Ok": "1", name: value})
+    elif how == "constructor-list":
+        kolba.Response("x", headers=[("X-Ok", "1"), (name, value)])
+    elif how == "constructor-mimetype":
+        kolba.Response("x", mimetype="text/plain", headers=[(name, value)])
+    else:
+        response = kolba.Response("x")
+        if how == "item":
+            response.headers[name] = value
+        elif how == "set":
+            response.headers.set(name, value)
+        elif how == "add":
+            response.headers.add(name, value)
+        elif how == "setdefault":
+            response.headers.setdefault(name, value)
+        elif how == "setlist":
+            response.headers.setlist(name, ["fine", value])
+        elif how == "extend":
+            response.headers.extend({"X-Ok": "1", name: value})
+        elif how == "update":
+            response.headers.update([("X-Ok", "1"), (name, value)])
+        elif how == "ior":
+            response.headers |= {name: value}
+        elif how == "option":
+            response.headers.add(name, "attachment", filename=value)
+
+
+HOW = ["constructor", "constructor-list", "constructor-mimetype", "item", "set", "add",
+       "setdefault", "setlist", "extend", "update", "ior", "option"]
+
+
+@pytest.mark.parametrize("how", HOW)
+@pytest.mark.parametrize("value", ["a\r\nSet-Cookie: x=1", "a\nb", "a\rb"])
+def test_header_values_with_line_breaks_are_refused(app_ctx: Any, how: str, value: str) -> None:
+    with pytest.raises(ValueError):
+        _set_with(how, "X-User-Name", value)
+
+
+@pytest.mark.kolba_only
+@pytest.mark.parametrize("how", HOW)
+def test_the_refusal_names_the_header(app_ctx: Any, how: str) -> None:
+    # Werkzeug's message does not say which header; in a response built from
+    # many, that is the one fact needed to find the bug.
+    with pytest.raises(ValueError, match="'X-User-Name'"):
+        _set_with(how, "X-User-Name", "a\r\nb")
+
+
+@pytest.mark.kolba_only
+def test_a_view_returning_a_header_with_a_line_break_is_refused_by_name(
+    app: kolba.Kolba, client: Any
+) -> None:
+    @app.route("/")
+    def view() -> Any:
+        return "body", {"X-Greeting": "hi\nthere"}
+
+    with pytest.raises(ValueError, match="'X-Greeting'"):
+        client.get("/")
+
+
+def test_a_location_header_set_directly_is_still_refused(app_ctx: Any) -> None:
+    # Only redirect() rewrites its target; a header set by hand is the
+    # program's own value and is checked like any other.
+    with pytest.raises(ValueError):
+        kolba.Response("x").headers["Location"] = "/a\r\nb"
+
+
 def test_app_redirect_method(app: kolba.Kolba) -> None:
     resp = app.redirect("/y", code=301)
     assert isinstance(resp, kolba.Response)
@@ -886,3 +1004,55 @@ def test_fast_path_404_equal() -> None:
     fast, full = build_pair()
     assert raw_call(fast, "/missing") == raw_call(full, "/missing")
     assert raw_call(fast, "/missing")[0] == "404 NOT FOUND"
+
+
+# --- Kolba's response headers are Werkzeug's ---------------------------------------------------
+
+_HEADER_NAMES = st.sampled_from(["X-A", "x-a", "X-a", "Vary", "VARY", "Set-Cookie", "X-B"])
+_HEADER_VALUES = st.one_of(
+    st.sampled_from(["v", "", "a b", "Cookie", "x\ny", "\r", "é", "a\x0bb", "a\x85b"]),
+    st.integers(), st.none(), st.binary(max_size=3),
+)
+_HEADER_OPS = st.lists(
+    st.tuples(st.sampled_from(["add", "set", "item"]), _HEADER_NAMES, _HEADER_VALUES), max_size=12
+)
+
+
+def _apply(headers: Headers, op: str, name: str, value: Any) -> str | None:
+    try:
+        if op == "item":
+            headers[name] = value
+        else:
+            getattr(headers, op)(name, value)
+    except ValueError:
+        return "ValueError"
+    return None
+
+
+@pytest.mark.kolba_only
+@settings(max_examples=300, deadline=None)
+@given(start=st.lists(st.tuples(_HEADER_NAMES, st.sampled_from(["1", "2"])), max_size=4), ops=_HEADER_OPS)
+def test_response_headers_store_what_werkzeugs_store(start: list[tuple[str, str]], ops: list[Any]) -> None:
+    # add and set are Kolba's own for plain names; the list they leave must
+    # be Werkzeug's, refusals included.
+    from kolba.wrappers import ResponseHeaders
+
+    ours, theirs = ResponseHeaders(start), Headers(start)
+    for op, name, value in ops:
+        assert _apply(ours, op, name, value) == _apply(theirs, op, name, value)
+        assert ours.to_wsgi_list() == theirs.to_wsgi_list()
+        assert [type(v) for _, v in ours.items()] == [type(v) for _, v in theirs.items()]
+
+
+def test_werkzeug_headers_keep_their_pairs_in_a_list() -> None:
+    # Kolba's fast response path and ResponseHeaders write ``Headers._list``
+    # directly: it must stay the ordered list of (name, value) pairs that
+    # iteration, get and to_wsgi_list read.
+    headers = Headers.__new__(Headers)
+    headers._list = [("Content-Type", "text/plain"), ("X-A", "1"), ("x-a", "2")]
+    assert list(headers) == [("Content-Type", "text/plain"), ("X-A", "1"), ("x-a", "2")]
+    assert headers.getlist("X-A") == ["1", "2"] and headers["content-type"] == "text/plain"
+    assert headers.to_wsgi_list() == headers._list
+    headers.add("Vary", "Cookie")
+    assert headers._list[-1] == ("Vary", "Cookie")
+    assert type(Headers()._list) is list

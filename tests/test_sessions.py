@@ -113,6 +113,43 @@ def test_permanent_is_stored_in_the_data() -> None:
     assert s == {"_permanent": False}
 
 
+@pytest.mark.kolba_only
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda s: s["a"],
+        lambda s: s.get("a"),
+        lambda s: s.get("missing", 0),
+        lambda s: s.setdefault("a", 2),
+        lambda s: "a" in s,
+        lambda s: "missing" in s,
+    ],
+    ids=["getitem", "get", "get-default", "setdefault-existing", "contains", "contains-missing"],
+)
+def test_reads_mark_the_session_accessed_not_modified(read: t.Callable[[SecureCookieSession], t.Any]) -> None:
+    # Kolba's session notices its own reads (Flask's relies on the proxy):
+    # code holding the object itself, as extensions do, still gets Vary.
+    s = SecureCookieSession({"a": 1})
+    assert not s.accessed
+    read(s)
+    assert s.accessed
+    assert not s.modified
+    assert s == {"a": 1}
+
+
+@pytest.mark.kolba_only
+def test_writes_mark_the_session_accessed_too() -> None:
+    s = SecureCookieSession({"a": 1})
+    s["b"] = 2
+    assert s.accessed and s.modified
+
+
+def test_filling_a_session_is_neither_access_nor_change() -> None:
+    s = SecureCookieSession({"a": 1, "b": 2})
+    assert not s.accessed and not s.modified
+    assert type(s).accessed is False and type(s).modified is False
+
+
 def test_mixin_defaults() -> None:
     class DictSession(dict, SessionMixin):  # type: ignore[type-arg]
         pass
@@ -410,6 +447,37 @@ def test_refresh_each_request(app: kolba.Kolba, client: t.Any, seen: list[t.Any]
     assert seen == [{"_permanent": True, "n": 7}] * 2
 
 
+def test_refreshing_an_untouched_permanent_session_varies_on_cookie(
+    app: kolba.Kolba, client: t.Any, seen: list[t.Any]
+) -> None:
+    # The view never touches the session, yet the response carries the
+    # user's refreshed cookie: a shared cache must not hand it to others.
+    @app.route("/perm")
+    def perm() -> str:
+        kolba.session.permanent = True
+        kolba.session["n"] = 7
+        return ""
+
+    client.get("/perm")
+    refreshed = client.get("/plain")
+    assert len(set_cookies(refreshed)) == 1
+    assert refreshed.headers.getlist("Vary") == ["Cookie"]
+
+
+def test_deleting_the_cookie_varies_on_cookie_even_unread(app: kolba.Kolba) -> None:
+    # A session marked modified without being read (a backend or extension
+    # setting the flag) is emptied by deleting the cookie, and that answer
+    # depends on the cookie as much as any other.
+    session = SecureCookieSession()
+    session.modified = True
+    assert not session.accessed
+    response = app.response_class("x")
+    app.session_interface.save_session(app, session, response)
+    (header,) = set_cookies(response)
+    assert header.startswith("session=; Expires=Thu, 01 Jan 1970")
+    assert response.headers.getlist("Vary") == ["Cookie"]
+
+
 def test_refresh_skips_browser_sessions(client: t.Any, seen: list[t.Any]) -> None:
     client.post("/set", json={"n": 1})
     untouched = client.get("/plain")
@@ -701,6 +769,39 @@ def test_null_session_refuses_in_place_union() -> None:
 
 
 @pytest.mark.kolba_only
+def test_permanent_session_without_a_lifetime(app: kolba.Kolba, client: t.Any, seen: list[t.Any]) -> None:
+    # PERMANENT_SESSION_LIFETIME = None: the cookie never expires by age and
+    # carries no Expires (Flask 3.1 raises TypeError while saving: a 500).
+    # The later reads are answered from the verified-cookie cache.
+    app.config["PERMANENT_SESSION_LIFETIME"] = None
+
+    @app.route("/perm")
+    def perm() -> str:
+        kolba.session.permanent = True
+        kolba.session["n"] = 7
+        return ""
+
+    (header,) = set_cookies(client.get("/perm"))
+    assert "Expires=" not in header and "Max-Age" not in header
+    for _ in range(3):
+        response = client.get("/read")
+        assert response.text == "7"
+        (refreshed,) = set_cookies(response)  # still refreshed on every request
+        assert "Expires=" not in refreshed
+    assert seen == [{"_permanent": True, "n": 7}] * 3
+
+
+@pytest.mark.kolba_only
+def test_remembered_cookie_without_a_max_age(app: kolba.Kolba) -> None:
+    app.secret_key = "no max age"
+    serializer = app.session_interface.get_signing_serializer(app)
+    assert serializer is not None
+    cookie = serializer.dumps({"n": 1})
+    for _ in range(3):  # verified, then remembered
+        assert serializer.loads(cookie, max_age=None) == {"n": 1}
+
+
+@pytest.mark.kolba_only
 def test_remembered_cookie_still_expires(
     app: kolba.Kolba, client: t.Any, seen: list[t.Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -736,7 +837,109 @@ def test_remembered_cookies_are_bounded(app: kolba.Kolba) -> None:
     size = signer.verified_cache_size  # type: ignore[attr-defined]
     for n in range(size * 2 + 3):
         assert serializer.loads(serializer.dumps({"n": n})) == {"n": n}
-        assert 0 < len(signer._verified) <= size  # type: ignore[attr-defined]
+        # Each new cookie is remembered; a full cache is emptied first.
+        assert len(signer._verified) == n % size + 1  # type: ignore[attr-defined]
+
+
+# --- the caches are used (their answers are tested above; here, that they answer)
+
+
+def _signer(app: kolba.Kolba) -> t.Any:
+    serializer = app.session_interface.get_signing_serializer(app)
+    assert serializer is not None
+    return next(iter(serializer.iter_unsigners()))
+
+
+@pytest.mark.kolba_only
+def test_the_signer_is_built_once_per_key_set(app: kolba.Kolba) -> None:
+    interface = app.session_interface
+    first = interface.get_signing_serializer(app)
+    assert first is not None and interface.get_signing_serializer(app) is first
+    assert first.make_signer("cookie-session") is first.make_signer("cookie-session")
+    assert first.make_signer("other") is not first.make_signer("cookie-session")
+    app.config["SECRET_KEY"] = "a new key"
+    assert interface.get_signing_serializer(app) is not first
+
+
+@pytest.mark.kolba_only
+@pytest.mark.parametrize("age", [0, 50, 100], ids=["fresh", "middle-aged", "exactly-max-age"])
+def test_a_cookie_verified_before_is_not_verified_again(
+    app: kolba.Kolba, monkeypatch: pytest.MonkeyPatch, age: int
+) -> None:
+    from tests._calls import assert_not_called, calls_made
+
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now)
+    signer = _signer(app)
+    signed = signer.sign(b"value")
+    assert signer.unsign(signed, max_age=100) == b"value"  # verified, remembered
+    monkeypatch.setattr(time, "time", lambda: now + age)
+    value, called = calls_made(lambda: signer.unsign(signed, max_age=100))
+    assert value == b"value"
+    assert_not_called(called, "itsdangerous.signer.Signer.verify_signature", "itsdangerous.signer.Signer.unsign")
+
+
+@pytest.mark.kolba_only
+def test_the_derived_key_is_computed_once(app: kolba.Kolba) -> None:
+    from tests._calls import assert_not_called, calls_made
+
+    app.secret_key = "derive once"
+    signer = _signer(app)
+    signer.sign(b"first")  # derives the key
+    _, called = calls_made(lambda: signer.sign(b"second"))
+    assert_not_called(called, "itsdangerous.signer.Signer.derive_key")
+
+
+@pytest.mark.kolba_only
+def test_remembered_derived_keys_are_bounded() -> None:
+    from kolba.sessions import _KeyCachingSigner
+
+    _KeyCachingSigner._derived.clear()
+    for n in range(150):
+        signer = _KeyCachingSigner(f"key {n}", salt="s")
+        assert signer.derive_key() == TimestampSigner(f"key {n}", salt="s").derive_key()
+        assert len(_KeyCachingSigner._derived) == n % 64 + 1  # cleared when full, then refilled
+
+
+@pytest.mark.kolba_only
+def test_the_signer_keeps_itsdangerous_unsign_signature(app: kolba.Kolba) -> None:
+    signer = _signer(app)
+    signed = signer.sign(b"v")
+    assert signer.unsign(signed) == b"v"  # verified
+    assert signer.unsign(signed) == b"v"  # remembered
+    value, when = signer.unsign(signed, return_timestamp=True)
+    assert value == b"v" and isinstance(when, datetime)
+
+
+@pytest.mark.kolba_only
+def test_sha1_signatures_take_the_one_shot_hmac(app: kolba.Kolba) -> None:
+    import hmac
+
+    from kolba.sessions import _OneShotSHA1
+
+    signer = _signer(app)
+    assert isinstance(signer.algorithm, _OneShotSHA1)
+    key, value = b"k" * 20, b"payload"
+    assert signer.algorithm.get_signature(key, value) == hmac.new(key, value, hashlib.sha1).digest()
+    assert signer.algorithm.verify_signature(key, value, hmac.new(key, value, hashlib.sha1).digest())
+    assert not signer.algorithm.verify_signature(key, value, b"\0" * 20)
+
+
+def test_another_digest_signs_as_itsdangerous_does(app: kolba.Kolba) -> None:
+    class SHA256Sessions(SecureCookieSessionInterface):
+        digest_method = staticmethod(hashlib.sha256)
+
+    app.session_interface = SHA256Sessions()
+    ours = app.session_interface.get_signing_serializer(app)
+    assert ours is not None
+    stock = URLSafeTimedSerializer(
+        "test key", salt="cookie-session", serializer=TaggedJSONSerializer(),
+        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha256},
+    )
+    token = stock.dumps({"a": 1})
+    assert ours.loads(token) == {"a": 1}
+    assert ours.loads(token) == {"a": 1}  # remembered
+    assert len(token.rsplit(".", 1)[1]) == 43  # a SHA-256 signature, base64
 
 
 @pytest.mark.kolba_only

@@ -82,8 +82,14 @@ def redirect(
 
     Inside an application context the app builds it (``app.redirect``), so
     it is of the app's response class; otherwise Werkzeug's, of
-    ``Response`` if given.
+    ``Response`` if given.  Control characters in ``location`` (a user's
+    "next" URL may carry a CR or LF) are percent-encoded, as a browser
+    would, rather than refused with a 500.
     """
+    if isinstance(location, str):
+        from .wrappers import encode_control_characters
+
+        location = encode_control_characters(location)
     app = _active_app()
     if app is None:
         return _werkzeug_redirect(location, code=code, Response=Response)

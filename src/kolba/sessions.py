@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import want_bytes
-from itsdangerous.signer import HMACAlgorithm, Signer
+from itsdangerous.signer import Signer, SigningAlgorithm
 from werkzeug.datastructures import CallbackDict
 
 from .json.tag import TaggedJSONSerializer
@@ -84,7 +84,6 @@ class SecureCookieSession(CallbackDict[str, t.Any], SessionMixin):
     """
 
     modified = False
-    accessed = False
 
     def __init__(self, initial: Mapping[str, t.Any] | None = None) -> None:
         """Fill the session from ``initial`` without counting it as a change."""
@@ -100,10 +99,8 @@ class SecureCookieSession(CallbackDict[str, t.Any], SessionMixin):
         self.accessed = True
         return super().get(key, default)
 
-    def setdefault(self, key: str, default: t.Any = None) -> t.Any:
-        """Read or insert a value, recording the access."""
-        self.accessed = True
-        return super().setdefault(key, default)
+    # ``setdefault`` needs no override: Werkzeug's tests for the key with
+    # ``in``, which records the access (pinned by the session tests).
 
     def __contains__(self, key: object) -> bool:
         """Test for a key; the answer depends on the cookie, so it is an access."""
@@ -214,17 +211,15 @@ def _sha1(data: bytes = b"") -> t.Any:
     return hashlib.sha1(data)
 
 
-class _OneShotSHA1(HMACAlgorithm):
+class _OneShotSHA1(SigningAlgorithm):
     """HMAC-SHA1 through :func:`hmac.digest`, the C one-shot.
 
     perf: given a digest constructor that is a Python function (as ``_sha1``
     is), :func:`hmac.new` falls back to its pure-Python HMAC, which builds
     and pads two hash objects in Python on every signature.  The bytes are
-    the same.
+    the same; verifying compares them in constant time (itsdangerous's
+    ``SigningAlgorithm.verify_signature``).
     """
-
-    def __init__(self) -> None:
-        super().__init__(_sha1)
 
     def get_signature(self, key: bytes, value: bytes) -> bytes:
         return hmac.digest(key, value, "sha1")
@@ -245,7 +240,9 @@ class _KeyCachingSigner(TimestampSigner):
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
-        if kwargs.get("algorithm") is None and self.digest_method in (_sha1, hashlib.sha1):
+        # The interface never passes an algorithm, so itsdangerous made the
+        # HMAC one for ``digest_method``; SHA-1 gets the quicker equivalent.
+        if self.digest_method in (_sha1, hashlib.sha1):
             self.algorithm = _OneShotSHA1()
         self._verified: dict[str | bytes, tuple[bytes, int, datetime]] = {}
 
@@ -391,9 +388,8 @@ class SecureCookieSessionInterface(SessionInterface):
             return
         if not self.should_set_cookie(app, session):
             return
-        signer = self.get_signing_serializer(app)
-        if signer is None:
-            return
+        # A session is saved only if it was opened, which took a secret key.
+        signer = t.cast(URLSafeTimedSerializer, self.get_signing_serializer(app))
         response.set_cookie(
             self.get_cookie_name(app),
             signer.dumps(dict(session)),

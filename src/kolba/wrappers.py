@@ -11,9 +11,10 @@ from __future__ import annotations
 import io
 import re
 import typing as t
+from collections.abc import Mapping
 
-from werkzeug.datastructures import EnvironHeaders, Headers, IfRange, ImmutableMultiDict
-from werkzeug.exceptions import BadRequest, ClientDisconnected, RequestEntityTooLarge
+from werkzeug.datastructures import EnvironHeaders, Headers, IfRange, ImmutableMultiDict, MultiDict
+from werkzeug.exceptions import BadRequest, ClientDisconnected, HTTPException, RequestEntityTooLarge
 from werkzeug.sansio.http import parse_cookie as _parse_cookie
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
@@ -195,17 +196,27 @@ class Request(_WerkzeugRequest):
 
     @lazy_attribute
     def stream(self) -> t.IO[bytes]:
-        """The body stream; a terminated stream longer than the limit gives 413.
+        """The body as the server delivers it, with three guarantees.
 
-        Werkzeug cuts a server-terminated (chunked) body at
-        ``max_content_length`` without saying so; Kolba answers 413 instead
-        of handing the view a silently truncated body.
+        A declared ``Content-Length`` over ``max_content_length`` is a 413
+        right here, before anything is read: on a server that marks its
+        input as terminated, a read would otherwise wait for a body the
+        client may never send.  A body that ends before its declared length
+        is a 400 (``ClientDisconnected``), and so is any error the server's
+        input raises while reading.  A body of unknown length (chunked)
+        stops with a 413 once it passes the limit, instead of being cut
+        there silently.
         """
-        limit = self.max_content_length
+        if self.shallow:
+            return super().stream  # Werkzeug's refusal to read a shallow request
         environ = self.environ
-        if limit is not None and "wsgi.input_terminated" in environ and not self.shallow:
-            return _BoundedInput(environ["wsgi.input"], limit)  # type: ignore[return-value]
-        return super().stream
+        length = self.content_length  # None when absent or chunked
+        limit = self.max_content_length
+        if length is not None and limit is not None and length > limit:
+            raise RequestEntityTooLarge()
+        if length is None and "wsgi.input_terminated" not in environ:
+            return io.BytesIO()  # nothing says where the body ends: read none of it
+        return _BodyInput(environ["wsgi.input"], length, limit)  # type: ignore[return-value]
 
     def iter_body(self, size: int = 65536) -> t.AsyncIterator[bytes]:
         """The body in chunks: ``async for chunk in request.iter_body()``.
@@ -263,12 +274,11 @@ class Request(_WerkzeugRequest):
         return super().get_data(cache=cache, as_text=as_text, parse_form_data=parse_form_data)  # type: ignore[call-overload, no-any-return]
 
     def _read_sized_body(self) -> bytes | None:
-        """Read a body of known length directly; None means "use the stream".
+        """Read a body of plain ``Content-Length`` directly; None means "use the stream".
 
-        Werkzeug wraps the input in a ``LimitedStream`` and reads it in a
-        Python loop; for a plain ``Content-Length`` body one ``read`` does
-        the same, with the same 413 for a body over the limit and 400 for a
-        body cut short.
+        The same checks as the stream's (413 before reading, 400 for a short
+        or unreadable body) without building a stream object around the
+        server's input.
         """
         environ = self.environ
         raw = environ.get("CONTENT_LENGTH")
@@ -276,7 +286,6 @@ class Request(_WerkzeugRequest):
             raw is None
             or not (raw.isascii() and raw.isdigit() and len(raw) < 16)
             or self.shallow
-            or "wsgi.input_terminated" in environ
             or "HTTP_TRANSFER_ENCODING" in environ
         ):
             return None
@@ -284,9 +293,15 @@ class Request(_WerkzeugRequest):
         limit = self.max_content_length
         if limit is not None and length > limit:
             raise RequestEntityTooLarge()
-        data = environ["wsgi.input"].read(length) if length else b""
-        if len(data) < length:
-            raise ClientDisconnected()
+        data = b""
+        if length:
+            source = environ["wsgi.input"]
+            try:
+                data = source.read(length)
+            except Exception as error:
+                raise _unreadable(error) from error
+            if len(data) < length:
+                data = read_rest(source, data, length)
         self.__dict__["stream"] = io.BytesIO()  # consumed, as Werkzeug's would be
         return data
 
@@ -407,13 +422,9 @@ class Request(_WerkzeugRequest):
         if body is None and "stream" not in self.__dict__:
             body = self._read_sized_body()
         if body is None:
-            stream = self._get_stream_for_parsing()
-            length = self.content_length
-            limit = self.max_content_length
-            if limit is not None and length is not None and length > limit:
-                raise RequestEntityTooLarge()
-            body = stream.read()
-            self.__dict__["stream"] = stream
+            # The stream checked the declared length against the limit when
+            # it was made; reading it checks the rest.
+            body = self._get_stream_for_parsing().read()
         # Undecodable bytes stay percent-encoded, so no field is lost.
         items = parse_urlencoded(_lenient_text(body))
         store = self.parameter_storage_class
@@ -530,28 +541,96 @@ def _lenient_text(raw: bytes) -> str:
         return "".join(chr(b) if b < 0x80 else f"%{b:02X}" for b in raw)
 
 
-class _BoundedInput(io.RawIOBase):
-    """A body stream that raises 413 once the client sends more than ``limit``."""
+#: The 400 description for a body the server could not deliver.
+UNREADABLE_BODY = "The request body could not be read."
 
-    def __init__(self, stream: t.Any, limit: int) -> None:
-        self._stream = stream
-        self._limit = limit
-        self._pos = 0
+
+def _unreadable(error: Exception) -> HTTPException:
+    """The error to raise for ``error`` from the server's input: itself if HTTP, else 400."""
+    if isinstance(error, HTTPException):
+        return error
+    return BadRequest(UNREADABLE_BODY)
+
+
+def read_rest(source: t.Any, data: bytes, length: int) -> bytes:
+    """Complete ``data``, the start of a ``length``-byte body, from a server's input.
+
+    A server may hand over fewer bytes than asked for; only an empty read
+    means the client stopped sending, which is a 400 (ClientDisconnected).
+    Any error the input raises is a 400 too.
+    """
+    try:
+        while len(data) < length:
+            more = source.read(length - len(data))
+            if not more:
+                raise ClientDisconnected()
+            data += more
+    except HTTPException:
+        raise
+    except Exception as error:
+        raise _unreadable(error) from error
+    return data
+
+
+class _BodyInput(io.RawIOBase):
+    """The request body read from the server's input, never past its end.
+
+    ``length`` is the declared ``Content-Length``: the stream ends there,
+    and ending sooner is a 400.  For a body of unknown length (None, a
+    chunked upload on a server that terminates its input) the stream ends
+    where the server's input ends, and passing ``limit`` is a 413.  Any
+    error from the server's input is a 400.
+    """
+
+    def __init__(self, source: t.Any, length: int | None, limit: int | None) -> None:
+        self._source = source
+        self._sized = length is not None
+        # Bytes that may still be read: the rest of a declared body, or up to
+        # one past the limit for a body of unknown length (None: no limit).
+        self._left = length if length is not None else None if limit is None else limit + 1
 
     def readable(self) -> bool:
         return True
 
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            return self.readall()
+        left = self._left
+        if left is not None and size > left:
+            size = left
+        if size <= 0:
+            return b""
+        try:
+            data: bytes = self._source.read(size)
+        except Exception as error:
+            raise _unreadable(error) from error
+        if left is not None:
+            self._left = left - len(data)
+        if self._sized:
+            if not data:
+                raise ClientDisconnected()
+        elif self._left == 0:
+            raise RequestEntityTooLarge()
+        return data
+
+    def readall(self) -> bytes:
+        chunks: list[bytes] = []
+        while True:
+            left = self._left
+            chunk = self.read(_READ_SIZE if left is None else left)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+
     def readinto(self, buffer: t.Any) -> int:
-        remaining = self._limit - self._pos
-        if remaining <= 0:
-            if self._stream.read(1):
-                raise RequestEntityTooLarge()
-            return 0
-        data = self._stream.read(min(len(buffer), remaining))
+        data = self.read(len(buffer))
         size = len(data)
         buffer[:size] = data
-        self._pos += size
         return size
+
+
+#: How much a body of unknown length is read at a time.
+_READ_SIZE = 64 * 1024
 
 
 def _is_urlencoded(content_type: str | None) -> bool:
@@ -658,7 +737,7 @@ class Response(_WerkzeugResponse):
                 content_type = _content_types[mimetype]
             except KeyError:
                 content_type = _content_type(mimetype)
-            headers = _new_headers(Headers)
+            headers = _new_headers(ResponseHeaders)
             if content_type is None:
                 headers._list = [("Content-Length", str(len(body)))]
             else:
@@ -676,7 +755,13 @@ class Response(_WerkzeugResponse):
             self._on_close = []
             self.response = [body]
             return
-        super().__init__(response, status, headers, mimetype, content_type, direct_passthrough)
+        try:
+            super().__init__(response, status, headers, mimetype, content_type, direct_passthrough)
+        except ValueError as error:
+            raise _refusal(error, _header_pairs(headers)) from error
+        made = self.headers
+        if type(made) is Headers and made is not headers:
+            made.__class__ = ResponseHeaders  # built here, so no one else holds it
 
     def __call__(
         self, environ: WSGIEnvironment, start_response: t.Callable[..., t.Any]
@@ -723,6 +808,149 @@ def _content_type(mimetype: str | None) -> str | None:
 
         value = _content_types[mimetype] = get_content_type(t.cast(str, mimetype), "utf-8")
         return value
+
+
+class ResponseHeaders(Headers):
+    """A response's headers: Werkzeug's, with refusals that name the header.
+
+    Werkzeug refuses a value containing CR or LF, which would end the
+    header early and let whoever chose the value write headers of their own.
+    Its message does not say which header it was; in a response assembled
+    from many places that is the fact needed to find the bug, so every way
+    of setting a value refuses with the header's name.
+
+    ``add`` and ``set`` (which ``headers[name] = value`` uses) do the plain
+    case themselves, a text name without options: the value is stored as
+    ``str(value)``, as Werkzeug stores it, after one test for a line break.
+    perf: that is quicker than Werkzeug's own check, so naming the header
+    costs the response path nothing.  Anything else goes to Werkzeug.
+    """
+
+    __slots__ = ()
+
+    def add(self, _key: str, _value: t.Any, /, **kw: t.Any) -> None:
+        if kw or type(_key) is not str:
+            try:
+                Headers.add(self, _key, _value, **kw)
+            except ValueError as error:
+                raise _refusal(error, [(_key, _value), *((_key, v) for v in kw.values())]) from error
+            return
+        self._list.append((_key, _header_text(_key, _value)))
+
+    def set(self, _key: str, _value: t.Any, /, **kw: t.Any) -> None:
+        """Replace the first ``_key`` header (any case) and drop the others, or append one."""
+        if kw or type(_key) is not str:
+            try:
+                Headers.set(self, _key, _value, **kw)
+            except ValueError as error:
+                raise _refusal(error, [(_key, _value), *((_key, v) for v in kw.values())]) from error
+            return
+        text = _header_text(_key, _value)
+        items = self._list
+        wanted = _key.lower()
+        for index, (name, _) in enumerate(items):
+            if name.lower() == wanted:
+                items[index] = (_key, text)
+                items[index + 1 :] = [item for item in items[index + 1 :] if item[0].lower() != wanted]
+                return
+        items.append((_key, text))
+
+    def __setitem__(self, key: t.Any, value: t.Any) -> None:
+        if type(key) is str:
+            self.set(key, value)
+            return
+        try:
+            Headers.__setitem__(self, key, value)  # an index or a slice: pairs
+        except ValueError as error:
+            raise _refusal(error, _header_pairs(value if isinstance(key, slice) else [value])) from error
+
+    add_header = add
+
+    def setdefault(self, key: str, default: t.Any) -> t.Any:
+        try:
+            return Headers.setdefault(self, key, default)
+        except ValueError as error:
+            raise _refusal(error, [(key, default)]) from error
+
+    def setlist(self, key: str, values: t.Iterable[t.Any]) -> None:
+        values = list(values)
+        try:
+            Headers.setlist(self, key, values)
+        except ValueError as error:
+            raise _refusal(error, [(key, value) for value in values]) from error
+
+    def extend(self, arg: t.Any = None, /, **kwargs: t.Any) -> None:
+        try:
+            Headers.extend(self, arg, **kwargs)
+        except ValueError as error:
+            raise _refusal(error, [*_header_pairs(arg), *_header_pairs(kwargs)]) from error
+
+    def update(self, arg: t.Any = None, /, **kwargs: t.Any) -> None:
+        try:
+            Headers.update(self, arg, **kwargs)
+        except ValueError as error:
+            raise _refusal(error, [*_header_pairs(arg), *_header_pairs(kwargs)]) from error
+
+    def __ior__(self, other: t.Any) -> t.Any:  # type: ignore[misc]
+        try:
+            return Headers.__ior__(self, other)
+        except ValueError as error:
+            raise _refusal(error, _header_pairs(other)) from error
+
+
+def _header_pairs(source: t.Any) -> list[tuple[t.Any, t.Any]]:
+    """``(name, value)`` pairs from anything Werkzeug accepts as headers."""
+    if source is None:
+        return []
+    if isinstance(source, MultiDict):
+        return list(source.items(multi=True))
+    if isinstance(source, Mapping):
+        return [
+            (name, value)
+            for name, values in source.items()
+            for value in (values if isinstance(values, (list, tuple)) else [values])
+        ]
+    return [tuple(pair) for pair in source]  # Headers, or a list of pairs
+
+
+def _header_text(name: str, value: t.Any) -> str:
+    """``value`` as a header stores it (``str(value)``); a line break in it is refused."""
+    text = value if isinstance(value, str) else str(value)
+    if "\n" in text or "\r" in text:
+        raise _line_break(name)
+    return text
+
+
+def _line_break(name: t.Any) -> ValueError:
+    return ValueError(
+        f"The value of the header {name!r} contains a line break (CR or LF);"
+        " a header value must be a single line."
+    )
+
+
+def _refusal(error: ValueError, pairs: list[tuple[t.Any, t.Any]]) -> ValueError:
+    """``error`` restated with the name of the first header whose value has a line break."""
+    for name, value in pairs:
+        text = str(value)
+        if "\n" in text or "\r" in text:
+            return _line_break(name)
+    return error
+
+
+_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f]")
+
+
+def encode_control_characters(url: str) -> str:
+    """``url`` with each ASCII control character (CR, LF, TAB, NUL, DEL...) percent-encoded.
+
+    No URL may contain them raw; browsers percent-encode them when they
+    parse one, and a redirect target encoded the same way goes where the
+    browser would have gone, while a CR or LF can no longer end the
+    ``Location`` header and start another.
+    """
+    if url.isprintable():  # perf: the usual URL has nothing to encode
+        return url
+    return _CONTROL_CHARACTERS.sub(lambda found: f"%{ord(found.group()):02X}", url)
 
 
 # perf: an empty Headers without running __init__; the fast constructor

@@ -97,6 +97,13 @@ def _add_converter_routes(app: kolba.Kolba) -> None:
     def folder() -> str:
         return "folder"
 
+    @app.route("/next")
+    def next_page() -> t.Any:
+        # The "redirect back to where you were" pattern, with a user value.
+        from kolba import redirect, request
+
+        return redirect(request.args.get("to", "/"))
+
     @app.route("/post-only", methods=["POST"])
     def post_only() -> str:
         return "posted"
