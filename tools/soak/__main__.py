@@ -1,0 +1,14 @@
+"""``python -m tools.soak``: the showcase under every server, loaded, then audited.
+
+    python -m tools.soak                                # 30 s per server, all five
+    python -m tools.soak --servers uvicorn-asgi --seconds 5
+    python -m tools.soak --json soak.json               # keep every figure
+
+Exits 1 when a server misses a target (see ``tools/soak/run.py``).
+"""
+
+from __future__ import annotations
+
+from .cli import main
+
+raise SystemExit(main())
