@@ -9,6 +9,7 @@ import shlex
 import sys
 import typing as t
 
+from . import bodies, slowloris
 from .report import as_json, markdown
 from .run import Result, Settings, soak
 from .servers import SERVERS, SERVERS_BY_NAME
@@ -16,7 +17,7 @@ from .servers import SERVERS, SERVERS_BY_NAME
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tools.soak", description=__doc__)
-    parser.add_argument("--servers", default=",".join(SERVERS_BY_NAME),
+    parser.add_argument("--servers", default=",".join(s.name for s in SERVERS if s.by_default),
                         help="comma-separated, from: " + ", ".join(SERVERS_BY_NAME))
     parser.add_argument("--seconds", type=float, default=30.0, help="load per server")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients (accounts)")
@@ -27,8 +28,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: t.Sequence[str] | None = None) -> int:
-    """Run the soak; print the report; 1 if any server missed a target."""
-    args = _parser().parse_args(argv)
+    """Run the soak; print the report; 1 if any server missed a target.
+
+    ``python -m tools.soak slowloris ...`` and ``python -m tools.soak bodies ...`` run
+    the slow-client and the large-body measurements instead.
+    """
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["slowloris"]:
+        return slowloris.main(given[1:])
+    if given[:1] == ["bodies"]:
+        return bodies.main(given[1:])
+    args = _parser().parse_args(given)
     names = [name.strip() for name in args.servers.split(",") if name.strip()]
     unknown = [name for name in names if name not in SERVERS_BY_NAME]
     if unknown:
@@ -46,7 +56,7 @@ def main(argv: t.Sequence[str] | None = None) -> int:
             continue
         print(f"{server.name}: {args.seconds:g} s of load ...", file=sys.stderr, flush=True)
         results.append(soak(server, settings))
-    command = "python -m tools.soak " + shlex.join(argv if argv is not None else sys.argv[1:])
+    command = "python -m tools.soak " + shlex.join(given)
     print(markdown(results, command.strip()))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:

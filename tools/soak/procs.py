@@ -64,16 +64,25 @@ def workers(root: int) -> list[int]:
     return [pid for pid in tree if pid not in parents and not _is_helper(pid)]
 
 
-def rss_kib(pid: int) -> int | None:
-    """Resident memory of ``pid`` in KiB (``VmRSS``), or None if it is gone."""
+def _status_kib(pid: int, field: str) -> int | None:
     try:
         status = (PROC / str(pid) / "status").read_text()
     except OSError:
         return None
     for line in status.splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1])
     return None
+
+
+def rss_kib(pid: int) -> int | None:
+    """Resident memory of ``pid`` in KiB (``VmRSS``), or None if it is gone."""
+    return _status_kib(pid, "VmRSS")
+
+
+def peak_rss_kib(pid: int) -> int | None:
+    """The most resident memory ``pid`` has had so far, in KiB (``VmHWM``)."""
+    return _status_kib(pid, "VmHWM")
 
 
 def open_fds(pid: int) -> dict[int, str]:

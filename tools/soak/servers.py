@@ -34,6 +34,8 @@ class Server:
     summary: str
     #: What follows ``python -m``; ``{host}``, ``{port}`` and ``{workers}`` are filled in.
     arguments: tuple[str, ...]
+    #: Whether ``python -m tools.soak`` runs it when no ``--servers`` are named.
+    by_default: bool = True
 
     def argv(self, port: int, workers: int) -> list[str]:
         """The full command line on ``port``."""
@@ -73,6 +75,12 @@ SERVERS: tuple[Server, ...] = (
         "granian-asgi", "asgi", "granian, ASGI interface, the ASGI door (app.asgi)",
         ("granian", "--interface", "asgi", "--host", "{host}", "--port", "{port}",
          "--workers", "{workers}", "--no-ws", "--log-level", "warning", ASGI_TARGET),
+    ),
+    Server(
+        "hypercorn-asgi", "asgi", "hypercorn, asyncio workers, the ASGI door (app.asgi)",
+        ("hypercorn", "--bind", "{host}:{port}", "--workers", "{workers}",
+         "--log-level", "warning", ASGI_TARGET),
+        by_default=False,
     ),
 )  # fmt: skip
 SERVERS_BY_NAME: dict[str, Server] = {server.name: server for server in SERVERS}
