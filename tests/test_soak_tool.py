@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tools.soak import httpclient, procs
+from tools.soak.bodies import MIB, cases
 from tools.soak.ledger import Ledger, audit
 from tools.soak.load import Tally
 from tools.soak.report import as_json, integrity_table, markdown, traffic_table, verdicts
@@ -307,3 +308,21 @@ def test_workers_are_the_leaves_of_the_process_tree() -> None:
         child.kill()
         child.wait(timeout=10)
     assert procs.rss_kib(child.pid) is None
+
+
+# -- the large-body measurement ----------------------------------------------------------
+
+
+def test_each_body_is_as_long_as_its_declared_content_length() -> None:
+    for case in cases(3):
+        assert sum(len(piece) for piece in case.body()) == case.length, case.name
+
+
+def test_the_bodies_are_well_formed() -> None:
+    urlencoded, _, field, _, parts, _ = cases(1)
+    assert b"".join(urlencoded.body()) == b"a=" + b"x" * (MIB - 2)
+    multipart = b"".join(field.body())
+    assert multipart.startswith(b"--soakboundary\r\nContent-Disposition: form-data; name=\"big\"")
+    assert multipart.endswith(b"\r\n--soakboundary--\r\n")
+    assert b"".join(parts.body()).count(b'name="f"') == 100_000
+    assert parts.limits == {"MAX_FORM_PARTS": "none"}
