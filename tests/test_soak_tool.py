@@ -14,6 +14,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 import typing as t
 from collections import Counter
 from pathlib import Path
@@ -26,7 +27,7 @@ from tools.soak.ledger import Ledger, audit
 from tools.soak.load import Tally
 from tools.soak.report import as_json, integrity_table, markdown, traffic_table, verdicts
 from tools.soak.run import MemorySample, Result, Settings, percentile_ms
-from tools.soak.servers import SERVERS, SERVERS_BY_NAME
+from tools.soak.servers import SERVERS, SERVERS_BY_NAME, stop
 from tools.soak.slowloris import PROBES, Level, Outcome, levels, table
 
 pytestmark = pytest.mark.kolba_only
@@ -326,3 +327,26 @@ def test_the_bodies_are_well_formed() -> None:
     assert multipart.endswith(b"\r\n--soakboundary--\r\n")
     assert b"".join(parts.body()).count(b'name="f"') == 100_000
     assert parts.limits == {"MAX_FORM_PARTS": "none"}
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_stop_leaves_nothing_of_the_process_group() -> None:
+    """A worker that outlives its supervisor is killed with the group."""
+    code = (
+        "import subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)'])\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(30)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            start_new_session=True)  # fmt: skip
+    assert proc.stdout is not None
+    orphan = int(proc.stdout.readline())
+    proc.stdout.close()
+    stop(proc)
+    assert proc.returncode is not None
+    for _ in range(100):  # reaped by init a moment after SIGKILL
+        if procs.rss_kib(orphan) is None:
+            break
+        time.sleep(0.02)
+    assert procs.rss_kib(orphan) is None

@@ -20,10 +20,10 @@ import time
 import typing as t
 from dataclasses import dataclass
 
-from tests.e2e._servers import _stop, _wait_until_ready, free_port
+from tests.e2e._servers import _wait_until_ready, free_port
 
 from . import procs
-from .servers import HOST, TARGETS_DIR
+from .servers import HOST, TARGETS_DIR, stop
 
 MIB = 1024 * 1024
 REPLY_TIMEOUT = 60.0
@@ -144,7 +144,7 @@ def measure(case: Case) -> Measured:
             status, seconds = _send(port, case)
             after = procs.peak_rss_kib(worker)
         finally:
-            _stop(proc)
+            stop(proc)
     growth = None if before is None or after is None else after - before
     return Measured(case, status, seconds, growth)
 

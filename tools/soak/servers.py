@@ -8,6 +8,9 @@ a fresh instance folder (database) per run.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -112,6 +115,20 @@ def server_env(env: t.Mapping[str, str]) -> dict[str, str]:
     return out
 
 
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a server started in its own process group, by its PID.
+
+    SIGTERM to the top process, SIGKILL to the group if it does not stop in
+    time; then SIGKILL to whatever of the group outlived its top process (a
+    worker orphaned by a supervisor that died first), so nothing is left.
+    """
+    try:
+        _stop(proc)
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
 @contextmanager
 def serve(
     server: Server, env: t.Mapping[str, str], workers: int = 2, log_path: Path | None = None
@@ -131,4 +148,4 @@ def serve(
             _wait_until_ready(proc, f"http://{HOST}:{port}/api/", log)
             yield Running(server, port, proc.pid, log)
         finally:
-            _stop(proc)
+            stop(proc)
