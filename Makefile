@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 LOW := .venv-lowest
 LOW_STAMP := $(LOW)/.installed
 
-.PHONY: test test-fast run bench install tools clean
+.PHONY: test test-fast run bench soak soak-short install tools clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -64,6 +64,17 @@ run: $(STAMP)
 
 bench: $(STAMP) tools
 	$(BIN)/python -m benchmarks
+
+# The showcase under gunicorn (sync, gthread), granian (WSGI and ASGI) and
+# uvicorn (app.asgi), 30 s of mixed load each; fails when a server misses a
+# target (a 5xx, a socket error, a lost write, memory drift over 10%).
+# Figures: docs/reliability.md ("Load and soak").
+soak: $(STAMP)
+	PYTHONPATH=src $(BIN)/python -m tools.soak --seconds 30
+
+# The same for 3 s per server (CI runs it after the tests; under a minute).
+soak-short: $(STAMP)
+	PYTHONPATH=src $(BIN)/python -m tools.soak --seconds 3
 
 clean:
 	rm -rf $(VENV) $(LOW) build src/*.egg-info
