@@ -1,0 +1,118 @@
+"""Every Python code block of ``docs/`` and ``README.md`` runs as written.
+
+A block is imported as a module in a folder of its own that holds the files
+its page showed before it (see ``tests/_docs_blocks.py`` for the
+conventions); one that defines ``test_*`` functions is run with pytest. A
+block that cannot run alone is marked on its page as a fragment, with the
+reason, and shows up here as a skipped test.
+
+The docs describe Kolba, so these tests do not run against Flask.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import typing as t
+from pathlib import Path
+
+import pytest
+
+from tests._docs_blocks import FIXTURES, ROOT, Block, blocks_of, documents, python_blocks
+
+pytestmark = pytest.mark.kolba_only
+
+BLOCKS = python_blocks()
+RUNNER = Path(__file__).resolve().parent / "_docs_runner.py"
+
+
+def _why_not_run(block: Block) -> str | None:
+    if block.fragment:
+        return f"fragment: {block.fragment}"
+    if block.min_python and sys.version_info < block.min_python:
+        return "needs Python {}.{}".format(*block.min_python)
+    return None
+
+
+def _job(slot: int, block: Block, files: dict[str, str]) -> dict[str, object]:
+    everything: dict[str, str] = {}
+    for fixture in block.fixtures:
+        for path in sorted((FIXTURES / fixture).rglob("*")):
+            if path.is_file():
+                everything[str(path.relative_to(FIXTURES / fixture))] = path.read_text()
+    everything.update(files)
+    everything[f"{block.module}.py"] = block.source
+    return {
+        "id": block.id,
+        "slot": slot,
+        "files": everything,
+        "module": block.module,
+        "pytest": block.is_test_module,
+    }
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, t.Any]]:
+    """Run every runnable block once, in one runner process (see its module)."""
+    jobs = [
+        _job(slot, block, files)
+        for slot, (block, files) in enumerate(BLOCKS)
+        if _why_not_run(block) is None
+    ]
+    base = tmp_path_factory.mktemp("docs-blocks")
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(
+        [sys.executable, str(RUNNER)],
+        input=json.dumps({"base": str(base), "jobs": jobs}),
+        capture_output=True, text=True, env=env, cwd=base, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    found: dict[str, dict[str, t.Any]] = json.loads(done.stdout)
+    shutil.rmtree(base, ignore_errors=True)
+    return found
+
+
+def _params() -> list[t.Any]:
+    params = []
+    for block, _ in BLOCKS:
+        reason = _why_not_run(block)
+        marks = [pytest.mark.skip(reason=reason)] if reason else []
+        params.append(pytest.param(block, id=block.id, marks=marks))
+    return params
+
+
+@pytest.mark.parametrize("block", _params())
+def test_block_runs(block: Block, results: dict[str, dict[str, t.Any]]) -> None:
+    outcome = results[block.id]
+    if not outcome["ok"]:
+        pytest.fail(f"{block.id} failed:\n{outcome['output']}\n--- the block ---\n{block.source}")
+
+
+def test_the_collector_sees_the_docs() -> None:
+    """Guards against a parser change that silently finds no blocks."""
+    pages = {block.document.name for block, _ in BLOCKS}
+    assert {"README.md", "quickstart.md", "routing.md", "config.md"} <= pages
+    assert len(BLOCKS) >= 100
+    ids = [block.id for block, _ in BLOCKS]
+    assert len(ids) == len(set(ids))
+
+
+def test_every_fence_is_closed() -> None:
+    """An unclosed fence would swallow the rest of its page, blocks included."""
+    for document in documents():
+        blocks_of(document)  # raises on an unclosed fence or a bad instruction
+
+
+def test_fixture_folders_are_used() -> None:
+    used = {name for block, _ in BLOCKS for name in block.fixtures}
+    assert used == {path.name for path in FIXTURES.iterdir() if path.is_dir()}
+
+
+def test_files_from_the_page_are_written_next_to_the_block() -> None:
+    """The convention the static-file and template examples rely on."""
+    page = blocks_of(ROOT / "docs" / "templating.md")
+    labelled = [block for block in page if block.label]
+    assert labelled and labelled[0].label == "templates/hello.html"
