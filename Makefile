@@ -61,6 +61,8 @@ tools:
 # The documentation site, into site/, with every Sphinx warning (a broken
 # link or anchor, a missing reference to a Kolba name) an error.
 docs: $(STAMP)
+	@$(BIN)/python -c 'import sphinx' 2>/dev/null || \
+		{ echo "make docs needs Python 3.11 or newer for Sphinx: make PY=python3.11 ..."; exit 1; }
 	$(BIN)/python -m sphinx -W --keep-going -q -b html -d build/doctrees docs site
 
 # The sdist and the wheel, into dist/, checked as an index would see them.
