@@ -267,3 +267,13 @@ def test_every_page_has_navigation_and_search() -> None:
         assert 'class="sidebar-tree"' in text, page
         assert "search.html" in text, page
     assert (SITE / "searchindex.js").stat().st_size > 10_000
+
+
+def test_no_page_shows_a_local_path_or_an_object_address() -> None:
+    """Values autodoc prints (``<module ... from '/home/...'>``) must not leak into pages."""
+    leaks = []
+    for page in sorted(SITE.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if str(ROOT) in text or re.search(r"object at 0x[0-9a-f]+", text):
+            leaks.append(str(page.relative_to(SITE)))
+    assert not leaks, leaks

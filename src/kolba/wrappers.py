@@ -115,6 +115,10 @@ class Request(_WerkzeugRequest):
     ``MAX_FORM_PARTS``.
     """
 
+    #: The module ``get_json`` and ``json`` parse with: :mod:`kolba.json`,
+    #: which uses the current app's JSON provider when there is one.
+    #:
+    #: :meta hide-value:
     json_module: t.Any = _json
 
     #: The match result, copied from the request context (None until matched).
@@ -617,6 +621,10 @@ class Response(_WerkzeugResponse):
     """
 
     default_mimetype: str | None = "text/html"
+    #: The module ``get_json`` and ``json`` parse with: :mod:`kolba.json`,
+    #: which uses the current app's JSON provider when there is one.
+    #:
+    #: :meta hide-value:
     json_module: t.Any = _json
     autocorrect_location_header = False
 
