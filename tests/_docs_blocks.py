@@ -47,6 +47,11 @@ _DIRECTIVE = re.compile(r"^<!--\s*docs-test:\s*(?P<body>.*?)\s*-->$")
 _MODULE_LINE = re.compile(r"^#\s*(?P<name>[A-Za-z_]\w*)\.py\s*$")
 
 
+def _shown(path: Path) -> str:
+    """``path`` relative to the repository when it is inside it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 class DirectiveError(ValueError):
     """A ``docs-test`` comment this module does not understand."""
 
@@ -67,7 +72,7 @@ class Block:
     @property
     def id(self) -> str:
         """``docs/page.md:LINE``, the test's id."""
-        return f"{self.document.relative_to(ROOT)}:{self.line}"
+        return f"{_shown(self.document)}:{self.line}"
 
     @property
     def module(self) -> str:
@@ -146,7 +151,7 @@ def blocks_of(document: Path) -> list[Block]:
         end = index + 1
         while end < len(lines) and lines[end] != "```":
             end += 1
-        where = f"{document.relative_to(ROOT)}:{index + 1}"
+        where = f"{_shown(document)}:{index + 1}"
         if end == len(lines):
             raise DirectiveError(f"{where}: the code block is never closed")
         fields = _preamble(lines, index, where)

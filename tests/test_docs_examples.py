@@ -21,12 +21,20 @@ from pathlib import Path
 
 import pytest
 
-from tests._docs_blocks import FIXTURES, ROOT, Block, blocks_of, documents, python_blocks
+from tests._docs_blocks import (
+    FIXTURES, ROOT, Block, DirectiveError, blocks_of, documents, python_blocks,
+)
 
 pytestmark = pytest.mark.kolba_only
 
 BLOCKS = python_blocks()
 RUNNER = Path(__file__).resolve().parent / "_docs_runner.py"
+HINT = """\
+Fix the example, or tell the test what it needs, on the line before the block:
+  a file it reads: show the file on the page as a block after a line `path/to/file`:
+  files the page does not show: <!-- docs-test: fixture NAME --> (tests/docs_fixtures/NAME/)
+  a block that cannot run alone: <!-- docs-test: fragment: why -->
+See tests/_docs_blocks.py."""
 
 
 def _why_not_run(block: Block) -> str | None:
@@ -88,7 +96,8 @@ def _params() -> list[t.Any]:
 def test_block_runs(block: Block, results: dict[str, dict[str, t.Any]]) -> None:
     outcome = results[block.id]
     if not outcome["ok"]:
-        pytest.fail(f"{block.id} failed:\n{outcome['output']}\n--- the block ---\n{block.source}")
+        pytest.fail(f"{block.id} failed:\n{outcome['output']}\n--- the block ---\n{block.source}"
+                    f"--- what to do ---\n{HINT}")
 
 
 def test_the_collector_sees_the_docs() -> None:
@@ -116,3 +125,30 @@ def test_files_from_the_page_are_written_next_to_the_block() -> None:
     page = blocks_of(ROOT / "docs" / "templating.md")
     labelled = [block for block in page if block.label]
     assert labelled and labelled[0].label == "templates/hello.html"
+
+
+def test_instructions_above_a_block_are_read(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "`templates/a.html`:\n\n```html\n<p>{{ x }}</p>\n```\n\n"
+        "<!-- docs-test: fragment: shows only the view -->\n```python\nreturn 1\n```\n\n"
+        "<!-- docs-test: fixture flask-hello -->\n<!-- docs-test: python 3.11 -->\n"
+        "```python\n# wsgi.py\nimport hello\n```\n"
+    )
+    html, fragment, module = blocks_of(page)
+    assert html.label == "templates/a.html" and html.language == "html"
+    assert fragment.fragment == "shows only the view" and _why_not_run(fragment)
+    assert module.fixtures == ("flask-hello",) and module.min_python == (3, 11)
+    assert module.module == "wsgi" and not module.is_test_module
+
+
+@pytest.mark.parametrize("comment", [
+    "<!-- docs-test: fragment -->",  # no reason
+    "<!-- docs-test: fixture no-such-folder -->",
+    "<!-- docs-test: skip -->",
+])
+def test_a_bad_instruction_is_an_error(tmp_path: Path, comment: str) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(f"{comment}\n```python\npass\n```\n")
+    with pytest.raises(DirectiveError):
+        blocks_of(page)
