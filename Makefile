@@ -67,8 +67,8 @@ docs: $(STAMP)
 
 # The sdist and the wheel, into dist/, checked as an index would see them.
 dist: $(STAMP)
-	rm -rf dist
-	$(BIN)/python -m build --outdir dist . >/dev/null
+	rm -rf dist; mkdir -p build
+	$(BIN)/python -m build --outdir dist . >build/dist.log 2>&1 || { cat build/dist.log; exit 1; }
 	$(BIN)/check-wheel-contents dist/*.whl
 	$(BIN)/twine check --strict dist/*
 

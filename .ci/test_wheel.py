@@ -55,15 +55,25 @@ KNOWN: dict[str, dict[str, str]] = {
 
 
 def find_python(version: str) -> str | None:
-    """The interpreter for ``version`` (``3.10``), or None."""
-    on_path = shutil.which(f"python{version}")
-    if on_path:
-        return on_path
-    roots = [os.environ.get("PYENV_ROOT", ""), str(Path.home() / ".pyenv")]
-    for root in filter(None, roots):
-        found = sorted(glob.glob(f"{root}/versions/{version}.*/bin/python{version}"))
-        if found:
-            return found[-1]
+    """The interpreter for ``version`` (``3.10``), or None.
+
+    Candidates are ``pythonX.Y`` on ``PATH`` and pyenv's builds; each must
+    really start and be that version (a pyenv shim for a version that is
+    installed but not selected does not).
+    """
+    candidates = [shutil.which(f"python{version}")]
+    for root in filter(None, [os.environ.get("PYENV_ROOT"), str(Path.home() / ".pyenv")]):
+        candidates += sorted(glob.glob(f"{root}/versions/{version}.*/bin/python{version}"), reverse=True)
+    for candidate in filter(None, candidates):
+        try:
+            said = subprocess.run(
+                [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                capture_output=True, text=True, timeout=30,
+            )
+        except OSError:
+            continue
+        if said.returncode == 0 and said.stdout.strip() == version:
+            return candidate
     return None
 
 
