@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 import kolba  # noqa: E402
+from kolba.config import ConfigAttribute  # noqa: E402
 from kolba.wrappers import lazy_attribute  # noqa: E402
 
 project = "Kolba"
@@ -70,18 +71,39 @@ html_copy_source = False
 html_show_sourcelink = False
 
 
-def _lazy_attribute_doc(
+def _descriptor_doc(
     app: t.Any, what: str, name: str, obj: object, options: t.Any, lines: list[str]
 ) -> None:
-    """Give a lazily computed request attribute its function's docstring.
+    """Give attributes made by Kolba's descriptors a docstring of their own.
 
-    ``lazy_attribute`` keeps the function it wraps; without this hook every
-    such attribute would show the descriptor class's own docstring.
+    A lazily computed attribute (``lazy_attribute``) shows the docstring of
+    the function it wraps, and a ``ConfigAttribute`` says which config key it
+    stands for; otherwise every such attribute would show its descriptor
+    class's docstring.
     """
     if isinstance(obj, lazy_attribute):
         lines[:] = inspect.cleandoc(obj._fn.__doc__ or "").splitlines()
+    elif isinstance(obj, ConfigAttribute):
+        key = obj.__name__
+        lines[:] = [f"The ``{key}`` configuration value: reading or assigning the attribute",
+                    f"reads or writes ``config[\"{key}\"]``."]
+
+
+def _keep_descriptors(
+    app: t.Any, what: str, name: str, obj: object, skip: bool, options: t.Any
+) -> bool | None:
+    """Document public attributes made by Kolba's descriptors.
+
+    autodoc would skip them as imported: the descriptor instance reports the
+    module of its class (``kolba.wrappers``), not the one of the class it
+    sits on.
+    """
+    if isinstance(obj, (lazy_attribute, ConfigAttribute)) and not name.startswith("_"):
+        return False
+    return None
 
 
 def setup(app: t.Any) -> None:
     """Connect the hooks above."""
-    app.connect("autodoc-process-docstring", _lazy_attribute_doc)
+    app.connect("autodoc-process-docstring", _descriptor_doc)
+    app.connect("autodoc-skip-member", _keep_descriptors)

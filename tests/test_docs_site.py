@@ -138,6 +138,27 @@ def test_every_public_name_has_an_entry() -> None:
     assert not missing, f"public names with no entry in the API reference: {missing}"
 
 
+@pytest.mark.parametrize("owner", ["Kolba", "Blueprint"])
+def test_every_public_attribute_of_the_app_and_blueprints_has_an_entry(owner: str) -> None:
+    """Instance attributes (``app.config``, ``bp.name``) are API too, not only methods."""
+    inventory = _inventory()
+    cls = getattr(kolba_module(), owner)
+    instance = cls("example", "example") if owner == "Blueprint" else cls("example")
+    names = {name for name in vars(instance)} | {
+        name for klass in cls.__mro__ if klass.__module__.startswith("kolba")
+        for name in vars(klass)
+    }
+    missing = sorted(
+        name for name in names
+        if not name.startswith("_") and f"kolba.{owner}.{name}" not in inventory
+    )
+    assert not missing, f"kolba.{owner} attributes with no entry: {missing}"
+
+
+def kolba_module() -> t.Any:
+    return importlib.import_module("kolba")
+
+
 class _Entries(html.parser.HTMLParser):
     """The API entries of one page: each ``<dl class="py ...">`` item's signature and text."""
 
