@@ -61,7 +61,7 @@ WARMUP_REQUESTS = 50
 SCENARIO_NAMES: tuple[str, ...] = tuple(
     scenario.name
     for scenario in scenarios.SCENARIOS
-    if scenario.method == "GET" and not scenario.body
+    if scenario.method == "GET" and not scenario.body and not scenario.extensions
 )
 """Scenarios wrk can send with plain ``-H`` headers (no request body)."""
 

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 
+from benchmarks import asgi_harness, harness
 from benchmarks.frameworks import Framework, LoadFailure, describe, load
-from benchmarks.harness import call, run_batch
+from benchmarks.harness import Reply
 from benchmarks.scenarios import Prepared, Scenario
 
 OK = "ok"
@@ -62,10 +63,22 @@ Grid = dict[tuple[str, str], Cell]
 """Cells keyed by (row, column): scenario name and framework name."""
 
 
+def call(prepared: Prepared) -> Reply:
+    """Make one request through the prepared app's door and keep the reply."""
+    door = asgi_harness if prepared.door == "asgi" else harness
+    return door.call(prepared.app, prepared.environ, prepared.body)
+
+
+def run_batch(prepared: Prepared, count: int) -> float:
+    """Time ``count`` requests through the prepared app's door (CPU seconds)."""
+    door = asgi_harness if prepared.door == "asgi" else harness
+    return door.run_batch(prepared.app, prepared.environ, prepared.body, count)
+
+
 def verify_one(scenario: Scenario, prepared: Prepared) -> list[str]:
     """Make one request and list how its reply differs from the expectation."""
     try:
-        reply = call(prepared.app, prepared.environ, prepared.body)
+        reply = call(prepared)
     except Exception as error:
         return [f"request raised {describe(error)}"]
     return scenario.expect.problems(reply)
@@ -109,7 +122,7 @@ def _calibrate(prepared: Prepared, duration: float) -> int:
     floor = min(0.05, duration / 2)
     count = 1
     while True:
-        elapsed = run_batch(prepared.app, prepared.environ, prepared.body, count)
+        elapsed = run_batch(prepared, count)
         if elapsed >= floor:
             return max(1, round(count * duration / elapsed))
         guess = count * floor * 1.2 / elapsed if elapsed > 0 else count * 100
@@ -127,8 +140,7 @@ def _time_cell(cell: Cell, duration: float) -> None:
     try:
         if not cell.per_round:
             cell.per_round = _calibrate(cell.prepared, duration)
-        prepared = cell.prepared
-        elapsed = run_batch(prepared.app, prepared.environ, prepared.body, cell.per_round)
+        elapsed = run_batch(cell.prepared, cell.per_round)
     except Exception as error:
         cell.fail(f"raised while timed: {describe(error)}")
         return

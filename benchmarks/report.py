@@ -78,12 +78,15 @@ def failures(grid: Grid, rows: Sequence[str], columns: Sequence[str]) -> list[st
     return notes
 
 
-def grid_json(grid: Grid, rows: Sequence[str], columns: Sequence[str]) -> dict[str, Any]:
+def grid_json(
+    grid: Grid, rows: Sequence[str], columns: Sequence[str],
+    ratios: Sequence[tuple[str, str]] = RATIOS,
+) -> dict[str, Any]:
     """Nest the cells as {row: {column: numbers}} and add the ratios per row."""
     data: dict[str, Any] = {}
     for row in rows:
         entry: dict[str, Any] = {column: grid[row, column].as_json() for column in columns}
-        for top, bottom in RATIOS:
+        for top, bottom in ratios:
             if top in columns and bottom in columns:
                 value = ratio(grid, row, top, bottom)
                 entry[f"{top}/{bottom}"] = None if value is None else round(value, 3)

@@ -19,10 +19,11 @@ from benchmarks import (
     report,
     routing_scale,
     scenarios,
+    typed_api,
 )
 
 DEFAULT_JSON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "latest.json")
-SECTIONS = ("requests", "routing", "import", "memory", "e2e")
+SECTIONS = ("requests", "api", "routing", "import", "memory", "e2e")
 #: Sections run only when named in ``--sections``: slow, and needing extra tools.
 OPTIONAL_SECTIONS = ("instructions",)
 SCENARIO_NAMES = [scenario.name for scenario in scenarios.SCENARIOS]
@@ -114,6 +115,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="tiny durations: proves the suite runs, not speed"
     )
+    _add_selection(parser, "api-frameworks", typed_api.COLUMN_NAMES)
+    _add_selection(parser, "api-scenarios", typed_api.SCENARIO_NAMES)
     _add_e2e_options(parser)
     return _settle(parser.parse_args(argv))
 
@@ -130,6 +133,8 @@ def _settle(args: argparse.Namespace) -> argparse.Namespace:
         set(SECTIONS) <= set(args.sections)
         and len(args.scenarios) == len(SCENARIO_NAMES)
         and len(args.frameworks) == len(FRAMEWORK_NAMES)
+        and len(args.api_frameworks) == len(typed_api.COLUMN_NAMES)
+        and len(args.api_scenarios) == len(typed_api.SCENARIO_NAMES)
         and len(args.e2e_servers) == len(e2e.SERVER_NAMES)
         and set(e2e.DEFAULT_SCENARIOS) <= set(args.e2e_scenarios)
     )
@@ -191,6 +196,15 @@ def _sections(args: argparse.Namespace, results: dict[str, Any]) -> list[str]:
     if "requests" in args.sections:
         text, results["requests"] = _requests(args)
         texts.append(text)
+    if "api" in args.sections:
+        text, results["typed_api"] = typed_api.run(
+            args.api_frameworks, args.api_scenarios, args.rounds, args.duration
+        )
+        heading = (
+            f"typed API: requests per CPU-second, in-process (median of {args.rounds} rounds"
+            f" x {args.duration} s)"
+        )
+        texts.append(f"{heading}\n{text}")
     if "routing" in args.sections and set(routing_scale.FRAMEWORKS) & set(args.frameworks):
         # Half the per-cell time: twelve cells per framework, one simple request each.
         duration = args.duration / 2

@@ -10,7 +10,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode
 
-from benchmarks.apps.common import ITEMS, TEMPLATE_DIR, TEMPLATE_TITLE
+from benchmarks.apps.common import ITEMS, ORDERS, ORDERS_USER, TEMPLATE_DIR, TEMPLATE_TITLE
 from benchmarks.harness import Environ, Reply, WSGIApp, base_environ
 
 _UNSET: Any = object()
@@ -44,6 +44,17 @@ def expected_items_page() -> str:
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True)
     return env.get_template("items.html").render(title=TEMPLATE_TITLE, items=ITEMS)
+
+
+@cache
+def expected_orders_page() -> str:
+    """The ``extensions`` page, rendered with plain Jinja2 from the seeded orders."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True)
+    orders = [{"id": i + 1, **order} for i, order in enumerate(ORDERS)]
+    user = {"name": ORDERS_USER}
+    return env.get_template("orders.html").render(current_user=user, orders=orders)
 
 
 @dataclass(frozen=True)
@@ -107,11 +118,16 @@ def _clip(data: bytes, limit: int = 80) -> str:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A scenario bound to one framework: the app to call and what to send it."""
+    """A scenario bound to one framework: the app to call and what to send it.
 
-    app: WSGIApp
+    ``door`` says how the app is called: ``"wsgi"`` (``environ`` is the
+    environ template) or ``"asgi"`` (``environ`` is the http scope template).
+    """
+
+    app: Any
     environ: Environ
     body: bytes
+    door: str = "wsgi"
 
 
 @dataclass(frozen=True)
@@ -129,6 +145,11 @@ class Scenario:
     body: bytes = b""
     app_attr: str = "app"
     session: bool = False
+    #: The module function whose ``Cookie`` value a ``session`` scenario sends.
+    cookie_source: str = "session_cookie"
+    #: Runs third-party Flask extensions: only the Flask and Kolba columns
+    #: take part, and the memory and end-to-end sections leave it out.
+    extensions: bool = False
 
     def prepare(self, module: ModuleType) -> Prepared:
         """Pick the framework module's app for this scenario and build its environ.
@@ -139,7 +160,7 @@ class Scenario:
         app = getattr(module, self.app_attr, None)
         if app is None:
             raise LookupError(f"{module.__name__} has no {self.app_attr}")
-        extra = {"Cookie": module.session_cookie()} if self.session else {}
+        extra = {"Cookie": getattr(module, self.cookie_source)()} if self.session else {}
         return self.prepare_app(app, extra)
 
     def prepare_app(
@@ -229,6 +250,17 @@ SCENARIOS: tuple[Scenario, ...] = (
         Expect(mimetype="text/html", text="Hello, alice"),
         session=True,
         app_attr="session_app",
+    ),
+    Scenario(
+        "extensions",
+        "Flask-Login login_required page querying Flask-SQLAlchemy (SQLite), template out",
+        "GET",
+        "/orders",
+        Expect(mimetype="text/html", text=expected_orders_page, headers={"Vary": "Cookie"}),
+        session=True,
+        app_attr="extensions_app",
+        cookie_source="extensions_cookie",
+        extensions=True,
     ),
 )
 

@@ -11,6 +11,8 @@ AGAINST_FLASK = os.environ.get("KOLBA_TESTS_AGAINST") == "flask"
 #: steps for every request (read by ``kolba.core`` at import), so the whole
 #: suite checks that both lanes behave alike.
 GENERAL_LANE = os.environ.get("KOLBA_TESTS_LANE") == "general"
+#: ``KOLBA_TESTS_DOOR=asgi`` makes every test client drive ``app.asgi``.
+ASGI_DOOR = os.environ.get("KOLBA_TESTS_DOOR") == "asgi"
 
 if AGAINST_FLASK:
     from tests import _against_flask
@@ -29,6 +31,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "planned_lane_only: the test checks work the planned lane avoids"
         " (the general lane does it, as Flask does)",
     )
+    config.addinivalue_line(
+        "markers", "wsgi_only: the test checks something only WSGI has (environ keys, wsgi_app middleware)"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -37,6 +42,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         skips.append(("kolba_only", "Kolba-only behaviour; not checked against Flask"))
     if GENERAL_LANE:
         skips.append(("planned_lane_only", "checks the planned lane; this run forces the general one"))
+    if ASGI_DOOR:
+        skips.append(("wsgi_only", "WSGI-specific; this run drives app.asgi"))
     for item in items:
         for marker, reason in skips:
             if marker in item.keywords:

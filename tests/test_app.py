@@ -486,6 +486,7 @@ def test_wsgi_app_direct_call() -> None:
     assert body == b"direct"
 
 
+@pytest.mark.wsgi_only  # WSGI middleware wraps app.wsgi_app, which app.asgi does not call
 def test_wsgi_app_wrappable_by_middleware() -> None:
     app = make_app()
     seen: list[str] = []

@@ -10,7 +10,8 @@ Falcon and Bottle come with the ``bench`` extra only; without them (after
 
 from __future__ import annotations
 
-import importlib.util
+import importlib.metadata
+import typing as t
 
 import pytest
 
@@ -26,9 +27,13 @@ SCENARIO_NAMES = [scenario.name for scenario in SCENARIOS]
 def _installed(framework: str) -> pytest.MarkDecorator | tuple[()]:
     """A skip mark when the framework's package is missing (it is not a Kolba dependency)."""
     distribution = BY_NAME[framework].distribution
-    if distribution is None or distribution == "kolba" or importlib.util.find_spec(distribution):
+    if distribution is None or distribution == "kolba":
         return ()
-    return pytest.mark.skip(reason=f"{distribution} is not installed (pip install -e '.[bench]')")
+    try:
+        importlib.metadata.distribution(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return pytest.mark.skip(reason=f"{distribution} is not installed (pip install -e '.[bench]')")
+    return ()
 
 
 REFERENCE_PARAMS = [pytest.param(name, marks=_installed(name)) for name in REFERENCE]
@@ -43,20 +48,56 @@ def _cell(framework: str, scenario: str) -> measure.Cell:
     return measure.verify([BY_NAME[framework]], chosen)[scenario, framework]
 
 
+#: Scenarios that run Flask extensions, which only the Flask and Kolba columns serve.
+EXTENSION_SCENARIOS = {scenario.name for scenario in SCENARIOS if scenario.extensions}
+
+
 @pytest.mark.parametrize("scenario", SCENARIO_NAMES)
 @pytest.mark.parametrize("framework", REFERENCE_PARAMS)
 def test_reference_framework_verifies(framework: str, scenario: str) -> None:
     cell = _cell(framework, scenario)
+    if scenario in EXTENSION_SCENARIOS and framework != "flask":
+        assert cell.status == measure.NOT_APPLICABLE
+        return
     assert (cell.status, cell.reason) == (measure.OK, "")
 
 
-@pytest.mark.parametrize("scenario", SCENARIO_NAMES)
-@pytest.mark.parametrize(
-    "framework", ["kolba", pytest.param("kolba-compat", marks=pytest.mark.kolba_only)]
-)
+def _kolba_cases() -> list[t.Any]:
+    """Kolba runs extension scenarios through ``kolba.compat``, which Flask lacks."""
+    cases = []
+    for scenario in SCENARIO_NAMES:
+        for framework in ("kolba", "kolba-compat"):
+            kolba_only = framework == "kolba-compat" or scenario in EXTENSION_SCENARIOS
+            marks = [pytest.mark.kolba_only] if kolba_only else []
+            cases.append(pytest.param(framework, scenario, marks=marks, id=f"{framework}-{scenario}"))
+    return cases
+
+
+@pytest.mark.parametrize(("framework", "scenario"), _kolba_cases())
 def test_kolba_verifies(framework: str, scenario: str) -> None:
     cell = _cell(framework, scenario)
     assert (cell.status, cell.reason) == (measure.OK, "")
+
+
+@pytest.mark.kolba_only
+def test_extension_page_runs_on_each_framework_with_its_own_extensions() -> None:
+    """Flask's column and Kolba's share one process but not their extension modules."""
+    import flask
+    import flask_login
+
+    from benchmarks.apps import flask_app, kolba_app
+    from benchmarks.apps.through_alias import extensions_module
+
+    import kolba
+
+    kolba_page = kolba_app.extensions_app
+    assert isinstance(kolba_page, kolba.Kolba)
+    assert not isinstance(flask_app.extensions_app, kolba.Kolba)
+    assert extensions_module().login_required.__module__ == "flask_login.utils"
+    assert extensions_module().login_required is not flask_login.login_required
+    import flask_login as flask_login_again
+
+    assert flask_login_again is flask_login and flask_login.utils.current_app is flask.current_app
 
 
 @pytest.mark.kolba_only

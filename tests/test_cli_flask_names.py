@@ -384,8 +384,9 @@ def test_adhoc_cert_when_cryptography_is_blocked(monkeypatch: pytest.MonkeyPatch
 
 def test_showcase_commands_print_no_log_line_first(tmp_path: Path) -> None:
     showcase = ROOT / "examples" / "showcase"
+    # Development, whose log level is DEBUG: the config that used to print the line.
     result = _run(["-m", "kolba", "--app", "showcase", "routes"], showcase,
-                  SHOWCASE_INSTANCE_PATH=str(tmp_path))
+                  SHOWCASE_INSTANCE_PATH=str(tmp_path), SHOWCASE_CONFIG="development")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Endpoint ")
     assert "DEBUG" not in result.stderr

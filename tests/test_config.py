@@ -483,3 +483,24 @@ def test_from_mapping_ignores_lower_case_keyword_arguments_too(tmp_path: Path) -
     config = Config(tmp_path)
     config.from_mapping(None, lower=1, UPPER=2)
     assert config == {"UPPER": 2}
+
+
+@pytest.mark.kolba_only
+def test_from_prefixed_env_reads_flask_names_under_the_alias(
+    tmp_path: Path, clean_env: pytest.MonkeyPatch
+) -> None:
+    import kolba.compat
+
+    clean_env.setenv("FLASK_ONLY_FLASK", "1")
+    clean_env.setenv("FLASK_BOTH", '"from flask"')
+    clean_env.setenv("KOLBA_BOTH", '"from kolba"')
+    plain = kolba.Config(str(tmp_path))
+    plain.from_prefixed_env()
+    assert "ONLY_FLASK" not in plain and plain["BOTH"] == "from kolba"
+    kolba.compat.install()
+    try:
+        aliased = kolba.Config(str(tmp_path))
+        aliased.from_prefixed_env()
+    finally:
+        kolba.compat.uninstall()
+    assert aliased["ONLY_FLASK"] == 1 and aliased["BOTH"] == "from kolba"

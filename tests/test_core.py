@@ -231,3 +231,35 @@ def test_concurrent_cold_starts_never_fail(kind: str) -> None:
             assert statuses == ["200 OK"] * 8
     finally:
         sys.setswitchinterval(previous)
+
+
+@pytest.mark.parametrize(
+    "table", ["before_request_funcs", "after_request_funcs", "url_value_preprocessors"]
+)
+def test_a_hook_table_replaced_after_serving_is_seen(table: str) -> None:
+    app = _app()
+    client = app.test_client()
+    client.get("/")
+    seen: list[str] = []
+
+    def record(*args: t.Any) -> t.Any:
+        seen.append(table)
+        return args[0] if table == "after_request_funcs" else None
+
+    setattr(app, table, {None: [record]})
+    assert client.get("/").status_code == 200
+    assert seen == [table]
+    # The replacement reports in-place changes as the original did.
+    getattr(app, table)[None].clear()
+    client.get("/")
+    assert seen == [table]
+
+
+def test_a_view_table_replaced_after_serving_is_seen() -> None:
+    app = _app()
+    client = app.test_client()
+    client.get("/")
+    app.view_functions = {"index": lambda: "new table"}
+    assert client.get("/").text == "new table"
+    app.view_functions["index"] = lambda: "changed in place"
+    assert client.get("/").text == "changed in place"

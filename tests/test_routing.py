@@ -216,9 +216,9 @@ def test_malformed_rule_is_rejected_on_add() -> None:
         Map([Rule("/<1bad>", endpoint="x")])
 
 
-@pytest.mark.kolba_only
-def test_duplicate_variable_name_is_a_value_error() -> None:
-    with pytest.raises(ValueError, match="used twice"):
+def test_duplicate_variable_name_is_refused_on_add() -> None:
+    # Werkzeug refuses it while compiling the rule's URL builder.
+    with pytest.raises(SyntaxError, match="duplicate argument 'a'"):
         Map([Rule("/<a>/<int:a>", endpoint="x")])
 
 
@@ -327,16 +327,29 @@ def test_rule_template_from_werkzeug() -> None:
 @pytest.mark.kolba_only
 def test_matcher_compiles_lazily_once_per_change() -> None:
     m = Map([Rule(f"/r{i}/<int:id>", endpoint=f"r{i}") for i in range(50)])
-    assert m._remap is True
+    assert m._trie is None
     assert m.match_fast("", "/r7/1", "GET") is not None
-    compiled = m._matcher
-    assert m._remap is False
+    compiled = m._trie
+    assert compiled is not None
     m.match_fast("", "/r8/1", "GET")
-    assert m._matcher is compiled
+    assert m._trie is compiled
     m.add(Rule("/late", endpoint="late"))
-    assert m._remap is True and m._matcher is compiled
+    assert m._trie is None
     assert m.match_fast("", "/late", "GET") is not None
-    assert m._matcher is not compiled
+    assert m._trie is not compiled
+
+
+@pytest.mark.kolba_only
+def test_builder_compiles_lazily_once_per_change() -> None:
+    m = Map([Rule("/a", endpoint="a")])
+    a = m.bind("example.com")
+    assert m._book is None
+    assert a.build("a") == "/a"
+    book = m._book
+    assert book is not None and a.build("a", {"q": 1}) == "/a?q=1" and m._book is book
+    m.add(Rule("/b/<int:n>", endpoint="b"))
+    assert m._book is None
+    assert a.build("b", {"n": 2}) == "/b/2"
 
 
 def test_rules_added_after_matching_are_found() -> None:
@@ -710,3 +723,113 @@ def test_match_fast_defers_everything_else_to_match() -> None:
                          ("/alias", "GET")]:
         assert m.match_fast("", path, method) is None, path
     assert m.match_fast("", "/all/2", "GET") is not None
+
+
+@pytest.mark.kolba_only
+def test_static_index_holds_each_static_rule_under_its_own_path() -> None:
+    a_b, a, c = Rule("/a/b", endpoint="ab"), Rule("/a", endpoint="a"), Rule("/c", endpoint="c")
+    root, deep = Rule("/", endpoint="root"), Rule("/a/b/d/", endpoint="abd")
+    m = Map([a_b, a, c, root, deep, Rule("/n/<int:n>/e", endpoint="dyn")])
+    assert m.match_fast("", "/c", "GET") == (c, {})
+    index = m._trie.static_index[""]  # type: ignore[union-attr]
+    assert sorted(index) == ["/", "/a", "/a/b", "/a/b/d/", "/c"]
+    assert [target.rule for target in index["/a/b"]] == [a_b]
+    assert [target.rule for target in index["/c"]] == [c]
+    # Sibling paths glued together must not reach one of them.
+    for glued in ("/a/b/c", "/a/c", "/c/a/b", "/a/b/a", "/c/c", "/ca/b"):
+        with pytest.raises(NotFound):
+            m.match_fast("", glued, "GET")
+    assert m.match_fast("", "/a/b", "GET") == (a_b, {})
+    assert m.match_fast("", "/a/b/d/", "GET") == (deep, {})
+
+
+@pytest.mark.kolba_only
+def test_static_index_is_per_domain() -> None:
+    api, www = Rule("/x", endpoint="api", subdomain="api"), Rule("/x", endpoint="www")
+    m = Map([api, www])
+    assert m.match_fast("api", "/x", "GET") == (api, {})
+    assert m.match_fast("", "/x", "GET") == (www, {})
+    assert sorted(m._trie.static_index) == ["", "api"]  # type: ignore[union-attr]
+    with pytest.raises(NotFound):
+        m.match_fast("other", "/x", "GET")
+
+
+@pytest.mark.kolba_only
+def test_common_converter_edges_take_the_segment_shortcuts() -> None:
+    from kolba.routing.matcher import BY_REGEX, DECIMAL, NON_EMPTY
+
+    m = Map([Rule("/u/<int:id>", endpoint="u"), Rule("/u/<name>", endpoint="n"),
+             Rule("/u/<int(signed=True):x>/s", endpoint="s")])
+    assert m.match_fast("", "/u/7", "GET") is not None
+    state = m._trie.domains[""].static[""].static["u"]  # type: ignore[union-attr]
+    assert [edge.kind for edge in state.dynamic] == [DECIMAL, BY_REGEX, NON_EMPTY]
+    assert m.match_fast("", "/u/-3/s", "GET")[1] == {"x": -3}  # type: ignore[index]
+    assert m.match_fast("", "/u/٣", "GET")[1] == {"id": 3}  # type: ignore[index]
+    assert m.match_fast("", "/u/x", "GET")[1] == {"name": "x"}  # type: ignore[index]
+    with pytest.raises(NotFound):
+        m.match_fast("", "/u/", "GET")
+
+
+@pytest.mark.kolba_only
+def test_match_fast_backtracks_out_of_a_failed_converter_branch() -> None:
+    deep = Rule("/<a>/<int:b>/end", endpoint="deep")
+    flat = Rule("/<a>/<c>", endpoint="flat")
+    m = Map([deep, flat])
+    assert m.match_fast("", "/x/5/end", "GET") == (deep, {"a": "x", "b": 5})
+    # "5" went down the int edge, found no "end", and its value was undone.
+    assert m.match_fast("", "/x/5", "GET") == (flat, {"a": "x", "c": "5"})
+    path = Rule("/p/<path:rest>/edit", endpoint="edit")
+    other = Rule("/p/<path:rest>", endpoint="any")
+    m = Map([path, other])
+    assert m.match_fast("", "/p/a/b/edit", "GET") == (path, {"rest": "a/b"})
+    assert m.match_fast("", "/p/a/b/view", "GET") == (other, {"rest": "a/b/view"})
+
+
+@pytest.mark.kolba_only
+def test_match_fast_lenient_trailing_slash_only_for_non_strict_rules() -> None:
+    loose = Rule("/loose", endpoint="loose", strict_slashes=False)
+    strict = Rule("/strict", endpoint="strict")
+    post_only = Rule("/lp", endpoint="lp", strict_slashes=False, methods=["POST"])
+    m = Map([loose, strict, post_only, Rule("/v/<int:n>", endpoint="v", strict_slashes=False)])
+    assert m.match_fast("", "/loose/", "GET") == (loose, {})
+    assert m.match_fast("", "/v/3/", "GET")[1] == {"n": 3}  # type: ignore[index]
+    with pytest.raises(NotFound):
+        m.match_fast("", "/strict/", "GET")
+    assert m.match_fast("", "/lp/", "GET") is None  # a 405 for MapAdapter.match
+    with pytest.raises(MethodNotAllowed):
+        m.bind("example.com").match("/lp/", "GET")
+
+
+@pytest.mark.kolba_only
+def test_match_fast_oversized_int_segment_is_a_plain_miss() -> None:
+    m = Map([Rule("/n/<int:n>", endpoint="n")])
+    with pytest.raises(NotFound):
+        m.match_fast("", "/n/" + "9" * 5000, "GET")
+    assert m.match_fast("", "/n/" + "9" * 4000, "GET")[1]["n"] == int("9" * 4000)  # type: ignore[index]
+
+
+@pytest.mark.kolba_only
+def test_redirect_query_is_made_fit_for_a_location_header() -> None:
+    # Werkzeug passes a raw query through; CR/LF would then fail the redirect.
+    m = Map([Rule("/dir/", endpoint="d")])
+    raw = m.bind("example.com", query_args="a=\r\nSet-Cookie: x&b=ä")
+    assert redirect_of(raw, "/dir") == "http://example.com/dir/?a=%0D%0ASet-Cookie:%20x&b=%C3%A4"
+    kept = m.bind("example.com", query_args="a=%zz&%ff&c=<{|}>")
+    assert redirect_of(kept, "/dir") == "http://example.com/dir/?a=%zz&%ff&c=<{|}>"
+    mapping = m.bind("example.com", query_args={"q": "a b\n"})
+    assert redirect_of(mapping, "/dir") == "http://example.com/dir/?q=a+b%0A"
+
+
+def test_rules_with_bad_builders_are_refused_on_add() -> None:
+    with pytest.raises(ValueError, match="invalid literal"):
+        Map([Rule("/<int:x>", endpoint="e", defaults={"x": "abc"})])
+    with pytest.raises(TypeError):
+        Map([Rule("/<int:x>", endpoint="e", defaults={"x": None})])
+
+
+def test_rule_build_werkzeugs_own_method_works() -> None:
+    rule = Rule("/a/<int:b>/<path:c>", endpoint="e")
+    Map([rule])
+    assert rule.build({"b": 3, "c": "x/y z", "q": "1"}) == ("", "/a/3/x/y%20z?q=1")
+    assert rule.build({"b": 3, "c": "x", "q": "1"}, append_unknown=False) == ("", "/a/3/x")
+    assert rule.build({"b": 3, "c": "x"}) == ("", "/a/3/x")  # generated once, reused

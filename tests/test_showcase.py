@@ -1,7 +1,7 @@
-"""The showcase app (examples/showcase) through the test client.
+"""The showcase app (examples/showcase) through the test client: pages, forms, the API.
 
-Each test gets its own instance folder and SQLite file, so tests never share
-users, notes or sessions.
+The security properties (authorisation, configuration, throttling, sessions,
+hostile input, headers, error pages) are in ``test_showcase_security.py``.
 """
 
 from __future__ import annotations
@@ -9,101 +9,56 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-import sys
 import typing as t
 from pathlib import Path
 
 import pytest
 from werkzeug.security import check_password_hash
 
-SHOWCASE_DIR = Path(__file__).resolve().parent.parent / "examples" / "showcase"
-if str(SHOWCASE_DIR) not in sys.path:
-    sys.path.insert(0, str(SHOWCASE_DIR))
+from tests.showcase_support import (
+    PASSWORD,
+    TOKEN_RE,
+    create_app,
+    get_db,
+    html,
+    instance_path,
+    log_in,
+    logged_in_client,
+    post_form,
+    register,
+    rows,
+    showcase_app,
+    token_on,
+    web,
+)
 
-from showcase import create_app  # noqa: E402
-from showcase.config import DevelopmentConfig, ProductionConfig  # noqa: E402
-from showcase.db import get_db, init_db  # noqa: E402
+from showcase.config import DevelopmentConfig  # noqa: I001 (importable once the above ran)
 
 if t.TYPE_CHECKING:
-    from werkzeug.test import TestResponse
-
     from kolba import Kolba
     from kolba.testing import KolbaClient
 
-TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-PASSWORD = "correct horse battery"
-
-
-# -- fixtures and helpers ------------------------------------------------------------------
+__all__ = ["instance_path", "showcase_app", "web"]  # fixtures, imported for pytest to find
 
 
 @pytest.fixture
-def showcase_app(tmp_path: Path) -> Kolba:
-    app = create_app("testing", instance_path=str(tmp_path / "instance"))
-    with app.app_context():
-        init_db()
-    return app
-
-
-@pytest.fixture
-def web(showcase_app: Kolba) -> KolbaClient:
-    return showcase_app.test_client()
-
-
-def html(response: TestResponse) -> str:
-    return response.get_data(as_text=True)
-
-
-def token_on(web: KolbaClient, page: str) -> str:
-    """The CSRF token rendered in the hidden field of ``page``."""
-    match = TOKEN_RE.search(html(web.get(page)))
-    assert match is not None, f"no CSRF field on {page}"
-    return match.group(1)
-
-
-def post_form(
-    web: KolbaClient, path: str, data: dict[str, str], page: str | None = None, **kw: t.Any
-) -> TestResponse:
-    """Submit a form the way a browser would: token taken from the page first."""
-    token = token_on(web, page or path)
-    return web.post(path, data={**data, "csrf_token": token}, **kw)
-
-
-def register(web: KolbaClient, username: str = "alice", password: str = PASSWORD) -> TestResponse:
-    form = {
-        "username": username,
-        "email": f"{username}@example.com",
-        "password": password,
-        "confirm": password,
-    }
-    return post_form(web, "/auth/register", form)
-
-
-def log_in(
-    web: KolbaClient, username: str = "alice", password: str = PASSWORD, query: str = ""
-) -> TestResponse:
-    form = {"username": username, "password": password}
-    page = f"/auth/login{query}"
-    return post_form(web, page, form)
-
-
-def rows(app: Kolba, sql: str, *params: t.Any) -> list[sqlite3.Row]:
-    with app.app_context():
-        return get_db().execute(sql, params).fetchall()
+def alice(showcase_app: Kolba) -> KolbaClient:
+    """A client logged in as alice, for the API."""
+    return logged_in_client(showcase_app, "alice")
 
 
 # -- the factory and configuration ------------------------------------------------------------
 
 
-def test_factory_registers_three_blueprints(showcase_app: Kolba) -> None:
-    assert set(showcase_app.blueprints) == {"main", "auth", "api"}
+def test_factory_registers_the_blueprints(showcase_app: Kolba) -> None:
+    assert set(showcase_app.blueprints) == {"main", "auth", "account", "api"}
     assert showcase_app.testing is True
-    assert showcase_app.config["SECRET_KEY"] == "testing-key"
+    assert showcase_app.debug is False
 
 
-def test_database_lives_in_the_instance_folder(showcase_app: Kolba, tmp_path: Path) -> None:
+def test_database_lives_in_the_instance_folder(showcase_app: Kolba, instance_path: str) -> None:
     db_path = Path(showcase_app.config["DATABASE"])
-    assert db_path.parent == tmp_path / "instance"
+    assert db_path.parent == Path(instance_path)
     assert db_path.name == "showcase.sqlite"
     assert db_path.exists()
 
@@ -116,14 +71,6 @@ def test_config_by_name_class_and_mapping(tmp_path: Path) -> None:
     mapped = create_app({"TESTING": True, "SECRET_KEY": "s3"}, instance_path=str(tmp_path))
     assert mapped.config["SECRET_KEY"] == "s3"
     assert mapped.config["MAX_TITLE_LENGTH"] == 200
-
-
-def test_production_refuses_the_development_secret_key(tmp_path: Path) -> None:
-    with pytest.raises(RuntimeError, match="SHOWCASE_SECRET_KEY"):
-        create_app(ProductionConfig, instance_path=str(tmp_path))
-    overrides = {"SECRET_KEY": "a real secret"}
-    app = create_app(overrides, instance_path=str(tmp_path))
-    assert app.debug is False and app.testing is False
 
 
 def test_logging_follows_config_without_stacking_handlers(tmp_path: Path) -> None:
@@ -171,7 +118,7 @@ def test_home_page_uses_the_base_template(web: KolbaClient) -> None:
     assert "<title>Home · Kolba Showcase</title>" in body
     assert "Welcome to Kolba!" in body
     assert 'href="/static/style.css"' in body
-    for href in ("/submit", "/contact", "/api/notes", "/auth/login", "/auth/register"):
+    for href in ("/submit", "/contact", "/api/", "/auth/login", "/auth/register"):
         assert f'href="{href}"' in body
     assert "Log out" not in body
 
@@ -413,7 +360,9 @@ def test_dashboard_note_form_creates_a_note(web: KolbaClient) -> None:
     assert "<strong>Groceries</strong> — milk" in body
     notes = web.get("/api/notes").get_json()["notes"]
     assert [(n["title"], n["author"]) for n in notes] == [("Groceries", "alice")]
-    assert "<strong>Groceries</strong>" in html(web.get("/profile/alice"))
+    profile = html(web.get("/profile/alice"))
+    assert "<dt>Notes</dt><dd>1</dd>" in profile
+    assert "Groceries" not in profile  # notes are private; a profile shows only how many
 
 
 def test_dashboard_note_form_validates(web: KolbaClient) -> None:
@@ -441,7 +390,8 @@ def test_api_index_lists_endpoints(web: KolbaClient) -> None:
     assert data["endpoints"]["create_note"] == "POST /api/notes"
 
 
-def test_api_crud_round_trip(web: KolbaClient) -> None:
+def test_api_crud_round_trip(alice: KolbaClient) -> None:
+    web = alice
     assert web.get("/api/notes").get_json() == {"count": 0, "notes": []}
 
     created = web.post("/api/notes", json={"title": "  First  ", "body": "hello"})
@@ -449,7 +399,7 @@ def test_api_crud_round_trip(web: KolbaClient) -> None:
     assert created.headers["Location"] == "/api/notes/1"
     note = created.get_json()
     assert note["id"] == 1 and note["title"] == "First" and note["body"] == "hello"
-    assert note["author"] is None
+    assert note["author"] == "alice"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", note["created_at"])
 
     assert web.get("/api/notes/1").get_json() == note
@@ -470,16 +420,14 @@ def test_api_crud_round_trip(web: KolbaClient) -> None:
     assert web.get("/api/notes/1").status_code == 404
 
 
-def test_api_records_the_logged_in_author(web: KolbaClient) -> None:
-    register(web)
-    log_in(web)
-    created = web.post("/api/notes", json={"title": "Mine"})
+def test_api_records_the_logged_in_author(alice: KolbaClient) -> None:
+    created = alice.post("/api/notes", json={"title": "Mine"})
     assert created.get_json()["author"] == "alice"
 
 
 @pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
-def test_api_missing_note_is_a_json_404(web: KolbaClient, method: str) -> None:
-    response = getattr(web, method)("/api/notes/7", json={"title": "x"})
+def test_api_missing_note_is_a_json_404(alice: KolbaClient, method: str) -> None:
+    response = getattr(alice, method)("/api/notes/7", json={"title": "x"})
     assert response.status_code == 404
     assert response.mimetype == "application/json"
     assert response.get_json() == {"error": "Not Found", "message": "No note with id 7."}
@@ -494,16 +442,17 @@ def test_api_missing_note_is_a_json_404(web: KolbaClient, method: str) -> None:
         (b"null", "The JSON body must be an object."),
     ],
 )
-def test_api_bad_json_is_400(web: KolbaClient, payload: bytes, message: str) -> None:
-    response = web.post("/api/notes", data=payload, content_type="application/json")
+def test_api_bad_json_is_400(alice: KolbaClient, payload: bytes, message: str) -> None:
+    response = alice.post("/api/notes", data=payload, content_type="application/json")
     assert response.status_code == 400
     assert response.get_json() == {"error": "Bad Request", "message": message}
 
 
-def test_api_requires_a_json_content_type(web: KolbaClient) -> None:
-    response = web.post("/api/notes", data={"title": "form"})
+def test_api_requires_a_json_content_type(alice: KolbaClient) -> None:
+    response = alice.post("/api/notes", data={"title": "form"})
     assert response.status_code == 415
     assert response.get_json()["error"] == "Unsupported Media Type"
+    assert alice.get("/api/notes").get_json()["count"] == 0
 
 
 @pytest.mark.parametrize(
@@ -520,8 +469,9 @@ def test_api_requires_a_json_content_type(web: KolbaClient) -> None:
     ],
 )
 def test_api_invalid_fields_are_422(
-    web: KolbaClient, payload: dict[str, t.Any], fields: dict[str, str]
+    alice: KolbaClient, payload: dict[str, t.Any], fields: dict[str, str]
 ) -> None:
+    web = alice
     response = web.post("/api/notes", json=payload)
     assert response.status_code == 422
     assert response.get_json() == {
@@ -532,7 +482,8 @@ def test_api_invalid_fields_are_422(
     assert web.get("/api/notes").get_json()["count"] == 0
 
 
-def test_api_put_needs_a_title_and_patch_needs_a_field(web: KolbaClient) -> None:
+def test_api_put_needs_a_title_and_patch_needs_a_field(alice: KolbaClient) -> None:
+    web = alice
     web.post("/api/notes", json={"title": "a"})
     put = web.put("/api/notes/1", json={"body": "only body"})
     assert put.status_code == 422
@@ -543,9 +494,9 @@ def test_api_put_needs_a_title_and_patch_needs_a_field(web: KolbaClient) -> None
     assert web.get("/api/notes/1").get_json()["title"] == "a"
 
 
-def test_api_is_exempt_from_csrf_but_still_json_only(web: KolbaClient) -> None:
-    token_on(web, "/submit")  # the session now holds a token the API ignores
-    assert web.post("/api/notes", json={"title": "no token"}).status_code == 201
+def test_api_is_exempt_from_csrf_but_still_json_only(alice: KolbaClient) -> None:
+    token_on(alice, "/submit")  # the session holds a CSRF token the API does not ask for
+    assert alice.post("/api/notes", json={"title": "no token"}).status_code == 201
 
 
 def test_api_wrong_method_is_a_json_405(web: KolbaClient) -> None:

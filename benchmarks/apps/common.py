@@ -45,3 +45,12 @@ def signed_session_cookie() -> str:
     """Return a ``Cookie`` header value carrying the benchmark user's session."""
     value = make_session_serializer().dumps({"user": "alice"})
     return f"{SESSION_COOKIE}={value}"
+
+ORDERS_USER = "alice"
+"""Who logs in for the ``extensions`` scenario and whose orders the page lists."""
+
+ORDERS: list[dict[str, Any]] = [
+    {"product": f"Product {i} <&>", "quantity": i % 4 + 1, "price": 3.5 * (i + 1)}
+    for i in range(10)
+]
+"""The signed-in user's orders, stored in SQLite by the ``extensions`` app."""

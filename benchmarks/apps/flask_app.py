@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, g, jsonify, render_template, request, session
 
@@ -117,3 +117,18 @@ def make_routing_app(kind: str, count: int) -> Flask:
 
             scaled.add_url_rule(f"/d{i}/<int:id>", endpoint=f"d{i}", view_func=dynamic_view)
     return scaled
+
+
+def __getattr__(name: str) -> Any:
+    """``extensions_app`` and ``extensions_cookie``: the extension-heavy page, on first use.
+
+    Kept out of this module's import so that Flask-Login and Flask-SQLAlchemy
+    weigh only on the scenario that uses them.
+    """
+    from benchmarks.apps import extensions_app, through_alias
+
+    if name == "extensions_app":
+        return extensions_app.app
+    if name == "extensions_cookie":
+        return lambda: extensions_app.login_cookie(*through_alias.bench_client())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kolba import Kolba, g, jsonify, render_template, request, session
 
@@ -117,3 +117,18 @@ def make_routing_app(kind: str, count: int) -> Kolba:
 
             scaled.add_url_rule(f"/d{i}/<int:id>", endpoint=f"d{i}", view_func=dynamic_view)
     return scaled
+
+
+def __getattr__(name: str) -> Any:
+    """``extensions_app`` and ``extensions_cookie``: the extension-heavy page, on first use.
+
+    Flask extensions import ``flask``, so Kolba runs the very same
+    ``extensions_app.py`` through ``kolba.compat`` (as the compat column does).
+    """
+    from benchmarks.apps import through_alias
+
+    if name == "extensions_app":
+        return through_alias.extensions_module().app
+    if name == "extensions_cookie":
+        return lambda: through_alias.extensions_module().login_cookie(*through_alias.bench_client())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

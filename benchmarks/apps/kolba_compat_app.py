@@ -9,34 +9,24 @@ here is a Kolba app either way.
 
 from __future__ import annotations
 
-import importlib.util
-import pathlib
-import sys
-import types
+from typing import Any
 
-import kolba.compat
+import kolba
+from benchmarks.apps import through_alias
 
-
-def _load_flask_app_through_the_alias() -> types.ModuleType:
-    source = pathlib.Path(__file__).with_name("flask_app.py")
-    spec = importlib.util.spec_from_file_location(f"{__name__}.flask_source", source)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # so the app finds its root path (templates)
-    kolba.compat.install()
-    try:
-        import flask.signals  # noqa: F401 - imported by Flask-Login and many others
-
-        spec.loader.exec_module(module)
-    finally:
-        kolba.compat.uninstall()
-    return module
-
-
-_module = _load_flask_app_through_the_alias()
+_module = through_alias.load("flask_app.py", f"{__name__}.flask_source")
 assert isinstance(_module.app, kolba.Kolba), "the alias did not give Kolba"
 
 app = _module.app
 hooks_app = _module.hooks_app
 session_app = _module.session_app
 session_cookie = _module.session_cookie
+
+
+def __getattr__(name: str) -> Any:
+    """``extensions_app`` and ``extensions_cookie``, loaded through the alias on first use."""
+    if name == "extensions_app":
+        return through_alias.extensions_module().app
+    if name == "extensions_cookie":
+        return lambda: through_alias.extensions_module().login_cookie(*through_alias.bench_client())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,6 +24,7 @@ from .globals import current_app as current_app
 from .globals import g as g
 from .globals import request as request
 from .globals import session as session
+from .globals import websocket as websocket
 from .helpers import abort as abort
 from .helpers import flash as flash
 from .helpers import get_flashed_messages as get_flashed_messages
@@ -83,6 +84,7 @@ __all__ = [
     "session",
     "stream_with_context",
     "url_for",
+    "websocket",
     *_LAZY,
 ]
 

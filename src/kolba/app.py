@@ -43,7 +43,9 @@ from .json.provider import DefaultJSONProvider, JSONProvider
 from .plans import blueprint_scopes, outer_first
 from .routing import Map, Rule
 from .scaffold import (
+    HookTable,
     Scaffold,
+    ViewTable,
     _endpoint_from_view_func,
     _WatchedList,
     find_package,
@@ -59,10 +61,42 @@ if t.TYPE_CHECKING:
     from jinja2 import Environment
 
     from ._cli_runner import KolbaCliRunner
+    from .asgi import ASGIDoor
     from .blueprints import Blueprint
     from .sessions import SessionInterface
     from .testing import KolbaClient
 
+
+
+_Serving = t.TypeVar("_Serving", bound=t.Callable[[], t.Any])
+
+
+def _as_hook_table(app: Kolba, value: t.Any) -> t.Any:
+    return value if isinstance(value, HookTable) else HookTable(app._setup_changed, value)
+
+
+def _as_view_table(app: Kolba, value: t.Any) -> t.Any:
+    if isinstance(value, ViewTable):
+        return value
+    table = ViewTable(app._setup_changed)
+    dict.update(table, value)
+    return table
+
+
+def _as_watched_list(app: Kolba, value: t.Any) -> t.Any:
+    return value if isinstance(value, _WatchedList) else _WatchedList(app._setup_changed, value)
+
+
+#: The registration tables the serving core caches from, and how an
+#: assigned replacement is made to report its changes like the original.
+_TABLES: dict[str, t.Callable[[Kolba, t.Any], t.Any]] = {
+    "before_request_funcs": _as_hook_table,
+    "after_request_funcs": _as_hook_table,
+    "teardown_request_funcs": _as_hook_table,
+    "url_value_preprocessors": _as_hook_table,
+    "view_functions": _as_view_table,
+    "teardown_appcontext_funcs": _as_watched_list,
+}
 
 
 def _as_timedelta(value: timedelta | int | None) -> timedelta | None:
@@ -175,6 +209,10 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
             self._setup_changed
         )
         self.shell_context_processors: list[ft.ShellContextProcessorCallable] = []
+        #: Run once per worker before it serves and after it stops (ASGI
+        #: lifespan, or :meth:`serving` under WSGI), inside an app context.
+        self.before_serving_funcs: list[t.Callable[[], t.Any]] = []
+        self.after_serving_funcs: list[t.Callable[[], t.Any]] = []
         self.blueprints: dict[str, Blueprint] = {}
         self.extensions: dict[str, t.Any] = {}
         self.url_map = self.url_map_class(host_matching=host_matching)
@@ -205,9 +243,13 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
     # -- telling the serving core about changes ---------------------------------
 
     def __setattr__(self, name: str, value: t.Any) -> None:
+        if name in _TABLES:
+            # A registration table replaced wholesale: keep it reporting changes.
+            value = _TABLES[name](self, value)
         object.__setattr__(self, name, value)
-        if name in WATCHED:
-            # A step replaced on the app object (as some extensions do) must run.
+        if name in WATCHED or name in _TABLES:
+            # A step replaced on the app object (as some extensions do) must
+            # run; a replaced table must be read afresh.
             self._core.invalidate()
 
     def __delattr__(self, name: str) -> None:
@@ -406,6 +448,58 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
         self.teardown_appcontext_funcs.append(f)
         return f
 
+    # -- serving: the ASGI door and the worker's life ---------------------------------
+
+    @lazy_attribute
+    def asgi(self) -> ASGIDoor:
+        """The ASGI 3 application: ``uvicorn module:app.asgi``.
+
+        The WSGI application is the app itself; both serve the same routes.
+        """
+        from .asgi import ASGIDoor
+
+        return ASGIDoor(self)
+
+    @setupmethod
+    def before_serving(self, f: _Serving) -> _Serving:
+        """Run ``f()`` (sync or async) once per worker, before it serves a request."""
+        self.before_serving_funcs.append(f)
+        return f
+
+    @setupmethod
+    def after_serving(self, f: _Serving) -> _Serving:
+        """Run ``f()`` (sync or async) once per worker, after it served its last request."""
+        self.after_serving_funcs.append(f)
+        return f
+
+    async def _run_serving_hooks(
+        self,
+        hooks: list[t.Callable[[], t.Any]],
+        call: t.Callable[[t.Callable[[], t.Any]], t.Awaitable[t.Any]],
+    ) -> None:
+        with self.app_context():
+            for hook in hooks:
+                await call(hook)
+
+    @contextlib.contextmanager
+    def serving(self) -> t.Iterator[Kolba]:
+        """Run the serving hooks around a block, for WSGI servers and tests.
+
+        ASGI servers run them through the lifespan protocol; under WSGI, call
+        this where a worker starts, e.g. in gunicorn's ``post_worker_init``
+        hook, or wrap a test session in ``with app.serving():``.
+        """
+        self._run_hooks_now(self.before_serving_funcs)
+        try:
+            yield self
+        finally:
+            self._run_hooks_now(self.after_serving_funcs)
+
+    def _run_hooks_now(self, hooks: list[t.Callable[[], t.Any]]) -> None:
+        with self.app_context():
+            for hook in hooks:
+                self.ensure_sync(hook)()
+
     # -- blueprints -----------------------------------------------------------------
 
     @setupmethod
@@ -435,8 +529,16 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
         methods, automatic = self._rule_methods(
             view_func, options.pop("methods", None), provide_automatic_options
         )
+        api_route = None
+        if options or getattr(view_func, "__annotations__", None) or hasattr(view_func, "view_class"):
+            # Typed views (kolba.api): a cheap look first; the compiler loads only for typed views.
+            from .api._detect import typed_route
+
+            view_func, api_route = typed_route(rule, endpoint, view_func, options)
         new_rule = self.url_rule_class(rule, methods=methods, endpoint=endpoint, **options)
         new_rule.provide_automatic_options = automatic  # type: ignore[attr-defined]
+        if api_route is not None:
+            new_rule.api_route = api_route  # type: ignore[attr-defined]  # read by app.openapi()
         self.url_map.add(new_rule)
         if view_func is None:
             return
@@ -468,6 +570,12 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
             if automatic:
                 wanted.add("OPTIONS")
         return wanted, automatic
+
+    def openapi(self, **info: t.Any) -> dict[str, t.Any]:
+        """The app's OpenAPI 3.1 document, from its routes and typed views (:mod:`kolba.api`)."""
+        from .api.openapi import openapi_document
+
+        return openapi_document(self, **info)
 
     def redirect(self, location: str, code: int = 302) -> Response:
         """A redirect response of this app's :attr:`response_class`."""

@@ -14,7 +14,13 @@ from collections import defaultdict
 from functools import update_wrapper
 
 from . import typing as ft
-from .scaffold import Scaffold, _endpoint_from_view_func, registering_decorator, setupmethod
+from .scaffold import (
+    Scaffold,
+    _endpoint_from_view_func,
+    _WebSocketHook,
+    registering_decorator,
+    setupmethod,
+)
 from .typing import (
     T_after_request,
     T_before_request,
@@ -269,6 +275,8 @@ class Blueprint(Scaffold):
             (self.url_default_functions, app.url_default_functions),
             (self.url_value_preprocessors, app.url_value_preprocessors),
             (self.template_context_processors, app.template_context_processors),
+            (self.before_websocket_funcs, app.before_websocket_funcs),
+            (self.after_websocket_funcs, app.after_websocket_funcs),
         )
         for ours, theirs in tables:
             for scope, hooks in ours.items():
@@ -337,6 +345,18 @@ class Blueprint(Scaffold):
     def teardown_app_request(self, f: T_teardown) -> T_teardown:
         """``app.teardown_request`` for every request of the app."""
         self._app_hook("teardown_request_funcs", f)
+        return f
+
+    @setupmethod
+    def before_app_websocket(self, f: _WebSocketHook) -> _WebSocketHook:
+        """``app.before_websocket`` for every WebSocket of the app."""
+        self._app_hook("before_websocket_funcs", f)
+        return f
+
+    @setupmethod
+    def after_app_websocket(self, f: _WebSocketHook) -> _WebSocketHook:
+        """``app.after_websocket`` for every WebSocket of the app."""
+        self._app_hook("after_websocket_funcs", f)
         return f
 
     @setupmethod

@@ -31,6 +31,7 @@ from ._cli_discovery import (
 )
 from ._cli_dotenv import dotenv_available, load_dotenv
 from ._cli_inspect import routes_command, shell_command
+from ._cli_openapi import openapi_command
 from ._cli_server import (
     RUN_FROM_CLI,
     CertParamType,
@@ -174,7 +175,7 @@ class KolbaGroup(AppGroup):
         self.set_debug_flag = set_debug_flag
         self._plugin_groups_loaded: set[str] = set()
         if add_default_commands:
-            defaults: tuple[click.Command, ...] = (run_command, shell_command, routes_command)
+            defaults: tuple[click.Command, ...] = (run_command, shell_command, routes_command, openapi_command)
             for command in defaults:
                 self.add_command(command)
 

@@ -171,7 +171,7 @@ class Config(dict):  # type: ignore[type-arg]
         return True
 
     def from_prefixed_env(
-        self, prefix: str = "KOLBA", *, loads: t.Callable[[str], t.Any] = json.loads
+        self, prefix: str | None = None, *, loads: t.Callable[[str], t.Any] = json.loads
     ) -> bool:
         """Load the ``{prefix}_*`` environment variables under their names without it.
 
@@ -181,12 +181,23 @@ class Config(dict):  # type: ignore[type-arg]
         when missing: ``KOLBA_DB__HOST`` sets ``config["DB"]["HOST"]``.
         Names keep their case, and are read in sorted order.
 
+        The default prefix is ``KOLBA``; while Flask code runs on Kolba (the
+        :mod:`kolba.compat` alias is installed) ``FLASK_*`` variables are
+        read too, and a ``KOLBA_*`` one wins over its ``FLASK_*`` twin.
+
         :return: Always ``True``.
         """
-        head = f"{prefix}_"
-        for name in sorted(name for name in os.environ if name.startswith(head)):
-            value = _decode(os.environ[name], loads)
-            self._store_at(name[len(head):].split("__"), value)
+        if prefix is None:
+            from ._env_names import prefixes
+
+            # The winner last: its values overwrite the other's.
+            heads = [name for name in reversed(prefixes())]
+        else:
+            heads = [f"{prefix}_"]
+        for head in heads:
+            for name in sorted(name for name in os.environ if name.startswith(head)):
+                value = _decode(os.environ[name], loads)
+                self._store_at(name[len(head):].split("__"), value)
         return True
 
     # -- reading --------------------------------------------------------------

@@ -31,6 +31,7 @@ Nothing here knows WSGI beyond the environ that Werkzeug's request wraps.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import typing as t
@@ -38,9 +39,11 @@ import typing as t
 from werkzeug.exceptions import BadRequestKeyError, HTTPException
 from werkzeug.routing import RequestRedirect, RoutingException
 
+from .concurrency import call_either, run_in_worker, settle, track_request_tasks
 from .ctx import AppContext, RequestContext, _send
+from .errors import explain_missing_key, renders_itself
 from .globals import _cv_frame
-from .plans import EndpointPlan, run_after_hooks, run_preprocessors
+from .plans import EndpointPlan, awaitable, run_after_hooks, run_preprocessors
 from .dispatch import save_session
 from .responses import Triple, direct_result, stock_error_result
 from .wrappers import Response
@@ -56,6 +59,7 @@ _S = t.TypeVar("_S")
 #: What a lane's dispatch produces: a response object or a ready triple.
 Result = t.Union[Response, Triple]
 Emit = t.Callable[[Result, "WSGIEnvironment", _S], _R]
+AsyncEmit = t.Callable[[Result, "WSGIEnvironment", _S], t.Awaitable[None]]
 
 #: Set by the test client when it keeps the contexts after a request.
 PRESERVE_CONTEXT = "werkzeug.debug.preserve_context"
@@ -73,8 +77,8 @@ DISPATCH_STEPS = frozenset(
 CONTEXT_STEPS = frozenset(
     {"request_context", "app_context", "do_teardown_request", "do_teardown_appcontext"}
 )
-#: Steps the stock error page shortcut stands in for.
-ERROR_STEPS = frozenset({"handle_user_exception", "handle_http_exception"})
+#: Error steps the stock error page and the event-loop lane stand in for.
+ERROR_STEPS = frozenset({"handle_user_exception", "handle_http_exception", "handle_exception"})
 #: App attributes whose assignment means the lanes must be decided again.
 WATCHED = DISPATCH_STEPS | CONTEXT_STEPS | ERROR_STEPS | {
     "response_class",
@@ -126,16 +130,13 @@ def replaced_steps(app: Kolba) -> frozenset[str]:
 class Lane:
     """How requests are served until the next decision; never changed once made."""
 
-    __slots__ = ("planned", "lean", "shortcuts", "stock_errors", "signals", "epoch")
+    __slots__ = (
+        "planned", "lean", "shortcuts", "stock_errors", "signals", "error_steps_own", "epoch"
+    )
 
     def __init__(
-        self,
-        planned: bool,
-        lean: bool,
-        shortcuts: bool,
-        stock_errors: bool,
-        signals: bool,
-        epoch: int,
+        self, planned: bool, lean: bool, shortcuts: bool, stock_errors: bool, signals: bool,
+        epoch: int, error_steps_own: bool = False,
     ) -> None:
         self.planned = planned
         self.lean = lean
@@ -143,6 +144,8 @@ class Lane:
         self.shortcuts = shortcuts
         #: Unhandled stock HTTP errors are sent as pre-rendered pages.
         self.stock_errors = stock_errors
+        #: The error steps are Kolba's own, so their async twins may stand in.
+        self.error_steps_own = error_steps_own
         #: ``request_started``/``request_finished`` have receivers.
         self.signals = signals
         self.epoch = epoch
@@ -167,12 +170,14 @@ def _may_carry_session(app: Kolba, environ: WSGIEnvironment) -> bool:
 class Core:
     """One app's serving state: its current lane and its endpoint plans."""
 
-    __slots__ = ("app", "lane", "plans")
+    __slots__ = ("app", "lane", "plans", "loop")
 
     def __init__(self, app: Kolba) -> None:
         self.app = app
         self.lane = _UNDECIDED
         self.plans: dict[str | None, EndpointPlan] = {}
+        #: The event loop the ASGI door last served on (its tasks are tracked).
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     def invalidate(self) -> None:
         """Registration changed: forget the plans and decide the lanes again."""
@@ -195,15 +200,20 @@ class Core:
         )
         signals = bool(listening & _SIGNALS_FOR_DISPATCH)
         shortcuts = planned and not signals and app.response_class is Response
+        error_steps_own = planned and not replaced & ERROR_STEPS
         lane = Lane(
             planned=planned,
             lean=planned and quiet_contexts,
             shortcuts=shortcuts,
-            stock_errors=shortcuts and not replaced & ERROR_STEPS,
+            stock_errors=shortcuts and error_steps_own,
             signals=signals,
             epoch=epoch,
+            error_steps_own=error_steps_own,
         )
         app._got_first_request = True
+        # The compiled matcher looks in the map's default subdomain (see
+        # RequestContext.match_request), so only host and subdomain matching
+        # need the full adapter.
         app._path_only_routing = not (app.url_map.host_matching or app.subdomain_matching)
         self.lane = lane
         return lane
@@ -325,14 +335,20 @@ class Core:
             and (not cookie or app.config["SESSION_COOKIE_NAME"] not in cookie)
             and not lane.signals
         ):
-            # process_response would change nothing: no hooks, no session to
-            # save or refresh.  A plain value needs no response object at all.
-            if lane.shortcuts:
-                direct = direct_result(app, rv, environ)
-                if direct is not None:
-                    return direct
-            return app.make_response(rv)
+            return self._unprocessed(rv, environ, lane)
         return self._finish(ctx, plan, rv, lane)
+
+    def _unprocessed(self, rv: t.Any, environ: WSGIEnvironment, lane: Lane) -> Result:
+        """The result when ``process_response`` would change nothing.
+
+        No hooks, no session to save or refresh: a plain value needs no
+        response object at all.
+        """
+        if lane.shortcuts:
+            direct = direct_result(self.app, rv, environ)
+            if direct is not None:
+                return direct
+        return self.app.make_response(rv)
 
     def _routing_failure(self, ctx: RequestContext, error: Exception | None) -> t.Any:
         """``dispatch_request`` when matching failed: raise the routing error."""
@@ -373,3 +389,192 @@ class Core:
         ):
             return None
         return stock_error_result(error, ctx.environ)
+
+    # -- the same lifecycle on an event loop (the ASGI door) -------------------
+
+    async def serve_async(
+        self, environ: WSGIEnvironment, emit: AsyncEmit[_S], sink: _S
+    ) -> None:
+        """Serve one request from the event loop; ``await emit(result, environ, sink)``.
+
+        A request for an ``async def`` view runs here, on the loop, with each
+        plain hook in a worker thread.  Any other request (a plain view, or
+        an app whose steps are replaced) runs whole in one worker thread
+        through :meth:`serve`, so its push, view and teardown share a thread.
+        """
+        lane = self.lane
+        if lane.epoch != _receivers_epoch:
+            lane = self.decide()
+        app = self.app
+        plan = None
+        if lane.planned:
+            ctx = RequestContext(app, environ)
+            ctx.match_request()  # before the push: the endpoint decides where to run
+            endpoint = ctx._matched_endpoint()
+            plan = self.plans.get(endpoint) or self.plan_for(endpoint)
+        loop = asyncio._get_running_loop()
+        if loop is not self.loop:  # perf: one identity test per request
+            track_request_tasks(loop)  # type: ignore[arg-type]
+            self.loop = loop
+        if plan is None or not plan.on_loop:
+            ready = await run_in_worker(self.serve, environ, materialize, None)
+            await emit(ready, environ, sink)
+            return
+        lean = lane.lean and PRESERVE_CONTEXT not in environ
+        if lean:
+            outer = _cv_frame.get(None)
+            app_ctx = outer[0] if outer is not None and outer[0].app is app else AppContext(app)
+            ctx._app_ctx = app_ctx
+            ctx._pushes.append((_cv_frame.set((app_ctx, ctx)), None))
+        error: BaseException | None = None
+        try:
+            try:
+                if not lean:
+                    ctx.push()
+                result = await self.dispatch_async(ctx, plan, lane)
+            except Exception as e:
+                error = e
+                result = await self._handle_exception_async(e, ctx, plan, lane)
+            except BaseException:
+                error = sys.exc_info()[1]
+                raise
+            await emit(result, environ, sink)
+        finally:
+            if ctx._tasks:
+                # Tasks the request started end before its teardown, never later.
+                await settle(ctx._tasks)
+            if lean:
+                ctx._pop_lean()
+            else:
+                await self._pop_async(ctx, error)
+
+    async def _pop_async(self, ctx: RequestContext, error: BaseException | None) -> None:
+        """Pop a fully pushed context; teardown callbacks run as they would in a worker."""
+        keep = ctx.environ.get(PRESERVE_CONTEXT)
+        current = _cv_frame.get(None)
+        if keep is not None and current is not None:
+            keep(current[0])
+            keep(current[1])
+        if error is not None and self.app.should_ignore_error(error):
+            error = None
+        # Plain teardown callbacks run in the worker; async ones come back here.
+        await run_in_worker(ctx.pop, error)
+
+    async def dispatch_async(self, ctx: RequestContext, plan: EndpointPlan, lane: Lane) -> Result:
+        """:meth:`dispatch` with every hook and the view awaited."""
+        app = self.app
+        req = ctx._request
+        rule = ctx.url_rule if req is None else req.url_rule
+        try:
+            if lane.signals:
+                _send("request_started", app)
+            rv = None
+            if plan.preprocessing:
+                req = ctx._request
+                view_args = ctx.view_args if req is None else req.view_args
+                for preprocess in plan.url_preprocessors:
+                    preprocess(plan.endpoint, view_args)
+                for hook in plan.before_async:
+                    rv = await hook()
+                    if rv is not None:
+                        break
+            if rv is None:
+                req = ctx._request
+                error = ctx.routing_exception if req is None else req.routing_exception
+                if error is not None or rule is None:
+                    rv = self._routing_failure(ctx, error)
+                elif ctx.environ.get("REQUEST_METHOD", "").upper() == "OPTIONS" and getattr(
+                    rule, "provide_automatic_options", False
+                ):
+                    rv = app.make_default_options_response()
+                else:
+                    view_args = ctx.view_args if req is None else req.view_args
+                    rv = await plan.view_async(**view_args)  # type: ignore[arg-type]
+        except HTTPException as e:
+            stock = self._stock_error(ctx, plan, e) if lane.stock_errors else None
+            if stock is not None:
+                return stock
+            rv = await self._user_error_async(e, plan, lane)
+        except Exception as e:
+            rv = await self._user_error_async(e, plan, lane)
+        environ = ctx.environ
+        cookie = environ.get("HTTP_COOKIE")
+        if (
+            not plan.after
+            and not ctx._after_request_functions
+            and ctx._session is None
+            and (not cookie or app.config["SESSION_COOKIE_NAME"] not in cookie)
+            and not lane.signals
+        ):
+            return self._unprocessed(rv, environ, lane)
+        return await self._finish_async(ctx, plan, rv, lane)
+
+    async def _finish_async(
+        self, ctx: RequestContext, plan: EndpointPlan, rv: t.Any, lane: Lane
+    ) -> Response:
+        """:meth:`_finish` with the after hooks awaited."""
+        app = self.app
+        response = app.make_response(rv)
+        for callback in ctx._after_request_functions:
+            response = await awaitable(callback)(response)
+        for hook in plan.after_async:
+            response = await hook(response)
+        if app._session_opens_eagerly:
+            await run_in_worker(save_session, app, ctx, response)  # a custom store may block
+        else:
+            save_session(app, ctx, response)
+        if lane.signals:
+            _send("request_finished", app, response=response)
+        return response
+
+    async def _user_error_async(self, e: Exception, plan: EndpointPlan, lane: Lane) -> t.Any:
+        """``handle_user_exception`` with the handler awaited.
+
+        Called while ``e`` is being handled.  When the app replaced the error
+        steps, the replacements are called as they are.
+        """
+        app = self.app
+        if not lane.error_steps_own:
+            return app.handle_user_exception(e)
+        if isinstance(e, HTTPException):
+            explain_missing_key(app, e)
+            if not app.trap_http_exception(e):
+                if renders_itself(e):
+                    return e
+                handler = app._find_error_handler(e, plan.blueprints)
+                return e if handler is None else await call_either(handler, e)
+        handler = app._find_error_handler(e, plan.blueprints)
+        if handler is None:
+            raise  # noqa: PLE0704 - called while handling ``e``
+        return await call_either(handler, e)
+
+    async def _handle_exception_async(
+        self, e: Exception, ctx: RequestContext, plan: EndpointPlan, lane: Lane
+    ) -> Result:
+        """``handle_exception`` with the 500 handler and the after hooks awaited."""
+        app = self.app
+        if not lane.error_steps_own:
+            return app.handle_exception(e)
+        answer, handler = app._server_error(e)
+        if handler is not None:
+            answer = await call_either(handler, answer)
+        response = app.make_response(answer)
+        try:
+            return await self._finish_async(ctx, plan, response, lane)
+        except Exception:
+            app._log_finalize_failure()
+            return response
+
+
+def materialize(result: Result, environ: WSGIEnvironment, sink: None) -> Triple:
+    """A result as a ``(status, headers, body)`` triple, made while the request is current.
+
+    A response object is run as a WSGI application; its body may stay a
+    lazy iterable (a stream), which the door sends later.
+    """
+    if type(result) is tuple:
+        return result
+    started: list[t.Any] = []
+    body = result(environ, lambda status, headers, exc_info=None: started.append((status, headers)))  # type: ignore[operator]
+    return (started[0][0], started[0][1], body)
+

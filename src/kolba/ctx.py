@@ -19,7 +19,9 @@ import sys
 import typing as t
 
 from werkzeug.exceptions import BadHost, HTTPException, NotFound
+from werkzeug.routing import WebsocketMismatch
 
+from .concurrency import settle_from_thread
 from .globals import _cv_frame, _no_app_msg, _no_req_msg
 from .wrappers import Request as KolbaRequest
 
@@ -51,6 +53,21 @@ def _send(signal_name: str, app: AppShape, **kwargs: t.Any) -> None:
     signal = getattr(module, signal_name)
     if signal.receivers:
         signal.send(app, _async_wrapper=app.ensure_sync, **kwargs)
+
+
+def _restore(token: contextvars.Token[_Frame]) -> None:
+    """Undo the push that returned ``token``.
+
+    A push made inside a coroutine or a worker thread happened in a copy of
+    this context (whose values were copied back); its token cannot reset
+    this one, so the value it replaced is put back by hand.  "Unset" is
+    stored as None, which every reader of the variable treats alike.
+    """
+    try:
+        _cv_frame.reset(token)
+    except ValueError:
+        previous = token.old_value
+        _cv_frame.set(None if previous is contextvars.Token.MISSING else previous)  # type: ignore[arg-type]
 
 
 class _AppCtxGlobals:
@@ -165,7 +182,7 @@ class AppContext(_ContextBase):
                 self.app.do_teardown_appcontext(sys.exc_info()[1] if exc is _UNSET else exc)
         finally:
             current = _cv_frame.get(None)
-            _cv_frame.reset(self._pushes.pop())
+            _restore(self._pushes.pop())
         if current is None or current[0] is not self:
             found = None if current is None else current[0]
             raise AssertionError(f"Popped wrong app context. ({found!r} instead of {self!r})")
@@ -198,6 +215,7 @@ class RequestContext(_ContextBase):
         "_after_request_functions",
         "_pushes",
         "_app_ctx",
+        "_tasks",
         "__dict__",
         "__weakref__",
     )
@@ -223,6 +241,9 @@ class RequestContext(_ContextBase):
         #: push created (None when an enclosing one was reused).
         self._pushes: list[tuple[contextvars.Token[_Frame], AppContext | None]] = []
         self._app_ctx: AppContext | None = None
+        #: Tasks this request started on an ASGI server's loop (see
+        #: :func:`kolba.concurrency.track_request_tasks`); None until one is.
+        self._tasks: list[t.Any] | None = None
 
     # -- parts made on first use ---------------------------------------------
 
@@ -314,8 +335,13 @@ class RequestContext(_ContextBase):
             path = environ.get("PATH_INFO") or ""
             if not path.isascii():
                 path = path.encode("latin1").decode("utf-8", "replace")
+            url_map = app.url_map
             try:
-                found = app.url_map.match_fast("", path, environ.get("REQUEST_METHOD", "GET").upper())
+                # Without subdomain matching every request is in the map's
+                # default subdomain, as create_url_adapter binds it.
+                found = url_map.match_fast(
+                    url_map.default_subdomain, path, environ.get("REQUEST_METHOD", "GET").upper()
+                )
             except NotFound as miss:
                 self._record_match(None, None, miss)
                 return
@@ -333,6 +359,9 @@ class RequestContext(_ContextBase):
             if adapter is None:
                 return
             rule, args = adapter.match(return_rule=True)
+        except WebsocketMismatch as error:
+            websocket = adapter is not None and adapter.websocket
+            self._record_match(None, None, _mismatch_answer(websocket, error))
         except HTTPException as error:
             self._record_match(None, None, error)
         else:
@@ -371,17 +400,25 @@ class RequestContext(_ContextBase):
         if len(self._pushes) != 1:
             self.pop(None)
             return
+        if self._tasks:
+            settle_from_thread(self._tasks)
         req = self._request
         if req is not None:
             # perf: Werkzeug's close() only closes uploaded files.
             if "files" in req.__dict__ or type(req).close is not _plain_close:
                 req.close()
             self.environ["werkzeug.request"] = None
-        _cv_frame.reset(self._pushes.pop()[0])
+        token = self._pushes.pop()[0]
+        try:
+            _cv_frame.reset(token)  # perf: _restore's usual case, inline
+        except ValueError:
+            _restore(token)
 
     def pop(self, exc: BaseException | None = _UNSET) -> None:
         """Undo the latest push; undoing the first one tears the request down."""
         last = len(self._pushes) == 1
+        if last and self._tasks:
+            settle_from_thread(self._tasks)  # what the request started ends before teardown
         try:
             if last:
                 self.app.do_teardown_request(sys.exc_info()[1] if exc is _UNSET else exc)
@@ -390,7 +427,7 @@ class RequestContext(_ContextBase):
         finally:
             current = _cv_frame.get(None)
             token, created = self._pushes.pop()
-            _cv_frame.reset(token)
+            _restore(token)
             if last and self._request is not None:
                 self.environ["werkzeug.request"] = None
             if created is not None:
@@ -409,6 +446,15 @@ class RequestContext(_ContextBase):
         where = self.environ.get("PATH_INFO", "/")
         verb = self.environ.get("REQUEST_METHOD", "GET")
         return f"<{type(self).__name__} {where!r} [{verb}] of {self.app.name}>"
+
+
+def _mismatch_answer(websocket: bool, error: WebsocketMismatch) -> HTTPException:
+    """A plain HTTP request to a WebSocket route: 426, which says what is needed."""
+    if websocket:
+        return error  # a WebSocket handshake (under WSGI) to an HTTP route: Werkzeug's 400
+    from .websockets import UpgradeRequired
+
+    return UpgradeRequired()
 
 
 #: Werkzeug's ``Request.close``, which only closes uploaded files.

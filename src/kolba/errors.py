@@ -30,6 +30,17 @@ if t.TYPE_CHECKING:
 _Handler = t.Callable[[t.Any], t.Any]
 
 
+def renders_itself(e: HTTPException) -> bool:
+    """Errors without a code (internal proxies) and routing redirects are their own answer."""
+    return e.code is None or isinstance(e, RoutingException)
+
+
+def explain_missing_key(app: AppShape, e: HTTPException) -> None:
+    """Name the missing form key in the error page when someone is debugging."""
+    if isinstance(e, BadRequestKeyError) and not e.show_exception:
+        e.show_exception = app.debug or bool(app.config["TRAP_BAD_REQUEST_ERRORS"])
+
+
 def _current_blueprints() -> tuple[str, ...]:
     """The blueprints of the current request's endpoint, innermost first."""
     frame = _cv_frame.get(None)
@@ -89,7 +100,7 @@ class ErrorHandling:
         Errors without a code (internal proxies) and routing redirects are
         returned as they are: they render themselves.
         """
-        if e.code is None or isinstance(e, RoutingException):
+        if renders_itself(e):
             return e
         handler = self._find_error_handler(e, _current_blueprints())
         return e if handler is None else self.ensure_sync(handler)(e)
@@ -97,9 +108,7 @@ class ErrorHandling:
     def handle_user_exception(self: AppShape, e: Exception) -> t.Any:
         """Handle an error raised by a hook or view; re-raise what has no handler."""
         if isinstance(e, HTTPException):
-            if isinstance(e, BadRequestKeyError) and not e.show_exception:
-                # Name the missing key in the page when someone is debugging.
-                e.show_exception = self.debug or bool(self.config["TRAP_BAD_REQUEST_ERRORS"])
+            explain_missing_key(self, e)
             if not self.trap_http_exception(e):
                 return self.handle_http_exception(e)
         handler = self._find_error_handler(e, _current_blueprints())
@@ -113,6 +122,17 @@ class ErrorHandling:
         A handler for 500 or ``InternalServerError`` gets an
         ``InternalServerError`` whose ``original_exception`` is ``e``.
         """
+        answer, handler = self._server_error(e)
+        if handler is not None:
+            answer = self.ensure_sync(handler)(answer)
+        return self.finalize_request(answer, from_error_handler=True)
+
+    def _server_error(self: AppShape, e: Exception) -> tuple[t.Any, _Handler | None]:
+        """Signal, then propagate ``e`` or log it: the 500 error and its handler.
+
+        Called while ``e`` is being handled, so a propagated error keeps its
+        traceback.
+        """
         exc_info = sys.exc_info()
         _send("got_request_exception", self, exception=e)
         propagate = self.config["PROPAGATE_EXCEPTIONS"]
@@ -123,8 +143,5 @@ class ErrorHandling:
                 raise e
             raise  # noqa: PLE0704 - re-raise with the original traceback
         self.log_exception(exc_info)
-        answer: t.Any = InternalServerError(original_exception=e)
-        handler = self._find_error_handler(answer, _current_blueprints())
-        if handler is not None:
-            answer = self.ensure_sync(handler)(answer)
-        return self.finalize_request(answer, from_error_handler=True)
+        answer = InternalServerError(original_exception=e)
+        return answer, self._find_error_handler(answer, _current_blueprints())

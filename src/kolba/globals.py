@@ -1,4 +1,4 @@
-"""The context-bound globals: ``current_app``, ``g``, ``request``, ``session``.
+"""The context-bound globals: ``current_app``, ``g``, ``request``, ``session``, ``websocket``.
 
 All of them read one :class:`~contextvars.ContextVar` that holds the pair
 ``(app_context, request_context)``.  One variable instead of two means a
@@ -15,6 +15,7 @@ if t.TYPE_CHECKING:
     from .app import Kolba
     from .ctx import AppContext, RequestContext, _AppCtxGlobals
     from .sessions import SessionMixin
+    from .websockets import WebSocket
     from .wrappers import Request
 
 #: The current ``(app_context, request_context or None)``, or unset.
@@ -36,6 +37,15 @@ Working outside of request context.
 This typically means that you attempted to use functionality that needed
 an active HTTP request. Consult the documentation on testing for
 information about how to avoid this problem.\
+"""
+
+
+_no_websocket_msg = """\
+Working outside of WebSocket context.
+
+This typically means that you used 'websocket' outside a WebSocket handler
+and its hooks, for example in an HTTP view. WebSocket handlers are
+registered with 'app.websocket()' and served through 'app.asgi'.\
 """
 
 
@@ -79,6 +89,14 @@ def _find_session() -> SessionMixin:
     if frame is None or frame[1] is None:
         raise RuntimeError(_no_req_msg)
     return frame[1].session
+
+
+def _find_websocket() -> WebSocket:
+    frame = _cv_frame.get(None)
+    socket = None if frame is None or frame[1] is None else getattr(frame[1], "websocket", None)
+    if socket is None:
+        raise RuntimeError(_no_websocket_msg)
+    return socket  # type: ignore[no-any-return]
 
 
 _T = t.TypeVar("_T")
@@ -251,9 +269,19 @@ class _GlobalsProxy(ContextProxy["_AppCtxGlobals"]):
         setattr(frame[0].g, name, value)
 
 
+class _WebSocketProxy(ContextProxy["WebSocket"]):
+    """``websocket``: also iterable with ``async for``, which looks on the type."""
+
+    __slots__ = ()
+
+    def __aiter__(self) -> t.AsyncIterator[str | bytes]:
+        return self._get_current_object().__aiter__()
+
+
 current_app: Kolba = ContextProxy(_find_app)  # type: ignore[assignment]
 g: _AppCtxGlobals = _GlobalsProxy(_find_g)  # type: ignore[assignment]
 request: Request = _RequestProxy(_find_request)  # type: ignore[assignment]
 session: SessionMixin = ContextProxy(_find_session)  # type: ignore[assignment]
+websocket: WebSocket = _WebSocketProxy(_find_websocket)  # type: ignore[assignment]
 app_ctx: AppContext = ContextProxy(_current_app_ctx)  # type: ignore[assignment]
 request_ctx: RequestContext = ContextProxy(_current_request_ctx)  # type: ignore[assignment]

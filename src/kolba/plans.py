@@ -10,7 +10,10 @@ in one order by construction.
 
 from __future__ import annotations
 
+import functools
 import typing as t
+
+from .concurrency import is_coroutine_function, run_in_worker
 
 if t.TYPE_CHECKING:
     from .app import Kolba
@@ -80,6 +83,17 @@ def run_after_hooks(response: t.Any, hooks: t.Iterable[t.Callable[[t.Any], t.Any
     return response
 
 
+def awaitable(func: t.Callable[..., t.Any]) -> t.Callable[..., t.Awaitable[t.Any]]:
+    """``func`` itself if it is a coroutine function, else a stand-in run in a worker."""
+    if is_coroutine_function(func):
+        return func
+
+    async def in_worker(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        return await run_in_worker(functools.partial(func, *args, **kwargs))
+
+    return in_worker
+
+
 def _missing_view(endpoint: str) -> t.Callable[..., t.Any]:
     def missing(**view_args: t.Any) -> t.Any:
         # A rule without a view: Flask's lookup fails the same way.
@@ -97,7 +111,8 @@ class EndpointPlan:
     """
 
     __slots__ = (
-        "endpoint", "blueprints", "view", "url_preprocessors", "before", "after", "preprocessing"
+        "endpoint", "blueprints", "view", "url_preprocessors", "before", "after", "preprocessing",
+        "on_loop", "view_async", "before_async", "after_async",
     )
 
     def __init__(self, app: Kolba, endpoint: str | None) -> None:
@@ -106,12 +121,21 @@ class EndpointPlan:
         self.endpoint = endpoint
         self.blueprints: tuple[str, ...] = scopes
         view = None if endpoint is None else app.view_functions.get(endpoint)
-        if view is not None:
-            self.view: t.Callable[..., t.Any] = sync(view)
-        else:
-            self.view = _missing_view(t.cast(str, endpoint))
+        raw_view = _missing_view(t.cast(str, endpoint)) if view is None else view
+        before = outer_first(app.before_request_funcs, scopes)
+        after = inner_first(app.after_request_funcs, scopes)
+        self.view: t.Callable[..., t.Any] = sync(raw_view)
         self.url_preprocessors = tuple(outer_first(app.url_value_preprocessors, scopes))
-        self.before = tuple(sync(f) for f in outer_first(app.before_request_funcs, scopes))
-        self.after = tuple(sync(f) for f in inner_first(app.after_request_funcs, scopes))
+        self.before = tuple(sync(f) for f in before)
+        self.after = tuple(sync(f) for f in after)
         #: Whether there is anything to run before the view.
         self.preprocessing = bool(self.url_preprocessors or self.before)
+        # Under the ASGI door: an async view's request runs on the event loop,
+        # where every step is awaited (plain functions in worker threads); a
+        # plain view's request runs whole in one worker thread.
+        self.on_loop = is_coroutine_function(raw_view) or (
+            view is None and all(map(is_coroutine_function, (*before, *after)))
+        )
+        self.view_async = awaitable(raw_view)
+        self.before_async = tuple(map(awaitable, before))
+        self.after_async = tuple(map(awaitable, after))

@@ -29,7 +29,7 @@ if t.TYPE_CHECKING:
     from .app import Kolba
 
 #: ``(status line, headers, body chunks)``: a response ready to send.
-Triple = tuple[str, list[tuple[str, str]], list[bytes]]
+Triple = tuple[str, list[tuple[str, str]], t.Iterable[bytes]]
 
 HTML = "text/html; charset=utf-8"
 JSON = "application/json"
@@ -123,7 +123,9 @@ def direct_result(app: Kolba, rv: t.Any, environ: WSGIEnvironment) -> Triple | N
         body, content_type = provider.dumps_for_response(rv).encode(), JSON
     else:
         return None
-    return _triple("200 OK", content_type, body, environ.get("REQUEST_METHOD"))
+    # perf: _triple, inline
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+    return ("200 OK", headers, [] if environ.get("REQUEST_METHOD") == "HEAD" else [body])
 
 
 #: Rendered stock error pages, one per exception class and code.

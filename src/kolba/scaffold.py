@@ -38,6 +38,10 @@ if t.TYPE_CHECKING:
     from .wrappers import Response
 
 _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
+#: A WebSocket handler (``async def``), kept with its own type by the decorator.
+_WebSocketHandler = t.TypeVar("_WebSocketHandler", bound=t.Callable[..., t.Awaitable[t.Any]])
+#: A before/after_websocket hook, sync or async.
+_WebSocketHook = t.TypeVar("_WebSocketHook", bound=t.Callable[..., t.Any])
 
 #: ``{exception class: handler}`` for one scope and one code.
 ErrorHandlerMap = dict[type[BaseException], ft.ErrorHandlerCallable]
@@ -314,6 +318,9 @@ class Scaffold:
         self.url_value_preprocessors: dict[
             str | None, list[ft.URLValuePreprocessorCallable]
         ] = HookTable(report)
+        #: ``{scope: [hook]}`` run around WebSocket handlers (see :meth:`websocket`).
+        self.before_websocket_funcs: dict[str | None, list[t.Callable[[], t.Any]]] = HookTable(report)
+        self.after_websocket_funcs: dict[str | None, list[t.Callable[[t.Any], t.Any]]] = HookTable(report)
         self.url_default_functions: dict[str | None, list[ft.URLDefaultCallable]] = defaultdict(list)
         self.template_context_processors: dict[
             str | None, list[ft.TemplateContextProcessorCallable]
@@ -449,6 +456,60 @@ class Scaffold:
             return view
 
         return register
+
+    # -- WebSocket routes and hooks (served by app.asgi) --------------------------------
+
+    @setupmethod
+    def websocket(
+        self, rule: str, **options: t.Any
+    ) -> t.Callable[[_WebSocketHandler], _WebSocketHandler]:
+        """Decorate the ``async def`` handler of a WebSocket route.
+
+        The rule is a Werkzeug websocket rule: converters, ``url_for`` and
+        blueprint prefixes work as for HTTP routes.  Options go to
+        :meth:`add_websocket`.
+        """
+        endpoint = options.pop("endpoint", None)
+
+        def register(handler: _WebSocketHandler) -> _WebSocketHandler:
+            self.add_websocket(rule, endpoint, handler, **options)
+            return handler
+
+        return register
+
+    @setupmethod
+    def add_websocket(
+        self, rule: str, endpoint: str | None = None,
+        view_func: t.Callable[..., t.Awaitable[t.Any]] | None = None, **options: t.Any,
+    ) -> None:
+        """:meth:`websocket` without the decorator; ``view_func`` must be ``async def``.
+
+        Under WSGI, and for plain HTTP requests, the route answers 426.
+        """
+        from .websockets import WebSocketRoute
+
+        route = None if view_func is None else WebSocketRoute(view_func)
+        if endpoint is None and view_func is not None:
+            endpoint = _endpoint_from_view_func(view_func)
+        options.update(websocket=True, methods=("GET",), provide_automatic_options=False)
+        self.add_url_rule(rule, endpoint, route, **options)
+
+    @setupmethod
+    def before_websocket(self, f: _WebSocketHook) -> _WebSocketHook:
+        """Run ``f()`` before each WebSocket handler; a value it returns refuses the handshake.
+
+        The value becomes the HTTP response of the refusal, as a view's would.
+        """
+        return _add_app_wide(self.before_websocket_funcs, f)
+
+    @setupmethod
+    def after_websocket(self, f: _WebSocketHook) -> _WebSocketHook:
+        """Run ``f(response)`` after each WebSocket handler, before the connection ends.
+
+        ``response`` is the refusal about to be sent, or None once the
+        connection was accepted; ``f`` may return a response to send instead.
+        """
+        return _add_app_wide(self.after_websocket_funcs, f)
 
     # -- request hooks ----------------------------------------------------------------
 

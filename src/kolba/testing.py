@@ -17,6 +17,7 @@ still importable from here.
 
 from __future__ import annotations
 
+import os
 import typing as t
 from contextlib import ExitStack, contextmanager
 from copy import copy
@@ -24,8 +25,12 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 import werkzeug.test
+from werkzeug.datastructures import Headers
 from werkzeug.test import Client
 from werkzeug.wrappers import Request as BaseRequest
+
+from ._asgi_client import TestWebSocket as TestWebSocket
+from ._asgi_client import WebSocketRejected as WebSocketRejected
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.test import TestResponse
@@ -109,9 +114,17 @@ class KolbaClient(Client):
 
     def __init__(
         self, application: Kolba, response_wrapper: t.Any = None, use_cookies: bool = True,
-        *args: t.Any, **kwargs: t.Any,
+        *args: t.Any, door: str | None = None, **kwargs: t.Any,
     ) -> None:
         super().__init__(application, response_wrapper, use_cookies, *args, **kwargs)
+        door = door or os.environ.get("KOLBA_TESTS_DOOR") or "wsgi"
+        if door not in ("wsgi", "asgi"):
+            raise ValueError(f"door must be 'wsgi' or 'asgi', not {door!r}")
+        #: Which of the app's entry points requests go through: ``"wsgi"`` (the
+        #: app itself) or ``"asgi"`` (``app.asgi``, run in process).  The
+        #: default comes from ``KOLBA_TESTS_DOOR``, so a whole test suite can
+        #: run through either.
+        self.door = door
         self._uses_cookies = use_cookies
         #: Whether the app is asked to hand over each request's contexts;
         #: true inside ``with client:``.
@@ -157,7 +170,19 @@ class KolbaClient(Client):
             request = copy(given)
             request.environ = self._base_environ(given.environ)
             return request
-        return self._build(args, {**kwargs, "environ_base": self._base_environ(kwargs.get("environ_base"))})
+        return self._request_from_builder_args(args, kwargs)
+
+    def _request_from_builder_args(
+        self, args: tuple[t.Any, ...], kwargs: dict[str, t.Any]
+    ) -> BaseRequest:
+        """A request from ``EnvironBuilder`` arguments, over this client's environ.
+
+        Flask's client has this private method and extensions call it to
+        build an environ the way the client would (Flask-SocketIO's test
+        client does, for its handshake), so Kolba's client answers to it too.
+        """
+        base = self._base_environ(kwargs.get("environ_base"))
+        return self._build(args, {**kwargs, "environ_base": base})
 
     def _build(self, args: tuple[t.Any, ...], kwargs: dict[str, t.Any]) -> BaseRequest:
         """Build a request from ``EnvironBuilder`` arguments."""
@@ -177,6 +202,63 @@ class KolbaClient(Client):
         if self.preserve_context:
             environ[_PRESERVE_KEY] = self._handed_over.append
         return environ
+
+    def run_wsgi_app(
+        self, environ: dict[str, t.Any], buffered: bool = False
+    ) -> tuple[t.Iterable[bytes], str, Headers]:
+        """Run one request through the chosen door (Werkzeug's hook for this).
+
+        For the ASGI door, Werkzeug's own request run (cookies included) is
+        pointed at a WSGI stand-in that drives ``app.asgi`` for this call.
+        """
+        if self.door != "asgi":
+            return super().run_wsgi_app(environ, buffered)
+        from ._asgi_client import ASGIAsWSGI
+
+        app = self.application
+        self.application = ASGIAsWSGI(app.asgi)  # type: ignore[assignment]
+        try:
+            return super().run_wsgi_app(environ, buffered)
+        finally:
+            self.application = app
+
+    # -- WebSockets -------------------------------------------------------------------
+
+    def websocket(
+        self, path: str = "/", *args: t.Any, subprotocols: t.Sequence[str] = (), **kwargs: t.Any
+    ) -> TestWebSocket:
+        """A WebSocket to ``path``, spoken with ``app.asgi`` in process (no server).
+
+        Use it as ``with client.websocket("/ws/room") as ws:``.  The
+        handshake is built from ``EnvironBuilder`` arguments (``headers``,
+        ``query_string``, ...) and carries the client's cookies.  It goes
+        through the ASGI door whichever door the client uses for HTTP.
+        """
+        from ._asgi_client import websocket_scope
+
+        kwargs["environ_base"] = {**self.environ_base, **(kwargs.get("environ_base") or {})}
+        builder = EnvironBuilder(self.application, path, *args, **kwargs)
+        try:
+            environ = builder.get_environ()
+        finally:
+            builder.close()
+        environ.update(
+            HTTP_CONNECTION="Upgrade", HTTP_UPGRADE="websocket", HTTP_SEC_WEBSOCKET_VERSION="13",
+            HTTP_SEC_WEBSOCKET_KEY="dGhlIHNhbXBsZSBub25jZQ==",
+        )
+        if subprotocols:
+            environ["HTTP_SEC_WEBSOCKET_PROTOCOL"] = ", ".join(subprotocols)
+        # Werkzeug's (private) way of sending the jar's cookies; pinned in tests.
+        self._add_cookies_to_wsgi(environ)
+        app = self.application
+        handshake = BaseRequest(environ)
+
+        def refusal(body: bytes, status: int, headers: Headers) -> TestResponse:
+            response = self.response_wrapper([body], str(status), headers, request=handshake)
+            response.json_module = app.json  # type: ignore[assignment]
+            return response
+
+        return TestWebSocket(app.asgi, websocket_scope(environ, subprotocols), app.json, refusal)
 
     # -- keeping the last request's contexts --------------------------------------
 

@@ -167,11 +167,11 @@ def test_nav_links_lead_to_their_pages(page: Page) -> None:
         nav(page, text).click()
         expect(page).to_have_url(re.compile(re.escape(path) + "$"))
         expect(page.locator("main h1")).to_have_text(heading)
-    with page.expect_response(re.compile(r"/api/notes$")) as api:
+    with page.expect_response(re.compile(r"/api/$")) as api:
         nav(page, "API").click()
     assert api.value.status == 200
     assert api.value.headers["content-type"] == "application/json"
-    assert "notes" in api.value.json()
+    assert "endpoints" in api.value.json()
 
 
 def test_submit_form_shows_escaped_input(page: Page) -> None:
@@ -215,7 +215,8 @@ def test_register_login_dashboard_and_logout(page: Page) -> None:
 
     nav(page, username).click()
     expect(page.locator("main h1")).to_have_text(f"{username}'s Profile")
-    expect(page.locator("ul.notes")).to_contain_text("Written in a browser")
+    expect(page.locator(".details dd").nth(2)).to_have_text("1")
+    expect(page.locator("main")).not_to_contain_text("Written in a browser")  # notes are private
 
     page.locator("nav.nav").get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/$"))
@@ -240,18 +241,38 @@ def test_dashboard_requires_login_and_returns_after_it(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/dashboard$"))
 
 
-def test_forged_csrf_token_is_rejected(page: Page) -> None:
+def expect_styled_error(page: Page, code: int, title: str) -> None:
+    """The page is the showcase's own error page, stylesheet applied."""
+    expect(page).to_have_title(f"{title} · Kolba Showcase")
+    expect(page.locator(".error-code")).to_have_text(str(code))
+    color = page.eval_on_selector(".error-code", "el => getComputedStyle(el).color")
+    assert color == "rgb(37, 99, 235)"
+    expect(nav(page, "Home")).to_be_visible()
+
+
+def test_forged_csrf_token_is_rejected_with_a_styled_page(page: Page) -> None:
     page.goto("/submit")
     page.eval_on_selector("input[name=csrf_token]", "el => { el.value = 'forged'; }")
     page.fill("#user_input", "sneaky")
     with page.expect_response(re.compile(r"/submit$")) as posted:
         page.get_by_role("button", name="Submit").click()
     assert posted.value.status == 400
-    expect(page.locator("body")).to_contain_text("CSRF token is invalid")
+    expect(page.locator("main")).to_contain_text("CSRF token is invalid")
+    expect_styled_error(page, 400, "Bad Request")
+
+
+def test_get_logout_gets_a_styled_405(page: Page) -> None:
+    response = page.goto("/auth/logout")
+    assert response is not None and response.status == 405
+    assert "POST" in response.headers["allow"]
+    expect_styled_error(page, 405, "Method Not Allowed")
 
 
 def test_json_api_from_page_script(page: Page) -> None:
     page.goto("/")
+    anonymous = page.evaluate("async () => (await fetch('/api/notes')).status")
+    assert anonymous == 401
+    register_and_log_in(page, unique_name())
     result = page.evaluate(
         """async () => {
             const created = await fetch('/api/notes', {
@@ -286,4 +307,71 @@ def test_custom_404_page(page: Page) -> None:
     assert color == "rgb(37, 99, 235)"
     page.get_by_role("link", name="Back to Home").click()
     expect(page).to_have_url(re.compile(r"/$"))
+
+
+
+def test_pages_break_no_content_security_policy_rule(page: Page) -> None:
+    """Every page renders under its policy: nothing inline is blocked."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation',"
+        " e => console.error('Content Security Policy violation: ' + e.violatedDirective));"
+    )
+    response = page.goto("/")
+    assert response is not None
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    register_and_log_in(page, unique_name())
+    for path in ["/", "/submit", "/contact", "/dashboard", "/account/password", "/no/such/page"]:
+        page.goto(path)
+        expect(page.locator("main h1")).to_be_visible()
+    page.goto("/dashboard")
+    page.fill("#name", "csp check")
+    page.get_by_role("button", name="Create token").click()
+    expect(page.locator("code.api-token")).to_be_visible()
+    assert violations == []
+
+
+def test_session_cookie_is_secure_and_http_only(page: Page) -> None:
+    register_and_log_in(page, unique_name())
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == "session"]
+    assert cookie["secure"] is True and cookie["httpOnly"] is True
+    assert cookie["sameSite"] == "Lax"
+
+
+def test_cookie_saved_before_logout_is_refused(page: Page) -> None:
+    register_and_log_in(page, unique_name())
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    saved = page.context.cookies()
+    page.locator("nav.nav").get_by_role("button", name="Log out").click()
+    expect(flash(page, "info")).to_have_text("You have been logged out.")
+    page.context.add_cookies(saved)  # put the old session cookie back, as a thief would
+    page.goto("/dashboard")
+    expect(page).to_have_url(re.compile(r"/auth/login\?next="))
+
+
+def test_api_token_made_on_the_dashboard_works_without_cookies(page: Page, base_url: str) -> None:
+    import json
+    import urllib.request
+
+    username = unique_name()
+    register_and_log_in(page, username)
+    page.fill("#name", "script")
+    page.get_by_role("button", name="Create token").click()
+    token = page.locator("code.api-token").inner_text()
+    request = urllib.request.Request(
+        base_url + "/api/notes",
+        data=json.dumps({"title": "from a script"}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        assert reply.status == 201
+        assert json.load(reply)["author"] == username
+    page.goto("/dashboard")
+    expect(page.locator("ul.notes")).to_contain_text("from a script")
+    expect(page.locator("ul.tokens")).to_contain_text("script")
+    expect(page.locator("body")).not_to_contain_text(token)
 

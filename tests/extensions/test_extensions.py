@@ -25,6 +25,17 @@ AGAINST_FLASK = os.environ.get("KOLBA_TESTS_AGAINST") == "flask"
 BACKENDS = ("flask",) if AGAINST_FLASK else ("flask", "kolba")
 TIMEOUT = 120
 
+#: Flask-JWT-Extended's answer when neither the header nor the cookie holds a token.
+JWT_MISSING = (
+    "Missing JWT in headers or cookies (Missing Authorization Header;"
+    ' Missing cookie "access_token_cookie")'
+)
+#: ... and when the ``Authorization`` header has another scheme.
+JWT_NOT_BEARER = (
+    "Missing JWT in headers or cookies (Missing 'Bearer' type in 'Authorization' header."
+    " Expected 'Authorization: Bearer <JWT>'; Missing cookie \"access_token_cookie\")"
+)
+
 EXPECTED: dict[str, dict[str, Any]] = {
     "sqlalchemy": {
         "create_all_and_insert": ["alice"],
@@ -382,6 +393,397 @@ EXPECTED: dict[str, dict[str, Any]] = {
             "http://spa.example",
         ],
         "api_preflight": [200, "http://spa.example"],
+    },
+    "caching": {
+        "simple_cached_view": [
+            {"products": ["tea", "coffee"], "run": 1},
+            {"products": ["tea", "coffee"], "run": 1},
+            [["Content-Length", "38"], ["Content-Type", "application/json"]],
+        ],
+        "simple_query_string_keys": [
+            [[200, "tea #1"], [200, "tea #1"]],
+            [[200, "mate #2"], [200, "mate #2"]],
+        ],
+        "simple_template_view": [
+            [200, "<h1>about</h1> #1"],
+            [200, "<h1>about</h1> #1"],
+            [200, "<h1>contact</h1> #1"],
+            [200, "<h1>contact</h1> #1"],
+        ],
+        "simple_unless": [[[200, "1"], [200, "2"]], [[200, "3"], [200, "3"]]],
+        # Flask-Caching keys views by path, not method: a POST gets the cached GET.
+        "simple_post_answered_from_get_cache": ["GET 1", "GET 1", "GET 1"],
+        # Any status is cached unless a response_filter says otherwise.
+        "simple_error_status_cached_too": [[418, "short and stout 1"], [418, "short and stout 1"]],
+        "simple_memoize": [
+            [[200, "tea:EUR:1"], [200, "tea:EUR:1"]],
+            [[200, "tea:USD:1"], [200, "tea:USD:1"]],
+            "forgotten",
+            [[200, "tea:EUR:2"], [200, "tea:EUR:2"]],
+        ],
+        "simple_delete_key": 2,
+        "simple_jinja_cache_tag": [[200, "sidebar #1"], [200, "sidebar #1"]],
+        "simple_blueprint_key_prefix": [None, [[200, "offer 1"], [200, "offer 1"]], True],
+        "simple_direct_api_in_app_context": [
+            {"a": 1},
+            [{"a": 1}, None],
+            2,
+            True,
+            "scenario_caching",
+        ],
+        "filesystem_cached_view": [
+            {"products": ["tea", "coffee"], "run": 1},
+            {"products": ["tea", "coffee"], "run": 1},
+            [["Content-Length", "38"], ["Content-Type", "application/json"]],
+        ],
+        "filesystem_query_string_keys": [
+            [[200, "tea #1"], [200, "tea #1"]],
+            [[200, "mate #2"], [200, "mate #2"]],
+        ],
+        "filesystem_template_view": [
+            [200, "<h1>about</h1> #1"],
+            [200, "<h1>about</h1> #1"],
+            [200, "<h1>contact</h1> #1"],
+            [200, "<h1>contact</h1> #1"],
+        ],
+        "filesystem_unless": [[[200, "1"], [200, "2"]], [[200, "3"], [200, "3"]]],
+        "filesystem_post_answered_from_get_cache": ["GET 1", "GET 1", "GET 1"],
+        "filesystem_error_status_cached_too": [
+            [418, "short and stout 1"],
+            [418, "short and stout 1"],
+        ],
+        "filesystem_memoize": [
+            [[200, "tea:EUR:1"], [200, "tea:EUR:1"]],
+            [[200, "tea:USD:1"], [200, "tea:USD:1"]],
+            "forgotten",
+            [[200, "tea:EUR:2"], [200, "tea:EUR:2"]],
+        ],
+        "filesystem_delete_key": 2,
+        "filesystem_jinja_cache_tag": [[200, "sidebar #1"], [200, "sidebar #1"]],
+        "filesystem_blueprint_key_prefix": [None, [[200, "offer 1"], [200, "offer 1"]], True],
+        "filesystem_direct_api_in_app_context": [
+            {"a": 1},
+            [{"a": 1}, None],
+            2,
+            True,
+            "scenario_caching",
+        ],
+    },
+    "session": {
+        "cachelib_add_and_read": [
+            {"cart": ["tea"]},
+            {"cart": ["tea", "milk"]},
+            {"cart": ["tea", "milk"], "sid_length": 43},
+            [
+                ["Content-Length", "17"],
+                ["Content-Type", "application/json"],
+                ["Set-Cookie", "session=<v>; HttpOnly; Path=/"],
+                ["Vary", "Cookie"],
+            ],
+        ],
+        "cachelib_kept_on_server": [43, ["cart"]],
+        "cachelib_other_client_is_apart": [[], True],
+        "cachelib_unknown_sid_starts_afresh": [],
+        "cachelib_untouched_session_flags": [
+            200,
+            [
+                ["Content-Length", "15"],
+                ["Content-Type", "text/html; charset=utf-8"],
+                ["Vary", "Cookie"],
+            ],
+            [[True, False, "CacheLibSession"], [True, False]],
+        ],
+        "cachelib_permanent": [
+            [
+                ["Content-Length", "2"],
+                ["Content-Type", "text/html; charset=utf-8"],
+                ["Set-Cookie", "session=<v>; Expires=<t>; HttpOnly; Path=/"],
+                ["Vary", "Cookie"],
+            ],
+            ["_permanent", "who"],
+        ],
+        "cachelib_regenerate": [True, None, ["tea", "milk"]],
+        "cachelib_clear_deletes": [
+            [
+                ["Content-Length", "4"],
+                ["Content-Type", "text/html; charset=utf-8"],
+                ["Set-Cookie", "session=; Expires=<t>; Max-Age=<t>; Path=/"],
+                ["Vary", "Cookie"],
+            ],
+            None,
+            None,
+        ],
+        "cachelib_session_transaction": ["jam", "bread"],
+        "sqlalchemy_add_and_read": [
+            {"cart": ["tea"]},
+            {"cart": ["tea", "milk"]},
+            {"cart": ["tea", "milk"], "sid_length": 43},
+            [
+                ["Content-Length", "17"],
+                ["Content-Type", "application/json"],
+                ["Set-Cookie", "session=<v>; HttpOnly; Path=/"],
+                ["Vary", "Cookie"],
+            ],
+        ],
+        "sqlalchemy_kept_on_server": [43, ["cart"]],
+        "sqlalchemy_other_client_is_apart": [[], True],
+        "sqlalchemy_unknown_sid_starts_afresh": [],
+        "sqlalchemy_untouched_session_flags": [
+            200,
+            [
+                ["Content-Length", "15"],
+                ["Content-Type", "text/html; charset=utf-8"],
+                ["Vary", "Cookie"],
+            ],
+            [[True, False, "SqlAlchemySession"], [True, False]],
+        ],
+        "sqlalchemy_permanent": [
+            [
+                ["Content-Length", "2"],
+                ["Content-Type", "text/html; charset=utf-8"],
+                ["Set-Cookie", "session=<v>; Expires=<t>; HttpOnly; Path=/"],
+                ["Vary", "Cookie"],
+            ],
+            ["_permanent", "who"],
+        ],
+        "sqlalchemy_regenerate": [True, None, ["tea", "milk"]],
+        "sqlalchemy_clear_deletes": [
+            [
+                ["Content-Length", "4"],
+                ["Content-Type", "text/html; charset=utf-8"],
+                ["Set-Cookie", "session=; Expires=<t>; Max-Age=<t>; Path=/"],
+                ["Vary", "Cookie"],
+            ],
+            None,
+            None,
+        ],
+        "sqlalchemy_session_transaction": ["jam", "bread"],
+    },
+    "migrate": {
+        "db_init": [0, ["README", "alembic.ini", "env.py", "script.py.mako", "versions"], ""],
+        "db_migrate_first": [0, ["Detected added table 'user'"], 1, ""],
+        "db_upgrade": [
+            0,
+            ["Running upgrade  -> <rev>, users"],
+            {"alembic_version": ["version_num"], "user": ["id", "name"]},
+            "",
+        ],
+        "db_migrate_added_column": [0, ["Detected added column 'user.email'"], ""],
+        "db_upgrade_again": [0, ["Running upgrade <rev> -> <rev>, email"], ["id", "name", "email"], ""],
+        "upgrade_api_in_app_context": {
+            "alembic_version": ["version_num"],
+            "user": ["id", "name", "email"],
+        },
+    },
+    "limiter": {
+        "default_limit": [
+            [200, 200, 200, 200, 200],
+            429,
+            {"limit": "5", "remaining": "0", "reset_is_epoch": True, "retry_after": True},
+        ],
+        "route_limit_headers": [
+            200,
+            {"limit": "2", "remaining": "1", "reset_is_epoch": True, "retry_after": True},
+            429,
+            {"limit": "2", "remaining": "0", "reset_is_epoch": True, "retry_after": True},
+            "text/html",
+            True,
+        ],
+        "exempt_route": [[200, 200, 200, 200, 200, 200, 200, 200], False],
+        "key_func": [[200, 429], [200, 429]],
+        "per_address": [200, 200, 429],
+        "methods_filter": [[200, 200, 200], [200, 429]],
+        "shared_limit": [200, 200, 429, 429],
+        "blueprint_limit": [[200, 200, 200, 429], "3"],
+        "blueprint_and_route_limit": [200, 429],
+        "exempt_blueprint": [200, 200, 200, 200, 200, 200, 200],
+        "custom_429_handler": [
+            200,
+            429,
+            {"error": "slow down", "limit": "1 per 1 minute"},
+            {"limit": "1", "remaining": "0", "reset_is_epoch": True, "retry_after": True},
+        ],
+        "request_context_state": [
+            200,
+            {"current": "5 per 1 minute", "stored_on_ctx": ["_limiter_request_context"]},
+        ],
+        "limiter_api": [None, 200, ["limiter"]],
+    },
+    "jwt": {
+        "login_issues_tokens": [
+            {"sub": "ann", "type": "access", "fresh": True, "role": "admin"},
+            {"sub": "ann", "type": "refresh", "fresh": False, "role": "admin"},
+            900,
+        ],
+        "bad_login": [401, {"msg": "Bad username"}],
+        "header_access": [
+            200,
+            {"identity": "ann", "role": "admin", "type": "access", "user_id": 1},
+        ],
+        "missing_token": [
+            401,
+            {
+                "msg": JWT_MISSING,
+            },
+            [["Content-Length", "115"], ["Content-Type", "application/json"]],
+        ],
+        "malformed_header": [
+            [
+                401,
+                {
+                    "msg": JWT_NOT_BEARER,
+                },
+            ],
+            [422, {"msg": "Invalid header padding"}],
+        ],
+        "bad_signature": [422, {"msg": "Signature verification failed"}],
+        "expired_token": [401, {"msg": "Token has expired"}],
+        "refresh_token_where_access_needed": [422, {"msg": "Only non-refresh tokens are allowed"}],
+        "refresh_flow_and_freshness": [
+            [200, {"fresh": True}],
+            [401, {"msg": "Fresh token required"}],
+            [422, {"msg": "Only refresh tokens are allowed"}],
+        ],
+        "optional": [[200, {"identity": None}], [200, {"identity": "bob"}]],
+        "revoked_token": [401, {"msg": "Token has been revoked"}],
+        "cookies_login": [
+            200,
+            [
+                "access_token_cookie",
+                "csrf_access_token",
+                "csrf_refresh_token",
+                "refresh_token_cookie",
+            ],
+            [
+                ["Content-Length", "15"],
+                ["Content-Type", "application/json"],
+                ["Set-Cookie", "access_token_cookie=<v>; HttpOnly; Path=/"],
+                ["Set-Cookie", "csrf_access_token=<v>; Path=/"],
+                ["Set-Cookie", "csrf_refresh_token=<v>; Path=/"],
+                ["Set-Cookie", "refresh_token_cookie=<v>; HttpOnly; Path=/"],
+            ],
+            [200, {"identity": "ann", "role": "admin", "type": "access", "user_id": 1}],
+        ],
+        "cookies_csrf": [
+            [401, {"msg": "Missing CSRF token"}],
+            [401, {"msg": "CSRF double submit tokens do not match"}],
+            [200, {"changed": "bob"}],
+        ],
+        "cookies_refresh": [200, ["access"]],
+        "cookies_logout": [
+            200,
+            [
+                ["Content-Length", "16"],
+                ["Content-Type", "application/json"],
+                ["Set-Cookie", "access_token_cookie=; Expires=<t>; HttpOnly; Path=/"],
+                ["Set-Cookie", "csrf_access_token=; Expires=<t>; Path=/"],
+                ["Set-Cookie", "csrf_refresh_token=; Expires=<t>; Path=/"],
+                ["Set-Cookie", "refresh_token_cookie=; Expires=<t>; HttpOnly; Path=/"],
+            ],
+            [
+                401,
+                {
+                    "msg": JWT_MISSING,
+                },
+            ],
+        ],
+        "blueprint_hook": [
+            [
+                401,
+                {
+                    "msg": JWT_MISSING,
+                },
+            ],
+            [403, {"msg": "Admins only"}],
+            [200, {"panel": "ann"}],
+        ],
+        "custom_unauthorized_callback": [
+            418,
+            {"error": "Missing Authorization Header", "path": "/p"},
+        ],
+    },
+    "httpauth": {
+        "basic_ok": [200, {"user": "ann", "username": "ann"}, None],
+        "basic_missing": [
+            401,
+            "Unauthorized Access",
+            "Basic realm=\"Staff\"",
+            [
+                ["Content-Length", "19"],
+                ["Content-Type", "text/html; charset=utf-8"],
+                ["WWW-Authenticate", "Basic realm=\"Staff\""],
+            ],
+        ],
+        "basic_wrong_password": [401, "Unauthorized Access", "Basic realm=\"Staff\""],
+        "basic_malformed_header": [
+            [401, "Unauthorized Access", "Basic realm=\"Staff\""],
+            [401, "Unauthorized Access", "Basic realm=\"Staff\""],
+        ],
+        "basic_via_test_client_auth": [200, {"user": "bob", "username": "bob"}, None],
+        "roles": [
+            [200, "admin area", None],
+            [403, "Unauthorized Access", "Basic realm=\"Staff\""],
+        ],
+        "optional": [[200, {"user": None}, None], [200, {"user": "bob"}, None]],
+        "token_ok": [200, {"user": "bob", "via": "token"}, None],
+        "token_errors": [
+            [
+                401,
+                {"error": "token required", "status": 401},
+                "Bearer realm=\"Authentication Required\"",
+            ],
+            [
+                401,
+                {"error": "token required", "status": 401},
+                "Bearer realm=\"Authentication Required\"",
+            ],
+            [
+                401,
+                {"error": "token required", "status": 401},
+                "Bearer realm=\"Authentication Required\"",
+            ],
+        ],
+        "multi_auth": [
+            [200, {"user": "ann"}, None],
+            [200, {"user": "ann"}, None],
+            [401, "Unauthorized Access", "Basic realm=\"Staff\""],
+        ],
+        "blueprint_guard": [
+            [
+                401,
+                {"error": "token required", "status": 401},
+                "Bearer realm=\"Authentication Required\"",
+            ],
+            [200, {"items": ["a"], "user": "ann"}, None],
+        ],
+        "options_not_challenged": [200, ["GET", "HEAD", "OPTIONS"]],
+    },
+    "socketio": {
+        "connect_and_welcome": [True, [["welcome", [{"user": None, "auth": {"token": "good"}}]]]],
+        "connect_refused": False,
+        "http_session_carried_over": [
+            [["welcome", [{"user": "ann", "auth": None}]]],
+            [["connect", "ann", "/socket.io", True], ["disconnect", "ann"]],
+        ],
+        "send_and_ack": [[["message", "echo: hello"]], "heard", [["shouted", [{"text": "HI"}]]]],
+        "broadcast": [[["shouted", [{"text": "ALL"}]]], [["shouted", [{"text": "ALL"}]]]],
+        "socket_session_and_g": [["bob", "blue", "blue"], ["blue", None], 200],
+        "rooms": [
+            "lobby",
+            2,
+            [[["said", ["psst"]]], [["said", ["psst"]]], []],
+            [["said", ["again"]]],
+            [],
+        ],
+        "error_handler": [
+            [["failed", ["handler failed"]]],
+            [["error", "ValueError", "handler failed", "fail"]],
+        ],
+        "namespace_class": [
+            [["ready", [{"namespace": "/chat"}]]],
+            {"pong": 42, "app": "scenario_socketio"},
+        ],
+        "disconnect_handler": [False, [["disconnect", "cy"]]],
     },
 }
 

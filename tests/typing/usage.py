@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from typing import Any
 
 from kolba import (
     Blueprint, Kolba, Response, abort, flash, g, get_flashed_messages, jsonify, make_response,
-    redirect, request, session, stream_with_context, url_for,
+    redirect, request, session, stream_with_context, url_for, websocket,
 )
 from kolba.typing import ResponseReturnValue
 from kolba.views import MethodView
+from kolba.websockets import WebSocketDisconnect
 
 app = Kolba(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -81,9 +83,35 @@ class Counter(MethodView):
 
 
 app.add_url_rule("/counter", view_func=Counter.as_view("counter"))
+
+
+@bp.websocket("/ws/<room>")
+async def room_socket(room: str) -> None:
+    await websocket.accept(headers={"X-Room": room})
+    try:
+        async for message in websocket:
+            await websocket.send(message)
+        data: Any = await websocket.receive_json()
+        await websocket.send_json({"room": room, "args": websocket.args.get("x"), "data": data})
+    except WebSocketDisconnect as gone:
+        code: int = gone.code
+        print(code)
+
+
+@app.before_websocket
+async def gate() -> tuple[str, int] | None:
+    return None if websocket.cookies.get("ok") else ("no", 403)
+
+
+@bp.after_app_websocket
+def after_socket(response: Response | None) -> Response | None:
+    return response
+
+
 app.register_blueprint(bp)
 
 # The decorators return the function unchanged, so its type survives.
 reveal_home: str = home()
 reveal_user: dict[str, object] = user(1)
 streamed: Iterator[str] = numbered()
+socket_call: Coroutine[Any, Any, None] = room_socket("lobby")

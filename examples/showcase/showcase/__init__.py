@@ -12,13 +12,16 @@ import typing as t
 
 from kolba import Kolba
 
-from . import api, auth, csrf, db, errors, main
-from .config import CONFIGS, DEV_SECRET_KEY, Config, level_from_name
+from . import account, api, auth, csrf, current_user, db, errors, headers, main, tokens
+from .config import Config, config_class, from_environment, level_from_name
+from .secret_key import check_secret_key
 
 __all__ = ["create_app"]
 
 #: Chooses the config class when ``create_app`` is given none.
 CONFIG_ENV = "SHOWCASE_CONFIG"
+#: What ``create_app()`` builds when nothing says otherwise: never debug.
+DEFAULT_CONFIG = "production"
 #: Puts the instance folder (database) somewhere else, e.g. a temp dir.
 INSTANCE_ENV = "SHOWCASE_INSTANCE_PATH"
 
@@ -32,10 +35,11 @@ def create_app(
 ) -> Kolba:
     """Build and wire up a new app.
 
-    ``config_name_or_object`` is ``"development"``, ``"testing"`` or
-    ``"production"``, an import path or object for ``config.from_object``, or
-    a mapping of overrides applied on top of :class:`Config`. ``None`` reads
-    the name from ``$SHOWCASE_CONFIG`` (default ``development``).
+    ``config_name_or_object`` is ``"production"``, ``"development"`` or
+    ``"testing"``, an import path or object for ``config.from_object``, or a
+    mapping of overrides applied on top of :class:`Config`. ``None`` reads
+    the name from ``$SHOWCASE_CONFIG``, and without it builds production,
+    which refuses to start without a strong ``SHOWCASE_SECRET_KEY``.
     """
     app = Kolba(
         __name__,
@@ -43,42 +47,40 @@ def create_app(
         instance_relative_config=True,
     )
     _load_config(app, config_name_or_object)
-    _check_secret_key(app)
+    check_secret_key(app)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["DATABASE"] = os.path.join(app.instance_path, app.config["DATABASE"])
     configure_logging(app)
 
-    db.init_app(app)
+    db.init_app(app)  # first: the blueprints' rules use its ``id`` converter
+    tokens.init_app(app)
+    current_user.init_app(app)  # before the CSRF check, so its error page knows the user
     csrf.init_app(app)
-    app.register_blueprint(main.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(api.bp)
+    headers.init_app(app)
+    for blueprint in (main.bp, auth.bp, account.bp, api.bp):
+        app.register_blueprint(blueprint)
     csrf.exempt(app, api.bp)
     errors.init_app(app)
     return app
 
 
 def _load_config(app: Kolba, source: str | object | t.Mapping[str, t.Any] | None) -> None:
-    """Apply the chosen configuration to ``app.config``."""
+    """Apply the chosen configuration, then ``SHOWCASE_*`` variables, then overrides.
+
+    The environment is not read for the testing config, so variables a
+    developer exported never reach the test suite.
+    """
     if source is None:
-        source = os.environ.get(CONFIG_ENV, "development")
+        source = os.environ.get(CONFIG_ENV, DEFAULT_CONFIG)
+    overrides: t.Mapping[str, t.Any] = {}
     if isinstance(source, t.Mapping):
-        app.config.from_object(Config)
-        app.config.from_mapping(source)
-    elif isinstance(source, str) and source in CONFIGS:
-        app.config.from_object(CONFIGS[source])
-    else:
-        app.config.from_object(source)
-
-
-def _check_secret_key(app: Kolba) -> None:
-    """Refuse to serve production traffic with the published dev key."""
-    if app.debug or app.testing:
-        return
-    if app.config["SECRET_KEY"] in (None, "", DEV_SECRET_KEY):
-        raise RuntimeError(
-            "Set SHOWCASE_SECRET_KEY to a long random value before running in production."
-        )
+        overrides, source = source, Config
+    elif isinstance(source, str):
+        source = config_class(source)
+    app.config.from_object(source)
+    if not (app.config["TESTING"] or overrides.get("TESTING")):
+        app.config.update(from_environment())
+    app.config.update(overrides)
 
 
 def configure_logging(app: Kolba) -> None:

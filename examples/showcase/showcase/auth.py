@@ -1,18 +1,18 @@
-"""The ``auth`` blueprint: registration, login, logout, ``login_required``.
+"""The ``auth`` blueprint: registration, login and logout.
 
-Passwords are stored as Werkzeug salted hashes. Logging in puts the user's
-id in the signed session cookie; ``load_logged_in_user`` turns it back into
-``g.user`` at the start of every request, anywhere in the app.
+Passwords are stored as salted hashes (``passwords.py``). Logging in puts
+the user's id and session version in the signed session cookie
+(``current_user.py``); logging out bumps the version, which ends that
+session and every other one the user has. Failed logins are throttled
+(``throttle.py``).
 """
 
 from __future__ import annotations
 
-import functools
+import math
 import sqlite3
 import typing as t
 from urllib.parse import urlsplit
-
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from kolba import (
     Blueprint,
@@ -26,43 +26,16 @@ from kolba import (
     url_for,
 )
 
+from . import throttle
+from .current_user import end_all_sessions, start_session
 from .db import get_db, utcnow
+from .passwords import hash_password, verify_password
 from .validation import validate_registration
 
 if t.TYPE_CHECKING:
     from werkzeug.wrappers import Response
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-_V = t.TypeVar("_V", bound=t.Callable[..., t.Any])
-
-
-@bp.before_app_request
-def load_logged_in_user() -> None:
-    """Put the logged-in user's row (or None) on ``g.user``."""
-    user_id = session.get("user_id")
-    g.user = None
-    if user_id is not None:
-        g.user = get_db().execute("SELECT * FROM user WHERE id = ?", (user_id,)).fetchone()
-
-
-def login_required(view: _V) -> _V:
-    """Send anonymous visitors to the login page, remembering where they were."""
-
-    @functools.wraps(view)
-    def wrapped_view(**kwargs: t.Any) -> t.Any:
-        if g.user is None:
-            flash("Please log in to see that page.", "warning")
-            return redirect(url_for("auth.login", next=_current_path()))
-        return view(**kwargs)
-
-    return t.cast(_V, wrapped_view)
-
-
-def _current_path() -> str:
-    """The path and query string of this request, for ``next``."""
-    query = request.query_string.decode("latin-1")
-    return f"{request.path}?{query}" if query else request.path
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -98,7 +71,7 @@ def _create_user(data: dict[str, str]) -> None:
     db = get_db()
     db.execute(
         "INSERT INTO user (username, email, password_hash, created_at) VALUES (?, ?, ?, ?)",
-        (data["username"], data["email"], generate_password_hash(data["password"]), utcnow()),
+        (data["username"], data["email"], hash_password(data["password"]), utcnow()),
     )
     db.commit()
 
@@ -108,24 +81,43 @@ def login() -> t.Any:
     """Show the login form; start a session on valid credentials."""
     next_url = _safe_next(request.values.get("next"))
     if request.method == "GET":
-        return render_template("auth/login.html", username="", next_url=next_url)
+        return _login_page("", next_url)
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
+    keys = throttle.login_keys(username)
+    wait = throttle.retry_after(keys)
+    if wait is not None:
+        current_app.logger.warning("Throttled login for %r from %s", username, request.remote_addr)
+        flash(f"Too many failed logins. Try again in {_minutes(wait)}.", "error")
+        return _login_page(username, next_url), 429, {"Retry-After": str(wait)}
     user = get_db().execute("SELECT * FROM user WHERE username = ?", (username,)).fetchone()
-    if user is None or not check_password_hash(user["password_hash"], password):
+    # An unknown user takes the same path: verify_password checks a dummy hash.
+    if not verify_password(user["password_hash"] if user else None, password):
+        throttle.record_failure(keys)
         current_app.logger.warning("Failed login for %r", username)
         flash("Invalid username or password.", "error")
-        page = render_template("auth/login.html", username=username, next_url=next_url)
-        return page, 400
-    session.clear()
-    session["user_id"] = user["id"]
+        return _login_page(username, next_url), 400
+    throttle.forget_failures(username)
+    start_session(user)
     flash(f"Welcome back, {user['username']}!", "success")
     return redirect(next_url or url_for("main.dashboard"))
 
 
+def _login_page(username: str, next_url: str | None) -> str:
+    return render_template("auth/login.html", username=username, next_url=next_url)
+
+
+def _minutes(seconds: int) -> str:
+    """``"1 minute"``, ``"15 minutes"``: a wait, rounded up."""
+    minutes = math.ceil(seconds / 60)
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
 @bp.route("/logout", methods=("POST",))
 def logout() -> Response:
-    """End the session; a POST so a stray link or image cannot log you out."""
+    """End the user's sessions everywhere; a POST, so a stray link or image cannot."""
+    if g.user is not None:
+        end_all_sessions(g.user["id"])
     session.clear()
     flash("You have been logged out.", "info")
     return redirect(url_for("main.home"))

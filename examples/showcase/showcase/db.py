@@ -3,6 +3,10 @@
 The connection is opened the first time a view asks for it, kept on ``g``
 for the rest of the request, and closed by ``teardown_appcontext`` even when
 the view raised.
+
+Row ids in URLs use the ``id`` converter: SQLite integers stop at 2**63 - 1,
+and a larger number handed to ``sqlite3`` raises ``OverflowError`` (a 500),
+so the converter makes such URLs match no route (a 404) instead.
 """
 
 from __future__ import annotations
@@ -13,11 +17,24 @@ import typing as t
 from datetime import datetime, timezone
 
 import click
+from werkzeug.routing import IntegerConverter
 
 from kolba import current_app, g
 
 if t.TYPE_CHECKING:
     from kolba import Kolba
+
+#: The ``PRAGMA user_version`` that ``schema.sql`` sets.
+SCHEMA_VERSION = 2
+#: The largest value an SQLite INTEGER (a row id) can hold.
+MAX_ROW_ID = 2**63 - 1
+
+
+class RowIdConverter(IntegerConverter):
+    """``<id:name>``: a positive integer that fits an SQLite row id."""
+
+    def __init__(self, map: t.Any) -> None:
+        super().__init__(map, min=1, max=MAX_ROW_ID)
 
 
 def get_db() -> sqlite3.Connection:
@@ -45,15 +62,12 @@ def init_db() -> None:
     db.commit()
 
 
-def database_exists() -> bool:
-    """Tell whether the schema was created, so ``run.py`` knows to init."""
-    path = current_app.config["DATABASE"]
-    if not os.path.exists(path):
+def schema_is_current() -> bool:
+    """Whether the database exists with this version's schema, so ``run.py`` knows to init."""
+    if not os.path.exists(current_app.config["DATABASE"]):
         return False
-    row = get_db().execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'note'"
-    ).fetchone()
-    return row is not None
+    (version,) = get_db().execute("PRAGMA user_version").fetchone()
+    return bool(version == SCHEMA_VERSION)
 
 
 def utcnow() -> str:
@@ -62,7 +76,11 @@ def utcnow() -> str:
 
 
 def init_app(app: Kolba) -> None:
-    """Wire the connection's lifetime and the ``init-db`` command into ``app``."""
+    """Wire the connection's lifetime, the ``id`` converter and ``init-db`` into ``app``.
+
+    Call it before registering blueprints: their rules use the converter.
+    """
+    app.url_map.converters["id"] = RowIdConverter
     app.teardown_appcontext(close_db)
 
     @app.cli.command("init-db")

@@ -1,8 +1,11 @@
-"""Error pages: templates for people, JSON for the ``/api`` paths.
+"""Error pages: the showcase's own templates for people, JSON for ``/api``.
 
 The handlers are registered on the app, not on a blueprint, because a URL
 that matches no route belongs to no blueprint; the path prefix decides
-which kind of client is asking.
+which kind of client is asking. Every client error (the CSRF check's 400, a
+GET of the POST-only logout's 405, an oversized form's 413, ...) gets a page
+in the site's style, with the headers that go with it (``Allow``,
+``Retry-After``, ``WWW-Authenticate``).
 """
 
 from __future__ import annotations
@@ -11,14 +14,14 @@ import typing as t
 
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from kolba import jsonify, render_template, request
+from kolba import jsonify, make_response, render_template, request
 
 from .api import error_body
 
 if t.TYPE_CHECKING:
     from kolba import Kolba
 
-#: Headers an error response keeps when its body is rewritten as JSON.
+#: Headers an error response keeps when its body is rewritten.
 _KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
 
@@ -28,36 +31,47 @@ def wants_json() -> bool:
     return path == "/api" or path.startswith("/api/")
 
 
-def _json_error(e: HTTPException) -> t.Any:
-    """``e`` as a JSON body, keeping headers such as 405's ``Allow``."""
-    code = e.code or 500
-    response = jsonify(error_body(code, e.description or ""))
-    response.status_code = code
+def _with_headers(e: HTTPException, response: t.Any) -> t.Any:
+    """``response`` with ``e``'s status and the headers it must keep."""
+    response.status_code = e.code or 500
     for name, value in e.get_headers():
         if name in _KEPT_HEADERS:
             response.headers[name] = value
     return response
 
 
+def _json_error(e: HTTPException) -> t.Any:
+    """``e`` as a JSON body."""
+    return _with_headers(e, jsonify(error_body(e.code or 500, e.description or "")))
+
+
+def _page(e: HTTPException, template: str, **context: t.Any) -> t.Any:
+    """``e`` as a page of the site, from ``template``."""
+    return _with_headers(e, make_response(render_template(template, error=e, **context)))
+
+
 def handle_http_exception(e: HTTPException) -> t.Any:
-    """Any HTTP error without a page of its own: JSON for the API, else as is."""
+    """Any HTTP error without a handler of its own: JSON for the API, else a page."""
+    if e.code is None or e.code < 400:
+        return e  # not an error: e.g. a redirect raised by routing
     if wants_json():
         return _json_error(e)
-    return e
+    return _page(e, "errors/error.html")
 
 
 def page_not_found(e: HTTPException) -> t.Any:
-    """The custom 404 page."""
+    """The 404 page names the path that was not found."""
     if wants_json():
         return _json_error(e)
-    return render_template("errors/404.html", path=request.path), 404
+    return _page(e, "errors/404.html", path=request.path)
 
 
 def internal_server_error(e: InternalServerError) -> t.Any:
-    """The custom 500 page; the app already logged the traceback."""
+    """The 500 page; the app already logged the traceback."""
+    generic = InternalServerError()  # the original's description may say too much
     if wants_json():
-        return _json_error(InternalServerError())
-    return render_template("errors/500.html"), 500
+        return _json_error(generic)
+    return _page(generic, "errors/500.html")
 
 
 def init_app(app: Kolba) -> None:

@@ -1,7 +1,8 @@
 """The ``main`` blueprint: the pages the tutorials build, one by one.
 
 Home, the submit form, the contact form, profile pages and the dashboard
-that only logged-in users may see.
+that only logged-in users may see. Notes are private: a profile page shows
+how many notes a user wrote, not what they say.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from kolba import (
     url_for,
 )
 
-from .auth import login_required
+from .current_user import login_required
 from .db import get_db, utcnow
+from .tokens import list_tokens
 from .validation import validate_contact, validate_note
 
 bp = Blueprint("main", __name__)
@@ -84,7 +86,10 @@ def _render_profile(user: sqlite3.Row | None) -> str:
     """One template serves both profile URLs; unknown users are 404."""
     if user is None:
         abort(404)
-    return render_template("profile.html", user=user, notes=_user_notes(user["id"]))
+    (count,) = get_db().execute(
+        "SELECT COUNT(*) FROM note WHERE author_id = ?", (user["id"],)
+    ).fetchone()
+    return render_template("profile.html", user=user, note_count=count)
 
 
 @bp.route("/profile/<username>")
@@ -94,9 +99,9 @@ def profile(username: str) -> str:
     return _render_profile(user)
 
 
-@bp.route("/user/<int:user_id>")
+@bp.route("/user/<id:user_id>")
 def user_by_id(user_id: int) -> str:
-    """The same page by numeric id; the converter 404s on non-integers."""
+    """The same page by numeric id; the ``id`` converter 404s on anything else."""
     user = get_db().execute("SELECT * FROM user WHERE id = ?", (user_id,)).fetchone()
     return _render_profile(user)
 
@@ -104,9 +109,19 @@ def user_by_id(user_id: int) -> str:
 @bp.route("/dashboard")
 @login_required
 def dashboard() -> str:
-    """The logged-in user's notes and a form to add one."""
-    notes = _user_notes(g.user["id"])
-    return render_template("dashboard.html", notes=notes, form={}, errors={})
+    """The logged-in user's notes and API tokens, with forms to add them."""
+    return dashboard_page()
+
+
+def dashboard_page(**context: t.Any) -> str:
+    """The dashboard, with empty forms unless ``context`` says otherwise."""
+    defaults: dict[str, t.Any] = {"form": {}, "errors": {}, "token_form": {}, "token_errors": {}}
+    return render_template(
+        "dashboard.html",
+        notes=_user_notes(g.user["id"]),
+        tokens=list_tokens(g.user["id"]),
+        **{**defaults, **context},
+    )
 
 
 @bp.route("/notes", methods=("POST",))
@@ -115,9 +130,7 @@ def create_note() -> t.Any:
     """Add a note from the dashboard form; the API sees it too."""
     data, errors = validate_note(request.form)
     if errors:
-        notes = _user_notes(g.user["id"])
-        page = render_template("dashboard.html", notes=notes, form=request.form, errors=errors)
-        return page, 400
+        return dashboard_page(form=request.form, errors=errors), 400
     db = get_db()
     db.execute(
         "INSERT INTO note (title, body, author_id, created_at) VALUES (?, ?, ?, ?)",

@@ -62,12 +62,38 @@ def validate_registration(form: t.Mapping[str, t.Any]) -> tuple[dict[str, str], 
     elif not USERNAME_RE.match(data["username"]):
         errors["username"] = "Use 3 to 30 letters, digits, dots, dashes or underscores."
     _check_email(data["email"], errors)
+    _check_new_password(password, confirm, errors)
+    data["password"] = password
+    return data, errors
+
+
+def validate_password_change(form: t.Mapping[str, t.Any]) -> tuple[str, Errors]:
+    """Check the new password and its confirmation; the current one is the view's job."""
+    password = form.get("password", "")
+    errors: Errors = {}
+    _check_new_password(password, form.get("confirm", ""), errors)
+    return password, errors
+
+
+def _check_new_password(password: str, confirm: str, errors: Errors) -> None:
+    """Record an error unless ``password`` is long enough and typed twice alike."""
     if len(password) < MIN_PASSWORD_LENGTH:
         errors["password"] = f"Password must be at least {MIN_PASSWORD_LENGTH} characters."
     elif password != confirm:
         errors["confirm"] = "Passwords do not match."
-    data["password"] = password
-    return data, errors
+
+
+def is_storable(text: str) -> bool:
+    """Whether ``text`` can be encoded as UTF-8, as SQLite stores it.
+
+    JSON can spell a lone surrogate (``"\\ud800"``), which Python decodes
+    into a string that no encoder accepts; ``sqlite3`` would raise on it.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_title(value: t.Any, errors: Errors) -> str | None:
@@ -77,6 +103,9 @@ def _check_title(value: t.Any, errors: Errors) -> str | None:
         return None
     if not isinstance(value, str):
         errors["title"] = "Title must be a string."
+        return None
+    if not is_storable(value):
+        errors["title"] = "Title must be valid Unicode text."
         return None
     title = value.strip()
     limit = current_app.config["MAX_TITLE_LENGTH"]
@@ -91,6 +120,9 @@ def _check_body(value: t.Any, errors: Errors) -> str | None:
     """A note body: any string within the configured length, blank allowed."""
     if not isinstance(value, str):
         errors["body"] = "Body must be a string."
+        return None
+    if not is_storable(value):
+        errors["body"] = "Body must be valid Unicode text."
         return None
     limit = current_app.config["MAX_TEXT_LENGTH"]
     if len(value) > limit:

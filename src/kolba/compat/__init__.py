@@ -15,6 +15,11 @@ import sys
 import types
 import typing as t
 
+from . import _dunder_version
+
+if t.TYPE_CHECKING:
+    import importlib.metadata
+
 #: Flask's module names and the Kolba module each one maps to.
 MODULES: dict[str, str] = {
     "flask": "kolba",
@@ -70,7 +75,22 @@ def add_flask_spellings(module: types.ModuleType) -> None:
 
 
 class _FlaskAliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Serves ``flask.*`` imports with the matching Kolba modules."""
+    """Serves ``flask.*`` imports with the matching Kolba modules.
+
+    It also answers ``importlib.metadata`` queries for the Flask
+    distribution when no real Flask is installed (see
+    :mod:`kolba.compat._metadata`).
+    """
+
+    def find_distributions(
+        self, context: importlib.metadata.DistributionFinder.Context | None = None
+    ) -> t.Iterable[importlib.metadata.Distribution]:
+        """Offer Flask's metadata, for ``importlib.metadata.version("flask")``."""
+        from importlib.metadata import DistributionFinder
+
+        from ._metadata import flask_distributions
+
+        return flask_distributions(context or DistributionFinder.Context())
 
     def find_spec(
         self, fullname: str, path: t.Any = None, target: t.Any = None
@@ -86,6 +106,7 @@ class _FlaskAliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         _own_specs[id(module)] = module.__spec__
         if spec.name == "flask":
             _load_lazy_exports(module)
+            _dunder_version.answer_as_flask(module)
         add_flask_spellings(module)
         return module
 
@@ -145,6 +166,7 @@ def uninstall() -> None:
     """Undo :func:`install`; the real Flask imports again afterwards."""
     if _finder in sys.meta_path:
         sys.meta_path.remove(_finder)
+    _dunder_version.restore()
     for name in [n for n in sys.modules if n == "flask" or n.startswith("flask.")]:
         del sys.modules[name]
 

@@ -1,8 +1,11 @@
-"""Kolba's URL routing: Werkzeug's ``Map``/``Rule``/``MapAdapter`` semantics, compiled for speed.
+"""Kolba's URL routing: Werkzeug's ``Map``, ``Rule``, ``MapAdapter`` and converters.
 
-Exceptions are Werkzeug's own classes so code written for Flask catches
-them unchanged; Werkzeug's rule factories (``Submount``, ``Subdomain``,
-``EndpointPrefix``, ``RuleTemplate``) work with Kolba's ``Map`` too.
+``Map``, ``Rule`` and ``MapAdapter`` subclass Werkzeug's classes, and the
+converters are Werkzeug's own, so tools inspecting a Flask URL map work
+unchanged. Kolba adds a compiled matcher for the request path
+(``Map.match_fast``) and a prepared URL builder (``MapAdapter.build``); both
+give Werkzeug's answers. Exceptions and rule factories (``Submount``,
+``Subdomain``, ``EndpointPrefix``, ``RuleTemplate``) are Werkzeug's.
 """
 
 from __future__ import annotations
