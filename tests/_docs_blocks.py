@@ -20,6 +20,12 @@ The docs follow three conventions that tell a test what a block needs:
   ``<!-- docs-test: python 3.11 -->``
       the block needs at least that Python version (skipped on older ones).
 
+  One instruction is for the whole page, on a line of its own anywhere in it:
+
+  ``<!-- docs-test: blocks continue -->``
+      each Python block continues the ones above it, as a reader typing
+      them into one session would: it runs after them, in one module.
+
 A Python block that defines ``test_*`` functions is a test module: it is run
 with pytest instead of being imported.
 """
@@ -45,6 +51,7 @@ _FENCE = re.compile(r"^```(?P<info>[^`]*)$")
 _LABEL = re.compile(r"^`(?P<path>[\w./-]+)`:$")
 _DIRECTIVE = re.compile(r"^<!--\s*docs-test:\s*(?P<body>.*?)\s*-->$")
 _MODULE_LINE = re.compile(r"^#\s*(?P<name>[A-Za-z_]\w*)\.py\s*$")
+PAGE_CONTINUES = "blocks continue"
 
 
 def _shown(path: Path) -> str:
@@ -68,6 +75,8 @@ class Block:
     fragment: str | None = None
     fixtures: tuple[str, ...] = ()
     min_python: tuple[int, int] | None = None
+    #: The earlier blocks of the page this one continues (see ``blocks continue``).
+    prelude: str = ""
 
     @property
     def id(self) -> str:
@@ -106,6 +115,8 @@ def _apply(directive: str, fields: dict[str, object]) -> None:
         if not (FIXTURES / name).is_dir():
             raise DirectiveError(f"no fixture folder tests/docs_fixtures/{name}")
         fields["fixtures"] = (*fields.get("fixtures", ()), name)  # type: ignore[misc]
+    elif directive == PAGE_CONTINUES:
+        pass  # a page-wide instruction, read by blocks_of
     elif re.fullmatch(r"python \d+\.\d+", directive):
         major, minor = directive.split()[1].split(".")
         fields["min_python"] = (int(major), int(minor))
@@ -159,7 +170,22 @@ def blocks_of(document: Path) -> list[Block]:
         source = "\n".join(lines[index + 1 : end]) + "\n"
         found.append(Block(document, index + 1, language, source, **fields))  # type: ignore[arg-type]
         index = end + 1
+    if f"<!-- docs-test: {PAGE_CONTINUES} -->" in lines:
+        found = _continued(found)
     return found
+
+
+def _continued(page: list[Block]) -> list[Block]:
+    """Give each Python block the runnable Python blocks above it as its prelude."""
+    done: list[Block] = []
+    above = ""
+    for block in page:
+        if block.language == "python":
+            block = dataclasses.replace(block, prelude=above)
+            if not block.fragment:
+                above += block.source + "\n"
+        done.append(block)
+    return done
 
 
 def files_before(block: Block, page: list[Block]) -> dict[str, str]:

@@ -4,13 +4,15 @@ Only the check that runs before timing is exercised here, so a framework
 upgrade or an app edit that breaks a response shows up in the test run
 rather than as a silently wrong benchmark number.
 
-Falcon and Bottle come with the ``bench`` extra only; without them (after
-``pip install -e '.[test]'``) their cells are skipped, not failed.
+Falcon and Bottle come with the ``bench`` extra only, and the extension
+scenario's Flask extensions with the ``test`` extra: without them their
+cells are skipped, not failed.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
 import typing as t
 
 import pytest
@@ -50,11 +52,24 @@ def _cell(framework: str, scenario: str) -> measure.Cell:
 
 #: Scenarios that run Flask extensions, which only the Flask and Kolba columns serve.
 EXTENSION_SCENARIOS = {scenario.name for scenario in SCENARIOS if scenario.extensions}
+#: What those scenarios import: pinned in the ``test`` extra, not Kolba dependencies.
+EXTENSION_MODULES = ("flask_login", "flask_sqlalchemy")
+
+
+def _skip_without_extensions(scenario: str) -> None:
+    """Skip an extension scenario when its extensions are not installed."""
+    if scenario not in EXTENSION_SCENARIOS:
+        return
+    missing = [name for name in EXTENSION_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        pytest.skip(f"the {scenario} scenario needs {', '.join(missing)} (pip install -e '.[test]')")
 
 
 @pytest.mark.parametrize("scenario", SCENARIO_NAMES)
 @pytest.mark.parametrize("framework", REFERENCE_PARAMS)
 def test_reference_framework_verifies(framework: str, scenario: str) -> None:
+    if framework == "flask":
+        _skip_without_extensions(scenario)
     cell = _cell(framework, scenario)
     if scenario in EXTENSION_SCENARIOS and framework != "flask":
         assert cell.status == measure.NOT_APPLICABLE
@@ -75,6 +90,7 @@ def _kolba_cases() -> list[t.Any]:
 
 @pytest.mark.parametrize(("framework", "scenario"), _kolba_cases())
 def test_kolba_verifies(framework: str, scenario: str) -> None:
+    _skip_without_extensions(scenario)
     cell = _cell(framework, scenario)
     assert (cell.status, cell.reason) == (measure.OK, "")
 

@@ -34,6 +34,7 @@ Fix the example, or tell the test what it needs, on the line before the block:
   a file it reads: show the file on the page as a block after a line `path/to/file`:
   files the page does not show: <!-- docs-test: fixture NAME --> (tests/docs_fixtures/NAME/)
   a block that cannot run alone: <!-- docs-test: fragment: why -->
+  a page whose blocks build on each other: <!-- docs-test: blocks continue --> (once, anywhere)
 See tests/_docs_blocks.py."""
 
 
@@ -52,7 +53,7 @@ def _job(slot: int, block: Block, files: dict[str, str]) -> dict[str, object]:
             if path.is_file():
                 everything[str(path.relative_to(FIXTURES / fixture))] = path.read_text()
     everything.update(files)
-    everything[f"{block.module}.py"] = block.source
+    everything[f"{block.module}.py"] = block.prelude + block.source
     return {
         "id": block.id,
         "slot": slot,
@@ -117,7 +118,8 @@ def test_every_fence_is_closed() -> None:
 
 def test_fixture_folders_are_used() -> None:
     used = {name for block, _ in BLOCKS for name in block.fixtures}
-    assert used == {path.name for path in FIXTURES.iterdir() if path.is_dir()}
+    folders = {path.name for path in FIXTURES.iterdir() if path.is_dir()} if FIXTURES.is_dir() else set()
+    assert used == folders
 
 
 def test_files_from_the_page_are_written_next_to_the_block() -> None:
@@ -127,7 +129,9 @@ def test_files_from_the_page_are_written_next_to_the_block() -> None:
     assert labelled and labelled[0].label == "templates/hello.html"
 
 
-def test_instructions_above_a_block_are_read(tmp_path: Path) -> None:
+def test_instructions_above_a_block_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "fixtures" / "flask-hello").mkdir(parents=True)
+    monkeypatch.setattr("tests._docs_blocks.FIXTURES", tmp_path / "fixtures")
     page = tmp_path / "page.md"
     page.write_text(
         "`templates/a.html`:\n\n```html\n<p>{{ x }}</p>\n```\n\n"
@@ -152,3 +156,15 @@ def test_a_bad_instruction_is_an_error(tmp_path: Path, comment: str) -> None:
     page.write_text(f"{comment}\n```python\npass\n```\n")
     with pytest.raises(DirectiveError):
         blocks_of(page)
+
+
+def test_a_page_can_say_its_blocks_continue(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "<!-- docs-test: blocks continue -->\n\n```python\nx = 1\n```\n\n"
+        "<!-- docs-test: fragment: not valid alone -->\n```python\nreturn x\n```\n\n"
+        "```python\nassert x == 1\n```\n"
+    )
+    first, fragment, last = blocks_of(page)
+    assert first.prelude == "" and fragment.prelude == "x = 1\n\n"
+    assert last.prelude == "x = 1\n\n"  # the fragment is left out
