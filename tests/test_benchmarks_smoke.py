@@ -98,6 +98,7 @@ def test_kolba_verifies(framework: str, scenario: str) -> None:
 @pytest.mark.kolba_only
 def test_extension_page_runs_on_each_framework_with_its_own_extensions() -> None:
     """Flask's column and Kolba's share one process but not their extension modules."""
+    _skip_without_extensions("extensions")
     import flask
     import flask_login
 
