@@ -76,21 +76,24 @@ dist: $(STAMP)
 test-pythons: dist
 	$(BIN)/python .ci/test_wheel.py $(PYTHONS)
 
-# The whole suite, four ways: as shipped (newest dependencies), with every
+# The whole suite, five ways: as shipped (newest dependencies, WSGI door),
+# through the ASGI door (every test client drives app.asgi), with every
 # request forced through the general lane, against real Flask (which proves
 # the tests encode Flask's behaviour), and on the lowest dependencies; then
 # the built wheel on the oldest and newest Python. The docs site is built
 # first: the suite checks it (tests/test_docs_site.py, tests/e2e).
 test: $(STAMP) $(LOW_STAMP) tools docs
-	@echo "== 1/5 newest dependencies"
+	@echo "== 1/6 newest dependencies"
 	$(BIN)/python -m pytest
-	@echo "== 2/5 general lane (KOLBA_TESTS_LANE=general)"
+	@echo "== 2/6 ASGI door (KOLBA_TESTS_DOOR=asgi)"
+	KOLBA_TESTS_DOOR=asgi $(BIN)/python -m pytest -q
+	@echo "== 3/6 general lane (KOLBA_TESTS_LANE=general)"
 	KOLBA_TESTS_LANE=general $(BIN)/python -m pytest -q
-	@echo "== 3/5 against Flask (KOLBA_TESTS_AGAINST=flask)"
+	@echo "== 4/6 against Flask (KOLBA_TESTS_AGAINST=flask)"
 	KOLBA_TESTS_AGAINST=flask $(BIN)/python -m pytest -q
-	@echo "== 4/5 lowest dependencies (constraints/lowest.txt)"
+	@echo "== 5/6 lowest dependencies (constraints/lowest.txt)"
 	$(LOW)/bin/python -m pytest -q
-	@echo "== 5/5 the built wheel on Python $(PYTHONS)"
+	@echo "== 6/6 the built wheel on Python $(PYTHONS)"
 	$(MAKE) --no-print-directory test-pythons
 
 # One run of the suite, for working on Kolba.

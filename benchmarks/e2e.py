@@ -70,7 +70,7 @@ DEFAULT_SCENARIOS: tuple[str, ...] = ("hello", "json_by_id")
 
 @dataclass(frozen=True)
 class Server:
-    """A WSGI server: how to launch it on a port, with settings equal for every app."""
+    """A server: how to launch it on a port, with settings equal for every app."""
 
     name: str
     distribution: str
@@ -406,7 +406,7 @@ def _server_environment() -> dict[str, str]:
     return {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("GRANIAN_", "GUNICORN_")) and name != "WEB_CONCURRENCY"
+        if not name.startswith(("GRANIAN_", "GUNICORN_", "UVICORN_")) and name != "WEB_CONCURRENCY"
     }
 
 
@@ -459,16 +459,24 @@ def _target(framework: frameworks.Framework, scenario: Scenario) -> Cell:
 
 
 def prepare(
-    framework_names: Sequence[str], scenario_names: Sequence[str], server_names: Sequence[str]
+    framework_names: Sequence[str],
+    scenario_names: Sequence[str],
+    server_names: Sequence[str],
+    registry: dict[str, frameworks.Framework] = frameworks.BY_NAME,
+    servers: dict[str, Server] = SERVERS_BY_NAME,
 ) -> Grid:
-    """Build every cell, failing those whose server is missing or whose app will not load."""
+    """Build every cell, failing those whose server is missing or whose app will not load.
+
+    ``registry`` and ``servers`` name the frameworks and servers (the WSGI
+    ones by default; the ASGI section passes its own).
+    """
     grid: Grid = {}
     for server_name in server_names:
-        missing = SERVERS_BY_NAME[server_name].missing()
+        missing = servers[server_name].missing()
         for scenario_name in scenario_names:
             scenario = scenarios.BY_NAME[scenario_name]
             for framework_name in framework_names:
-                framework = frameworks.BY_NAME[framework_name]
+                framework = registry[framework_name]
                 cell = Cell(FAILED, missing) if missing else _target(framework, scenario)
                 grid[server_name, scenario_name, framework_name] = cell
     return grid
@@ -546,6 +554,7 @@ def run(
     wrk: str,
     settings: Settings,
     say: Callable[[str], None],
+    servers: dict[str, Server] = SERVERS_BY_NAME,
 ) -> None:
     """Load every runnable cell ``settings.rounds`` times, interleaving the frameworks.
 
@@ -556,7 +565,7 @@ def run(
     server_names = list(dict.fromkeys(key[0] for key in grid))
     framework_names = list(dict.fromkeys(key[2] for key in grid))
     with _exit_on_sigterm():
-        _rounds(grid, server_names, framework_names, wrk, settings, say)
+        _rounds(grid, server_names, framework_names, wrk, settings, say, servers)
 
 
 def _rounds(
@@ -566,12 +575,13 @@ def _rounds(
     wrk: str,
     settings: Settings,
     say: Callable[[str], None],
+    servers: dict[str, Server],
 ) -> None:
     """Visit every server and framework once per round, starting each server afresh."""
     for turn in range(settings.rounds):
         say(f"  e2e round {turn + 1}/{settings.rounds}")
         for server_name in server_names:
-            server = SERVERS_BY_NAME[server_name]
+            server = servers[server_name]
             for framework_name in _rotated(framework_names, turn):
                 cells = [
                     cell
@@ -604,7 +614,12 @@ def _exit_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def describe_setup(wrk: str, settings: Settings, server_names: Sequence[str]) -> dict[str, Any]:
+def describe_setup(
+    wrk: str,
+    settings: Settings,
+    server_names: Sequence[str],
+    servers: dict[str, Server] = SERVERS_BY_NAME,
+) -> dict[str, Any]:
     """Return the tool versions and exact commands, for the results file."""
     example = Target(scenarios.BY_NAME["hello"], "MODULE", {})
     return {
@@ -612,11 +627,9 @@ def describe_setup(wrk: str, settings: Settings, server_names: Sequence[str]) ->
         "wrk_command": " ".join(wrk_command("wrk", "PORT", example, settings)),
         "servers": {
             name: {
-                "version": SERVERS_BY_NAME[name].version(),
-                "settings": SERVERS_BY_NAME[name].summary,
-                "command": " ".join(
-                    ["python", *SERVERS_BY_NAME[name].command("MODULE:app", "PORT")[1:]]
-                ),
+                "version": servers[name].version(),
+                "settings": servers[name].summary,
+                "command": " ".join(["python", *servers[name].command("MODULE:app", "PORT")[1:]]),
             }
             for name in server_names
         },

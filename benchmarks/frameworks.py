@@ -38,8 +38,8 @@ FRAMEWORKS: tuple[Framework, ...] = (
 
 BY_NAME: dict[str, Framework] = {framework.name: framework for framework in FRAMEWORKS}
 
-LIBRARIES = ("werkzeug", "jinja2", "itsdangerous", "markupsafe")
-"""Shared dependencies whose versions belong next to the numbers."""
+LIBRARIES = ("werkzeug", "jinja2", "itsdangerous", "markupsafe", "starlette", "quart")
+"""Shared dependencies and the ASGI section's frameworks, whose versions belong next to the numbers."""
 
 
 class LoadFailure(Exception):

@@ -32,32 +32,47 @@ def find_valgrind() -> str | None:
     return shutil.which("valgrind")
 
 
-def child(framework: str, scenario: str, requests: int) -> None:
-    """Run inside the counted interpreter: load, verify, warm up, serve ``requests``."""
-    from benchmarks.frameworks import BY_NAME
-    from benchmarks.harness import run_batch
+def child(framework: str, scenario: str, requests: int, kind: str = "wsgi") -> None:
+    """Run inside the counted interpreter: load, verify, warm up, serve ``requests``.
+
+    ``kind`` is ``"wsgi"`` (the WSGI frameworks) or ``"asgi"`` (the ASGI
+    section's apps, awaited on one event loop).
+    """
     from benchmarks.measure import OK, verify
     from benchmarks.scenarios import BY_NAME as SCENARIOS
 
-    cell = verify([BY_NAME[framework]], [SCENARIOS[scenario]])[scenario, framework]
+    if kind == "asgi":
+        from benchmarks.asgi import BY_NAME, DRIVER
+
+        driver = DRIVER
+    else:
+        from benchmarks.frameworks import BY_NAME
+        from benchmarks.measure import WSGI
+
+        driver = WSGI
+    cell = verify([BY_NAME[framework]], [SCENARIOS[scenario]], driver)[scenario, framework]
     if cell.status != OK or cell.prepared is None:
         raise SystemExit(f"{cell.status}: {cell.reason}")
     prepared = cell.prepared
-    run_batch(prepared.app, prepared.environ, prepared.body, WARM_UP)
-    run_batch(prepared.app, prepared.environ, prepared.body, requests)
+    driver.run_batch(prepared.app, prepared.environ, prepared.body, WARM_UP)
+    driver.run_batch(prepared.app, prepared.environ, prepared.body, requests)
+    if kind == "asgi":
+        from benchmarks.asgi_harness import stop_lifespans
+
+        stop_lifespans()
     print('{"served": %d}' % requests)
 
 
-def _child_code(framework: str, scenario: str, requests: int) -> str:
+def _child_code(framework: str, scenario: str, requests: int, kind: str = "wsgi") -> str:
     return (
         "from benchmarks.instructions import child; "
-        f"child({framework!r}, {scenario!r}, {requests})"
+        f"child({framework!r}, {scenario!r}, {requests}, {kind!r})"
     )
 
 
-def _total(valgrind: str, framework: str, scenario: str, requests: int) -> int:
+def _total(valgrind: str, framework: str, scenario: str, requests: int, kind: str = "wsgi") -> int:
     """Instructions executed by one counted interpreter, start to exit."""
-    code = _child_code(framework, scenario, requests)
+    code = _child_code(framework, scenario, requests, kind)
     with tempfile.TemporaryDirectory() as folder:
         out = os.path.join(folder, "callgrind.out")
         wrapper = [valgrind, "--tool=callgrind", f"--callgrind-out-file={out}"]
@@ -72,24 +87,28 @@ def _total(valgrind: str, framework: str, scenario: str, requests: int) -> int:
 
 
 def count(
-    valgrind: str, framework: str, scenario: str, requests: int = REQUESTS
+    valgrind: str, framework: str, scenario: str, requests: int = REQUESTS, kind: str = "wsgi"
 ) -> dict[str, Any]:
     """Instructions per request for one framework on one scenario, as a JSON cell."""
     try:
         # A plain run first writes any missing bytecode, so neither counted
         # run pays for compiling what the other loads from the cache.
-        run_python(_child_code(framework, scenario, 0), timeout=300)
-        served = _total(valgrind, framework, scenario, requests)
-        idle = _total(valgrind, framework, scenario, 0)
+        run_python(_child_code(framework, scenario, 0, kind), timeout=300)
+        served = _total(valgrind, framework, scenario, requests, kind)
+        idle = _total(valgrind, framework, scenario, 0, kind)
     except ChildFailure as failure:
         return {"status": "failed", "reason": str(failure)}
     return {"status": "ok", "per_request": round((served - idle) / requests), "requests": requests}
 
 
 def run(
-    frameworks: Sequence[str], scenarios: Sequence[str], requests: int = REQUESTS
+    frameworks: Sequence[str], scenarios: Sequence[str], requests: int = REQUESTS,
+    kind: str = "wsgi",
 ) -> tuple[str, dict[str, Any]]:
-    """Count every cell (two at a time) and return the printed table and its JSON form."""
+    """Count every cell (two at a time) and return the printed table and its JSON form.
+
+    ``kind="asgi"`` counts the ASGI section's apps instead of the WSGI ones.
+    """
     valgrind = find_valgrind()
     if valgrind is None:
         reason = f"valgrind not found on PATH; install it with: {VALGRIND_INSTALL}"
@@ -97,7 +116,7 @@ def run(
     print(f"instructions: {len(frameworks) * len(scenarios)} cells", file=sys.stderr, flush=True)
     cells = [(scenario, framework) for scenario in scenarios for framework in frameworks]
     with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
-        found = list(pool.map(lambda cell: count(valgrind, cell[1], cell[0], requests), cells))
+        found = list(pool.map(lambda cell: count(valgrind, cell[1], cell[0], requests, kind), cells))
     grid = dict(zip(cells, found))
     results = {scenario: {fw: grid[scenario, fw] for fw in frameworks} for scenario in scenarios}
     return _table(results, frameworks), {"status": "ok", "results": results}
@@ -111,7 +130,9 @@ def _aligned(row: Sequence[str], widths: Sequence[int]) -> list[str]:
 def _table(results: dict[str, dict[str, Any]], frameworks: Sequence[str]) -> str:
     """Scenario rows, framework columns, and how many times Kolba's count the others need."""
     others = [
-        name for name in ("flask", "falcon", "kolba-compat") if name in frameworks and "kolba" in frameworks
+        name
+        for name in ("flask", "falcon", "kolba-compat", "quart", "starlette")
+        if name in frameworks and "kolba" in frameworks
     ]
     head = ["scenario", *frameworks, *(f"{name}/kolba" for name in others)]
     rows = [head]

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import statistics
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
+from typing import Any
 
-from benchmarks import asgi_harness, harness
 from benchmarks.frameworks import Framework, LoadFailure, describe, load
-from benchmarks.harness import Reply
+from benchmarks.harness import Environ, Reply, call, run_batch
 from benchmarks.scenarios import Prepared, Scenario
 
 OK = "ok"
@@ -63,28 +63,41 @@ Grid = dict[tuple[str, str], Cell]
 """Cells keyed by (row, column): scenario name and framework name."""
 
 
-def call(prepared: Prepared) -> Reply:
-    """Make one request through the prepared app's door and keep the reply."""
-    door = asgi_harness if prepared.door == "asgi" else harness
-    return door.call(prepared.app, prepared.environ, prepared.body)
+@dataclass(frozen=True)
+class Driver:
+    """How apps are called: one verified request, a timed batch, a scenario bound to a module."""
+
+    call: Callable[[Any, Environ, bytes], Reply]
+    run_batch: Callable[[Any, Environ, bytes, int], float]
+    prepare: Callable[[Scenario, ModuleType], Prepared]
 
 
-def run_batch(prepared: Prepared, count: int) -> float:
-    """Time ``count`` requests through the prepared app's door (CPU seconds)."""
-    door = asgi_harness if prepared.door == "asgi" else harness
-    return door.run_batch(prepared.app, prepared.environ, prepared.body, count)
+WSGI = Driver(call, run_batch, Scenario.prepare)
+"""WSGI apps called with a fresh environ per request (``harness``)."""
 
 
-def verify_one(scenario: Scenario, prepared: Prepared) -> list[str]:
+def _for(prepared: Prepared, driver: Driver) -> Driver:
+    """The driver for one prepared app: an app prepared for the ASGI door (a
+    typed-API column) is awaited through ``asgi_harness`` even in a WSGI grid."""
+    if prepared.door == "asgi" and driver is WSGI:
+        from benchmarks import asgi_harness
+
+        return Driver(asgi_harness.call, asgi_harness.run_batch, Scenario.prepare)
+    return driver
+
+
+def verify_one(scenario: Scenario, prepared: Prepared, driver: Driver = WSGI) -> list[str]:
     """Make one request and list how its reply differs from the expectation."""
     try:
-        reply = call(prepared)
+        reply = _for(prepared, driver).call(prepared.app, prepared.environ, prepared.body)
     except Exception as error:
         return [f"request raised {describe(error)}"]
     return scenario.expect.problems(reply)
 
 
-def verify(frameworks: Sequence[Framework], scenarios: Sequence[Scenario]) -> Grid:
+def verify(
+    frameworks: Sequence[Framework], scenarios: Sequence[Scenario], driver: Driver = WSGI
+) -> Grid:
     """Load each framework and check one reply per scenario before anything is timed."""
     grid: Grid = {}
     for framework in frameworks:
@@ -95,34 +108,34 @@ def verify(frameworks: Sequence[Framework], scenarios: Sequence[Scenario]) -> Gr
                 grid[scenario.name, framework.name] = Cell(FAILED, str(failure))
             continue
         for scenario in scenarios:
-            grid[scenario.name, framework.name] = _verify_cell(scenario, module)
+            grid[scenario.name, framework.name] = _verify_cell(scenario, module, driver)
     return grid
 
 
-def _verify_cell(scenario: Scenario, module: ModuleType) -> Cell:
+def _verify_cell(scenario: Scenario, module: ModuleType, driver: Driver) -> Cell:
     try:
-        prepared = scenario.prepare(module)
+        prepared = driver.prepare(scenario, module)
     except LookupError as missing:
         return Cell(NOT_APPLICABLE, str(missing))
     except Exception as error:
         return Cell(FAILED, f"setup raised {describe(error)}")
-    return checked_cell(scenario, prepared)
+    return checked_cell(scenario, prepared, driver)
 
 
-def checked_cell(scenario: Scenario, prepared: Prepared) -> Cell:
+def checked_cell(scenario: Scenario, prepared: Prepared, driver: Driver = WSGI) -> Cell:
     """Verify one prepared request and return a cell that may be timed only if it passed."""
-    problems = verify_one(scenario, prepared)
+    problems = verify_one(scenario, prepared, driver)
     if problems:
         return Cell(FAILED, "; ".join(problems), scenario)
     return Cell(OK, scenario=scenario, prepared=prepared)
 
 
-def _calibrate(prepared: Prepared, duration: float) -> int:
+def _calibrate(prepared: Prepared, duration: float, driver: Driver) -> int:
     """Find how many requests fill ``duration`` CPU-seconds; doubles as warm-up."""
     floor = min(0.05, duration / 2)
     count = 1
     while True:
-        elapsed = run_batch(prepared, count)
+        elapsed = _for(prepared, driver).run_batch(prepared.app, prepared.environ, prepared.body, count)
         if elapsed >= floor:
             return max(1, round(count * duration / elapsed))
         guess = count * floor * 1.2 / elapsed if elapsed > 0 else count * 100
@@ -134,13 +147,16 @@ def _rotated(columns: Sequence[str], turn: int) -> list[str]:
     return [*columns[shift:], *columns[:shift]]
 
 
-def _time_cell(cell: Cell, duration: float) -> None:
+def _time_cell(cell: Cell, duration: float, driver: Driver) -> None:
     """Run one timed batch for the cell, or mark it failed if the app raises."""
     assert cell.prepared is not None
     try:
         if not cell.per_round:
-            cell.per_round = _calibrate(cell.prepared, duration)
-        elapsed = run_batch(cell.prepared, cell.per_round)
+            cell.per_round = _calibrate(cell.prepared, duration, driver)
+        prepared = cell.prepared
+        elapsed = _for(prepared, driver).run_batch(
+            prepared.app, prepared.environ, prepared.body, cell.per_round
+        )
     except Exception as error:
         cell.fail(f"raised while timed: {describe(error)}")
         return
@@ -148,7 +164,8 @@ def _time_cell(cell: Cell, duration: float) -> None:
 
 
 def measure(
-    grid: Grid, rows: Sequence[str], columns: Sequence[str], rounds: int, duration: float
+    grid: Grid, rows: Sequence[str], columns: Sequence[str], rounds: int, duration: float,
+    driver: Driver = WSGI,
 ) -> None:
     """Time every verified cell ``rounds`` times, then check its reply once more.
 
@@ -163,9 +180,9 @@ def measure(
             for column in _rotated(columns, turn):
                 cell = grid[row, column]
                 if cell.status == OK:
-                    _time_cell(cell, duration)
+                    _time_cell(cell, duration, driver)
     for cell in grid.values():
         if cell.status == OK and cell.scenario is not None and cell.prepared is not None:
-            problems = verify_one(cell.scenario, cell.prepared)
+            problems = verify_one(cell.scenario, cell.prepared, driver)
             if problems:
                 cell.fail("after timing: " + "; ".join(problems))

@@ -79,7 +79,9 @@ def failures(grid: Grid, rows: Sequence[str], columns: Sequence[str]) -> list[st
 
 
 def grid_json(
-    grid: Grid, rows: Sequence[str], columns: Sequence[str],
+    grid: Grid,
+    rows: Sequence[str],
+    columns: Sequence[str],
     ratios: Sequence[tuple[str, str]] = RATIOS,
 ) -> dict[str, Any]:
     """Nest the cells as {row: {column: numbers}} and add the ratios per row."""
@@ -117,10 +119,14 @@ def _e2e_text(cell: e2e.Cell, metric: str) -> str:
 
 
 def e2e_table(
-    grid: e2e.Grid, servers: Sequence[str], scenarios: Sequence[str], columns: Sequence[str]
+    grid: e2e.Grid,
+    servers: Sequence[str],
+    scenarios: Sequence[str],
+    columns: Sequence[str],
+    ratios: Sequence[tuple[str, str]] = RATIOS,
 ) -> str:
     """Lay out req/s and p99 rows per server and scenario, frameworks side by side."""
-    shown = [(top, bottom) for top, bottom in RATIOS if top in columns and bottom in columns]
+    shown = [(top, bottom) for top, bottom in ratios if top in columns and bottom in columns]
     header = ["server", "scenario", "metric", *columns, *(f"{t}/{b}" for t, b in shown)]
     lines = [header]
     for server in servers:
@@ -175,7 +181,11 @@ def e2e_warnings(
 
 
 def e2e_json(
-    grid: e2e.Grid, servers: Sequence[str], scenarios: Sequence[str], columns: Sequence[str]
+    grid: e2e.Grid,
+    servers: Sequence[str],
+    scenarios: Sequence[str],
+    columns: Sequence[str],
+    ratios: Sequence[tuple[str, str]] = RATIOS,
 ) -> dict[str, Any]:
     """Nest the cells as {server: {scenario: {framework: numbers}}} with the ratios."""
     data: dict[str, Any] = {}
@@ -185,7 +195,7 @@ def e2e_json(
             entry: dict[str, Any] = {
                 column: grid[server, scenario, column].as_json() for column in columns
             }
-            for top, bottom in RATIOS:
+            for top, bottom in ratios:
                 if top in columns and bottom in columns:
                     entry[f"{top}/{bottom}"] = {
                         metric: _rounded(e2e_ratio(grid, server, scenario, top, bottom, key))

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from benchmarks import (
+    asgi,
     e2e,
     frameworks,
     importtime,
@@ -23,9 +24,9 @@ from benchmarks import (
 )
 
 DEFAULT_JSON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "latest.json")
-SECTIONS = ("requests", "api", "routing", "import", "memory", "e2e")
+SECTIONS = ("requests", "api", "routing", "import", "memory", "e2e", "asgi", "asgi-e2e")
 #: Sections run only when named in ``--sections``: slow, and needing extra tools.
-OPTIONAL_SECTIONS = ("instructions",)
+OPTIONAL_SECTIONS = ("instructions", "asgi-instructions")
 SCENARIO_NAMES = [scenario.name for scenario in scenarios.SCENARIOS]
 FRAMEWORK_NAMES = [framework.name for framework in frameworks.FRAMEWORKS]
 
@@ -89,12 +90,22 @@ def _add_e2e_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_asgi_options(parser: argparse.ArgumentParser) -> None:
+    """Add the ASGI sections' own selections (their e2e load settings are the WSGI ones)."""
+    _add_selection(parser, "asgi-frameworks", asgi.FRAMEWORK_NAMES)
+    _add_selection(parser, "asgi-scenarios", asgi.SCENARIO_NAMES)
+    _add_selection(parser, "asgi-e2e-servers", asgi.SERVER_NAMES)
+    _add_selection(
+        parser, "asgi-e2e-scenarios", asgi.E2E_SCENARIO_NAMES, asgi.DEFAULT_E2E_SCENARIOS
+    )
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Read the command line; ``--quick`` shrinks every setting for a CI smoke run."""
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="In-process WSGI benchmarks of Kolba against a bare WSGI floor, "
-        "Flask, Falcon and Bottle.",
+        description="Benchmarks of Kolba against a bare WSGI floor, Flask, Falcon and Bottle"
+        " (WSGI), and against a bare ASGI floor, Starlette, Quart and Falcon's ASGI app (ASGI).",
     )
     _add_selection(parser, "scenarios", SCENARIO_NAMES)
     _add_selection(parser, "frameworks", FRAMEWORK_NAMES)
@@ -118,6 +129,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     _add_selection(parser, "api-frameworks", typed_api.COLUMN_NAMES)
     _add_selection(parser, "api-scenarios", typed_api.SCENARIO_NAMES)
     _add_e2e_options(parser)
+    _add_asgi_options(parser)
     return _settle(parser.parse_args(argv))
 
 
@@ -137,6 +149,10 @@ def _settle(args: argparse.Namespace) -> argparse.Namespace:
         and len(args.api_scenarios) == len(typed_api.SCENARIO_NAMES)
         and len(args.e2e_servers) == len(e2e.SERVER_NAMES)
         and set(e2e.DEFAULT_SCENARIOS) <= set(args.e2e_scenarios)
+        and len(args.asgi_frameworks) == len(asgi.FRAMEWORK_NAMES)
+        and len(args.asgi_scenarios) == len(asgi.SCENARIO_NAMES)
+        and len(args.asgi_e2e_servers) == len(asgi.SERVER_NAMES)
+        and set(asgi.DEFAULT_E2E_SCENARIOS) <= set(args.asgi_e2e_scenarios)
     )
     # A partial or quick run must not overwrite the last full results.
     args.json = args.json or (DEFAULT_JSON if complete and not quick else None)
@@ -224,6 +240,32 @@ def _sections(args: argparse.Namespace, results: dict[str, Any]) -> list[str]:
     if "instructions" in args.sections:
         text, results["instructions"] = instructions.run(args.frameworks, args.scenarios)
         heading = f"instructions per request (valgrind callgrind, {instructions.REQUESTS} requests)"
+        texts.append(f"{heading}\n{text}")
+    texts.extend(_asgi_sections(args, results))
+    return texts
+
+
+def _asgi_sections(args: argparse.Namespace, results: dict[str, Any]) -> list[str]:
+    """The ASGI sections: in process, end to end, and (optional) instruction counts."""
+    texts: list[str] = []
+    if "asgi" in args.sections:
+        text, results["asgi"] = asgi.run_in_process(
+            args.asgi_frameworks, args.asgi_scenarios, args.rounds, args.duration
+        )
+        texts.append(text)
+    if "asgi-e2e" in args.sections:
+        settings = e2e.Settings(args.e2e_duration, args.e2e_connections, args.e2e_rounds)
+        text, results["asgi_e2e"] = asgi.run_e2e(
+            args.asgi_frameworks, args.asgi_e2e_scenarios, args.asgi_e2e_servers, settings
+        )
+        texts.append(text)
+    if "asgi-instructions" in args.sections:
+        text, results["asgi_instructions"] = instructions.run(
+            args.asgi_frameworks, args.asgi_scenarios, kind="asgi"
+        )
+        heading = (
+            f"ASGI instructions per request (valgrind callgrind, {instructions.REQUESTS} requests)"
+        )
         texts.append(f"{heading}\n{text}")
     return texts
 

@@ -56,8 +56,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("apiflask", f"{_APPS}.apiflask_api", "apiflask", "wsgi"),
     Column("flask-openapi3", f"{_APPS}.openapi3_api", "flask-openapi3", "wsgi"),
     Column("kolba", f"{_APPS}.kolba_api", "kolba", "wsgi"),
-    # Kolba's ASGI door, once it lands: its async views run on the event loop.
-    # Column("kolba-asgi", f"{_APPS}.kolba_api", "kolba", "asgi", "async_app.asgi"),
+    # Kolba's ASGI door: its async views run on the event loop.
+    Column("kolba-asgi", f"{_APPS}.kolba_api", "kolba", "asgi", "async_app.asgi"),
 )
 BY_NAME = {column.name: column for column in COLUMNS}
 COLUMN_NAMES = [column.name for column in COLUMNS]
@@ -89,7 +89,7 @@ def prepare(scenario: Scenario, column: Column, app: Any) -> Prepared:
     """Bind a scenario to one column's app, as an environ or a scope."""
     args = (scenario.method, scenario.path, scenario.query, dict(scenario.headers), scenario.content_type, scenario.body)
     if column.door == "asgi":
-        return Prepared(app, asgi_harness.base_scope(*args), scenario.body, "asgi")
+        return Prepared(app, asgi_harness.build_scope(*args), scenario.body, "asgi")
     return Prepared(app, base_environ(*args), scenario.body)
 
 
@@ -121,7 +121,10 @@ def run(
     print("typed API: verifying", file=sys.stderr, flush=True)
     grid = build(columns, rows)
     print(f"typed API: timing {rounds} rounds of {duration} s per cell", file=sys.stderr, flush=True)
-    measure.measure(grid, rows, columns, rounds, duration)
+    try:
+        measure.measure(grid, rows, columns, rounds, duration)
+    finally:
+        asgi_harness.stop_lifespans()
     shown = [(top, bottom) for top, bottom in RATIOS if top in columns and bottom in columns]
     text = report.table(grid, rows, columns, ratios=shown)
     notes = report.failures(grid, rows, columns)

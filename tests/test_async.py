@@ -144,3 +144,26 @@ def test_an_async_error_handler_and_teardown(app: kolba.Kolba) -> None:
     response = app.test_client().get("/")
     assert (response.status_code, response.text) == (409, "handled")
     assert torn == ["none"]
+
+
+@pytest.mark.kolba_only
+def test_a_plain_wsgi_app_never_imports_asyncio() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "KOLBA_TESTS_DOOR"}
+    code = (
+        "import sys, kolba\n"
+        "app = kolba.Kolba('lazy')\n"
+        "@app.route('/')\n"
+        "def index() -> str:\n"
+        "    return 'hi'\n"
+        "assert app.test_client().get('/').text == 'hi'\n"
+        "print('asyncio' in sys.modules, 'concurrent.futures' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False"]

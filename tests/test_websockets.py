@@ -386,6 +386,24 @@ def test_a_value_returned_before_accept_refuses(app: kolba.Kolba) -> None:
     assert (refused.value.status_code, refused.value.response.text) == (409, "go away")
 
 
+def test_a_refusal_with_an_async_body_sends_that_body(app: kolba.Kolba) -> None:
+    @app.websocket("/ws")
+    async def handler() -> t.Any:
+        async def parts() -> t.AsyncIterator[bytes]:
+            yield b"not "
+            yield b"today"
+
+        return kolba.Response(parts(), 429, {"Retry-After": "5"})
+
+    with pytest.raises(WebSocketRejected) as refused:
+        with app.test_client().websocket("/ws"):
+            pass
+    response = refused.value.response
+    assert (response.status_code, response.text, response.headers["Retry-After"]) == (
+        429, "not today", "5"
+    )
+
+
 def test_after_websocket_may_replace_the_refusal(app: kolba.Kolba) -> None:
     @app.after_websocket
     def stamp(response: kolba.Response | None) -> kolba.Response | None:

@@ -57,6 +57,7 @@ _LAZY: dict[str, str] = {
     "appcontext_pushed": "kolba.signals",
     "appcontext_popped": "kolba.signals",
     "message_flashed": "kolba.signals",
+    "stream_request_body": "kolba.asgi",
 }
 
 __all__ = [
@@ -89,9 +90,15 @@ __all__ = [
 ]
 
 
+#: Submodules reachable as attributes of ``kolba`` without importing them first.
+_LAZY_MODULES = frozenset({"sse"})
+
+
 def __getattr__(name: str) -> t.Any:
     module_name = _LAZY.get(name)
     if module_name is None:
+        if name in _LAZY_MODULES:
+            return importlib.import_module(f"kolba.{name}")
         raise AttributeError(f"module 'kolba' has no attribute {name!r}")
     value = getattr(importlib.import_module(module_name), name)
     _namespace[name] = value
@@ -114,3 +121,5 @@ if t.TYPE_CHECKING:
     from .templating import render_template_string as render_template_string
     from .templating import stream_template as stream_template
     from .templating import stream_template_string as stream_template_string
+    from . import sse as sse
+    from .asgi import stream_request_body as stream_request_body

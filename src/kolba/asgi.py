@@ -17,11 +17,14 @@ Serve it with any ASGI server::
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
+import os
 import sys
 import tempfile
 import typing as t
 
+from werkzeug.exceptions import ClientDisconnected as _WerkzeugClientDisconnected
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .concurrency import call_either, run_in_worker
@@ -29,6 +32,8 @@ from .concurrency import call_either, run_in_worker
 if t.TYPE_CHECKING:
     from .app import Kolba
     from .core import Result
+    from .responses import Triple
+    from .plans import EndpointPlan
 
 Scope = t.MutableMapping[str, t.Any]
 Message = t.MutableMapping[str, t.Any]
@@ -46,6 +51,14 @@ _EMPTY = b""
 
 class ClientDisconnected(Exception):
     """The client went away while its request was being read or answered."""
+
+
+class ClientGone(_WerkzeugClientDisconnected):
+    """The client went away while a view was reading a streamed body.
+
+    Werkzeug's ``ClientDisconnected`` (a 400), as a WSGI body cut short
+    raises it, so code written for WSGI catches it unchanged.
+    """
 
 
 # -- the environ ---------------------------------------------------------------------
@@ -125,10 +138,56 @@ def environ_for(scope: Scope, body: t.IO[bytes]) -> dict[str, t.Any]:
             text = environ[key] + ("; " if key == "HTTP_COOKIE" else ",") + text
         environ[key] = text
     extensions = scope.get("extensions")
-    if extensions and "kolba.environ" in extensions:
-        # Entries the in-process test client carries over (see kolba._asgi_client).
-        environ.update(extensions["kolba.environ"])
+    if extensions:
+        if "http.response.pathsend" in extensions:
+            environ["wsgi.file_wrapper"] = PathFile  # send_file hands whole files to the server
+        if "kolba.environ" in extensions:
+            # Entries the in-process test client carries over (see kolba._asgi_client).
+            environ.update(extensions["kolba.environ"])
     return environ
+
+
+class PathFile:
+    """``wsgi.file_wrapper`` under a server that sends files by path (``http.response.pathsend``).
+
+    Werkzeug's ``send_file`` wraps the opened file in it.  When the response
+    is the whole file (not a range, not ``HEAD`` or ``304``, where Werkzeug
+    replaces the body), the door finds the wrapper as the body and tells the
+    server the path instead of reading the file; otherwise it is read in
+    blocks like any file body.
+    """
+
+    __slots__ = ("file", "block_size", "kolba_path")
+
+    def __init__(self, file: t.IO[bytes], block_size: int = 8192) -> None:
+        self.file = file
+        self.block_size = block_size
+        #: The file's absolute path, if sending it by path sends the same bytes.
+        self.kolba_path = _whole_file_path(file)
+
+    def __iter__(self) -> t.Iterator[bytes]:
+        read, size = self.file.read, self.block_size
+        while True:
+            block = read(size)
+            if not block:
+                return
+            yield block
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _whole_file_path(file: t.IO[bytes]) -> str | None:
+    """The path of a regular file read from its start, else None."""
+    name = getattr(file, "name", None)
+    if not isinstance(name, str) or not os.path.isabs(name):
+        return None
+    try:
+        if file.tell() != 0 or not os.path.isfile(name):
+            return None
+    except (OSError, ValueError):
+        return None
+    return name
 
 
 # -- the request body ------------------------------------------------------------------
@@ -171,6 +230,116 @@ def _spill(memory: io.BytesIO) -> t.IO[bytes]:
     spooled = tempfile.TemporaryFile()
     spooled.write(memory.getvalue())
     return spooled
+
+
+class RequestBody(io.RawIOBase):
+    """The body of a request whose view streams it, read as the client sends it.
+
+    The door installs it as ``wsgi.input`` for a view marked with
+    :func:`stream_request_body`.  :func:`iter_body` awaits it chunk by chunk
+    on the event loop; a plain view (in a worker thread) reads it through
+    ``request.stream`` as a blocking file, each read waiting on the loop.
+    """
+
+    def __init__(self, receive: Receive, loop: asyncio.AbstractEventLoop) -> None:
+        self._receive = receive
+        self._loop = loop
+        self._rest = _EMPTY
+        #: Whether the last body message has arrived.
+        self.finished = False
+
+    async def next_chunk(self) -> bytes:
+        """The next part of the body; ``b""`` once it has all arrived."""
+        rest = self._rest
+        if rest:
+            self._rest = _EMPTY
+            return rest
+        while not self.finished:
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                self.finished = True
+                raise ClientGone()
+            chunk: bytes = message.get("body", _EMPTY)
+            self.finished = not message.get("more_body", False)
+            if chunk:
+                return chunk
+        return _EMPTY
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: t.Any) -> int:
+        """Fill ``buffer`` from the body, waiting for the client as needed (not on the loop)."""
+        view = memoryview(buffer).cast("B")
+        filled = 0
+        while filled < len(view):
+            chunk = self._rest or self._wait_for_chunk()
+            if not chunk:
+                break
+            taken = min(len(chunk), len(view) - filled)
+            view[filled:filled + taken] = chunk[:taken]
+            self._rest = chunk[taken:]
+            filled += taken
+        return filled
+
+    def _wait_for_chunk(self) -> bytes:
+        if self.finished:
+            return _EMPTY
+        if asyncio._get_running_loop() is self._loop:
+            raise RuntimeError(
+                "A streamed request body cannot be read synchronously on the event loop;"
+                " in an async view use 'async for chunk in request.iter_body()'."
+            )
+        return asyncio.run_coroutine_threadsafe(self.next_chunk(), self._loop).result()
+
+
+async def iter_body(request: t.Any, size: int = 65536) -> t.AsyncIterator[bytes]:
+    """``request.iter_body()``: the body in chunks, within ``request.max_content_length``.
+
+    For a view marked with :func:`stream_request_body` under ASGI, each
+    chunk is yielded as the client sends it.  Otherwise the body was read
+    before the view ran (ASGI) or is read from the server's stream (WSGI),
+    and comes in chunks of at most ``size`` bytes.
+    """
+    source = request.environ.get("wsgi.input")
+    if not isinstance(source, RequestBody):
+        stream = request.stream
+        while True:
+            chunk = stream.read(size)
+            if not chunk:
+                return
+            yield chunk
+    limit = request.max_content_length
+    declared = request.content_length
+    if limit is not None and declared is not None and declared > limit:
+        raise RequestEntityTooLarge()
+    seen = 0
+    while True:
+        chunk = await source.next_chunk()
+        if not chunk:
+            return
+        seen += len(chunk)
+        if limit is not None and seen > limit:
+            raise RequestEntityTooLarge()
+        yield chunk
+
+
+_View = t.TypeVar("_View", bound=t.Callable[..., t.Any])
+
+
+def stream_request_body(view: _View) -> _View:
+    """Mark a view that reads its request body as it arrives (ASGI).
+
+    By default the ASGI door reads the whole body before the view runs, so
+    ``request.form`` and ``request.get_json()`` stay synchronous.  A marked
+    view gets the body as the client sends it: an ``async def`` view with
+    ``async for chunk in request.iter_body()``, a plain one by reading
+    ``request.stream``.  ``MAX_CONTENT_LENGTH`` (or the request's own
+    ``max_content_length``) still applies, with a 413 when passed.  Under
+    WSGI the mark changes nothing: the server's stream is read as usual.
+    """
+    view.kolba_streams_body = True  # type: ignore[attr-defined]
+    return view
 
 
 class _OverLimit(io.RawIOBase):
@@ -241,7 +410,7 @@ class _Responder:
                 return
             from .core import materialize
 
-            status, headers, body = materialize(result, environ, None)
+            status, headers, body = t.cast("Triple", materialize(result, environ, None))
         await self.send_triple(status, headers, body, environ)
 
     async def send_triple(
@@ -304,10 +473,19 @@ class _Responder:
         )
         watcher = asyncio.ensure_future(_watch_disconnect(self.receive))
         iterator = chunks.__aiter__()
+        step: asyncio.Future[t.Any] | None = None
         try:
-            while not watcher.done():
+            while True:
+                # The next chunk races the disconnect, so a generator waiting
+                # for something to send is cancelled where it waits.
+                step = asyncio.ensure_future(iterator.__anext__())
+                await asyncio.wait((step, watcher), return_when=asyncio.FIRST_COMPLETED)
+                if not step.done():
+                    step.cancel()
+                    await asyncio.wait((step,))
+                    return
                 try:
-                    chunk = await iterator.__anext__()
+                    chunk = step.result()
                 except StopAsyncIteration:
                     await self.send({"type": "http.response.body", "body": _EMPTY})
                     return
@@ -319,6 +497,9 @@ class _Responder:
             self._body_failed()
         finally:
             watcher.cancel()
+            if step is not None and not step.done():  # this task itself was cancelled
+                step.cancel()
+                await asyncio.wait((step,))
             close = getattr(iterator, "aclose", None)
             if close is not None:
                 await close()
@@ -364,15 +545,36 @@ class ASGIDoor:
         """Serve one http request."""
         app = self.app
         environ = environ_for(scope, io.BytesIO())
+        body = None
         if environ["REQUEST_METHOD"] not in _BODILESS or (
             "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ
         ):
-            await self._load_body(environ, receive)
+            body = functools.partial(self._prepare_body, environ, receive)
         responder = _Responder(app, scope, receive, send)
         try:
-            await app._core.serve_async(environ, responder.emit, None)
+            await app._core.serve_async(environ, responder.emit, None, body)
         except ClientDisconnected:
             return
+
+    async def _prepare_body(self, environ: dict[str, t.Any], receive: Receive, plan: EndpointPlan | None) -> None:
+        """Once the endpoint is known: stream the body to its view, or read it now."""
+        streams = plan.streams_body if plan is not None else self._streams_without_plan(environ)
+        if streams:
+            environ["wsgi.input"] = RequestBody(receive, asyncio.get_running_loop())
+            if "CONTENT_LENGTH" not in environ:
+                environ["wsgi.input_terminated"] = True
+            return
+        await self._load_body(environ, receive)
+
+    def _streams_without_plan(self, environ: dict[str, t.Any]) -> bool:
+        """Whether the matched view streams its body, when the core made no plan (general lane)."""
+        from .ctx import RequestContext
+
+        app = self.app
+        ctx = RequestContext(app, dict(environ))  # a copy: this request object is thrown away
+        ctx.match_request()
+        view = app.view_functions.get(ctx._matched_endpoint())  # type: ignore[arg-type]
+        return bool(getattr(view, "kolba_streams_body", False))
 
     async def _load_body(self, environ: dict[str, t.Any], receive: Receive) -> None:
         """Read the body into ``wsgi.input`` now, within the app's size limit."""

@@ -20,8 +20,6 @@ request.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import contextvars
 import functools
 import os
@@ -30,6 +28,12 @@ import typing as t
 import weakref
 
 from .globals import _cv_frame
+
+if t.TYPE_CHECKING:
+    # asyncio and concurrent.futures are imported where first needed: a
+    # plain WSGI app never loads them (import time).
+    import asyncio
+    import concurrent.futures
 
 _T = t.TypeVar("_T")
 _CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect
@@ -72,6 +76,8 @@ class _ThreadLoop:
     """One thread's event loop, closed when the thread's state is collected."""
 
     def __init__(self) -> None:
+        import asyncio
+
         # The loop registers its self-pipe reader with a copy of the current
         # context.  Made in an empty one, the loop (which lives as long as its
         # thread) keeps no request, and so no app, alive.
@@ -97,6 +103,8 @@ def _thread_loop() -> asyncio.AbstractEventLoop:
 
 def _run_here(coro: t.Awaitable[_T]) -> tuple[_T, contextvars.Context]:
     """Run ``coro`` on this thread's loop; cancel the tasks it leaves behind."""
+    import asyncio
+
     loop = _thread_loop()
     box: list[contextvars.Context] = []
     before = asyncio.all_tasks(loop)
@@ -118,6 +126,8 @@ _helpers_lock = threading.Lock()
 
 def _helper_pool() -> concurrent.futures.ThreadPoolExecutor:
     """Threads that run coroutines for callers whose own thread runs a loop."""
+    import concurrent.futures
+
     global _helpers
     with _helpers_lock:
         if _helpers is None:
@@ -133,6 +143,8 @@ def run_coroutine(coro: t.Coroutine[t.Any, t.Any, _T]) -> _T:
     The caller's context variables are visible to the coroutine, and those it
     sets are visible to the caller afterwards.
     """
+    import asyncio
+
     server_loop = getattr(_per_thread, "server_loop", None)
     if server_loop is not None:
         # An ASGI worker thread: async code belongs on the server's loop.
@@ -172,6 +184,8 @@ _workers_lock = threading.Lock()
 
 
 def _worker_pool() -> concurrent.futures.ThreadPoolExecutor:
+    import concurrent.futures
+
     global _workers
     with _workers_lock:
         if _workers is None:
@@ -210,6 +224,8 @@ async def run_in_worker(func: t.Callable[..., _T], *args: t.Any) -> _T:
     Coroutines the function runs through :func:`async_to_sync` come back to
     this loop.
     """
+    import asyncio
+
     loop = asyncio.get_running_loop()
     copied = contextvars.copy_context()
     result = await loop.run_in_executor(_worker_pool(), _call_for_loop, loop, copied, func, args)
@@ -241,6 +257,8 @@ def track_request_tasks(loop: asyncio.AbstractEventLoop) -> None:
     A loop without the hook is left alone, and its requests' tasks are not
     tracked.
     """
+    import asyncio
+
     if loop in _tracked_loops:
         return
     _tracked_loops.add(loop)
@@ -267,6 +285,8 @@ def track_request_tasks(loop: asyncio.AbstractEventLoop) -> None:
 
 async def settle(tasks: list[asyncio.Task[t.Any]]) -> None:
     """Cancel the tasks still running and wait until they have ended."""
+    import asyncio
+
     current = asyncio.current_task()
     pending = [task for task in tasks if not task.done() and task is not current]
     tasks.clear()
@@ -278,6 +298,8 @@ async def settle(tasks: list[asyncio.Task[t.Any]]) -> None:
 
 def settle_from_thread(tasks: list[asyncio.Task[t.Any]]) -> None:
     """:func:`settle`, called from synchronous code (a worker thread's teardown)."""
+    import asyncio
+
     loop = tasks[0].get_loop()
     if asyncio._get_running_loop() is loop:
         for task in tasks:  # on the loop's own thread: cancel, cannot wait

@@ -31,7 +31,6 @@ Nothing here knows WSGI beyond the environ that Werkzeug's request wraps.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 import typing as t
@@ -49,6 +48,8 @@ from .responses import Triple, direct_result, stock_error_result
 from .wrappers import Response
 
 if t.TYPE_CHECKING:
+    import asyncio
+
     from _typeshed.wsgi import WSGIEnvironment
 
     from .app import Kolba
@@ -393,7 +394,8 @@ class Core:
     # -- the same lifecycle on an event loop (the ASGI door) -------------------
 
     async def serve_async(
-        self, environ: WSGIEnvironment, emit: AsyncEmit[_S], sink: _S
+        self, environ: WSGIEnvironment, emit: AsyncEmit[_S], sink: _S,
+        prepare: t.Callable[[EndpointPlan | None], t.Awaitable[None]] | None = None,
     ) -> None:
         """Serve one request from the event loop; ``await emit(result, environ, sink)``.
 
@@ -401,6 +403,8 @@ class Core:
         plain hook in a worker thread.  Any other request (a plain view, or
         an app whose steps are replaced) runs whole in one worker thread
         through :meth:`serve`, so its push, view and teardown share a thread.
+        ``prepare`` (the door's body reading) is awaited once the endpoint's
+        plan is known (None on the general lane), before anything runs.
         """
         lane = self.lane
         if lane.epoch != _receivers_epoch:
@@ -412,6 +416,10 @@ class Core:
             ctx.match_request()  # before the push: the endpoint decides where to run
             endpoint = ctx._matched_endpoint()
             plan = self.plans.get(endpoint) or self.plan_for(endpoint)
+        if prepare is not None:
+            await prepare(plan)
+        import asyncio  # loaded already under any ASGI server; kept off `import kolba`
+
         loop = asyncio._get_running_loop()
         if loop is not self.loop:  # perf: one identity test per request
             track_request_tasks(loop)  # type: ignore[arg-type]
@@ -566,13 +574,15 @@ class Core:
             return response
 
 
-def materialize(result: Result, environ: WSGIEnvironment, sink: None) -> Triple:
+def materialize(result: Result, environ: WSGIEnvironment, sink: None) -> Result:
     """A result as a ``(status, headers, body)`` triple, made while the request is current.
 
     A response object is run as a WSGI application; its body may stay a
-    lazy iterable (a stream), which the door sends later.
+    lazy iterable (a stream), which the door sends later.  A response whose
+    body is an async iterator stays as it is: only the event loop can
+    iterate it.
     """
-    if type(result) is tuple:
+    if type(result) is tuple or hasattr(getattr(result, "response", None), "__aiter__"):
         return result
     started: list[t.Any] = []
     body = result(environ, lambda status, headers, exc_info=None: started.append((status, headers)))  # type: ignore[operator]

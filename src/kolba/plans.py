@@ -112,7 +112,7 @@ class EndpointPlan:
 
     __slots__ = (
         "endpoint", "blueprints", "view", "url_preprocessors", "before", "after", "preprocessing",
-        "on_loop", "view_async", "before_async", "after_async",
+        "on_loop", "view_async", "before_async", "after_async", "streams_body",
     )
 
     def __init__(self, app: Kolba, endpoint: str | None) -> None:
@@ -136,6 +136,8 @@ class EndpointPlan:
         self.on_loop = is_coroutine_function(raw_view) or (
             view is None and all(map(is_coroutine_function, (*before, *after)))
         )
+        #: The view reads its body as it arrives (``kolba.stream_request_body``).
+        self.streams_body = bool(getattr(raw_view, "kolba_streams_body", False))
         self.view_async = awaitable(raw_view)
         self.before_async = tuple(map(awaitable, before))
         self.after_async = tuple(map(awaitable, after))

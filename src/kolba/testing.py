@@ -29,10 +29,9 @@ from werkzeug.datastructures import Headers
 from werkzeug.test import Client
 from werkzeug.wrappers import Request as BaseRequest
 
-from ._asgi_client import TestWebSocket as TestWebSocket
-from ._asgi_client import WebSocketRejected as WebSocketRejected
-
 if t.TYPE_CHECKING:  # pragma: no cover
+    from ._asgi_client import TestWebSocket as TestWebSocket
+    from ._asgi_client import WebSocketRejected as WebSocketRejected
     from werkzeug.test import TestResponse
 
     from .app import Kolba
@@ -234,7 +233,7 @@ class KolbaClient(Client):
         ``query_string``, ...) and carries the client's cookies.  It goes
         through the ASGI door whichever door the client uses for HTTP.
         """
-        from ._asgi_client import websocket_scope
+        from ._asgi_client import TestWebSocket, websocket_scope
 
         kwargs["environ_base"] = {**self.environ_base, **(kwargs.get("environ_base") or {})}
         builder = EnvironBuilder(self.application, path, *args, **kwargs)
@@ -339,13 +338,21 @@ class KolbaClient(Client):
 
 
 def __getattr__(name: str) -> t.Any:
-    """Import the CLI runner (and Click with it) only when it is asked for.
+    """Import what a test may not need only when it is asked for.
 
-    ``KolbaCliRunner`` is also reachable as ``FlaskCliRunner``.
+    The CLI runner brings Click (``KolbaCliRunner``, also reachable as
+    ``FlaskCliRunner``); the WebSocket test names bring asyncio.
     """
-    if name not in ("KolbaCliRunner", "FlaskCliRunner"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from ._cli_runner import KolbaCliRunner
+    value: t.Any
+    if name in ("KolbaCliRunner", "FlaskCliRunner"):
+        from . import _cli_runner
 
-    globals()[name] = KolbaCliRunner
-    return KolbaCliRunner
+        value = _cli_runner.KolbaCliRunner
+    elif name in ("TestWebSocket", "WebSocketRejected"):
+        from . import _asgi_client
+
+        value = getattr(_asgi_client, name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value

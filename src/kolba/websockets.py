@@ -487,7 +487,12 @@ class _Connection:
             return
         from .core import materialize
 
-        status, headers, body = materialize(rejection, self.ctx.environ, None)
+        ready = materialize(rejection, self.ctx.environ, None)
+        if type(ready) is not tuple:  # a body only the loop can iterate
+            payload = b"".join([bytes(chunk) async for chunk in ready.response])  # type: ignore[union-attr]
+            await socket._refuse(ready.status_code, ready.headers.to_wsgi_list(), payload)  # type: ignore[union-attr]
+            return
+        status, headers, body = ready
         try:
             payload = b"".join(body)
         finally:

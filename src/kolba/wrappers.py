@@ -218,6 +218,18 @@ class Request(_WerkzeugRequest):
             return _BoundedInput(environ["wsgi.input"], limit)  # type: ignore[return-value]
         return super().stream
 
+    def iter_body(self, size: int = 65536) -> t.AsyncIterator[bytes]:
+        """The body in chunks: ``async for chunk in request.iter_body()``.
+
+        Under ASGI, a view marked with ``kolba.stream_request_body`` gets
+        each chunk as the client sends it; otherwise the body is already
+        read (ASGI) or comes from the server's stream (WSGI), ``size``
+        bytes at a time.  ``max_content_length`` applies either way.
+        """
+        from .asgi import iter_body
+
+        return iter_body(self, size)
+
     @lazy_attribute
     def if_range(self) -> IfRange:
         """The parsed ``If-Range`` header; an entity tag with a quote inside is ignored.

@@ -25,7 +25,7 @@ from .signature import Parameter
 
 if t.TYPE_CHECKING:
     from ..app import Kolba
-    from ..routing import Rule
+    from werkzeug.routing import Rule
 
 __all__ = ["openapi_document"]
 
