@@ -116,6 +116,10 @@ class Request(_WerkzeugRequest):
     ``MAX_FORM_PARTS``.
     """
 
+    #: The module ``get_json`` and ``json`` parse with: :mod:`kolba.json`,
+    #: which uses the current app's JSON provider when there is one.
+    #:
+    #: :meta hide-value:
     json_module: t.Any = _json
 
     #: The match result, copied from the request context (None until matched).
@@ -153,10 +157,12 @@ class Request(_WerkzeugRequest):
 
     @lazy_attribute
     def method(self) -> str:
+        """The request method, upper case (``GET``, ``POST``, ...)."""
         return str(self.environ.get("REQUEST_METHOD", "GET")).upper()
 
     @lazy_attribute
     def scheme(self) -> str:
+        """The URL scheme the server saw: ``http`` or ``https``."""
         return str(self.environ.get("wsgi.url_scheme", "http"))
 
     @lazy_attribute
@@ -169,22 +175,27 @@ class Request(_WerkzeugRequest):
 
     @lazy_attribute
     def root_path(self) -> str:
+        """Where the app is mounted (``SCRIPT_NAME``), decoded, without a trailing slash."""
         return wsgi_decode(self.environ.get("SCRIPT_NAME") or "").rstrip("/")
 
     @lazy_attribute
     def path(self) -> str:
+        """The path below :attr:`root_path`, decoded, always starting with ``/``."""
         return "/" + wsgi_decode(self.environ.get("PATH_INFO") or "").lstrip("/")
 
     @lazy_attribute
     def query_string(self) -> bytes:
+        """The raw query string, as bytes, not decoded."""
         return str(self.environ.get("QUERY_STRING", "")).encode("latin1")
 
     @lazy_attribute
     def headers(self) -> EnvironHeaders:  # type: ignore[override]
+        """The request headers, read from the environ (case-insensitive, immutable)."""
         return RequestHeaders(self.environ)
 
     @lazy_attribute
     def remote_addr(self) -> str | None:
+        """The client's address as the server reports it (``REMOTE_ADDR``)."""
         return self.environ.get("REMOTE_ADDR")
 
     @lazy_attribute
@@ -701,6 +712,10 @@ class Response(_WerkzeugResponse):
     """
 
     default_mimetype: str | None = "text/html"
+    #: The module ``get_json`` and ``json`` parse with: :mod:`kolba.json`,
+    #: which uses the current app's JSON provider when there is one.
+    #:
+    #: :meta hide-value:
     json_module: t.Any = _json
     autocorrect_location_header = False
 
