@@ -584,6 +584,9 @@ class ASGIDoor:
 
     def __init__(self, app: Kolba) -> None:
         self.app = app
+        # perf: looked up once, not per request (the app keeps its core for life)
+        self._serve = app._core.serve_async
+        self._emit = self.emit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -596,7 +599,7 @@ class ASGIDoor:
             ):
                 body = functools.partial(self._prepare_body, environ, receive)
             try:
-                ready = await self.app._core.serve_async(environ, self.emit, (send, receive), body)
+                ready = await self._serve(environ, self._emit, (send, receive), body)
             except ClientDisconnected:
                 return
             if ready is not None:
