@@ -28,6 +28,7 @@ from werkzeug.exceptions import ClientDisconnected as _WerkzeugClientDisconnecte
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .concurrency import call_either, run_in_worker
+from .wrappers import InputMisuse
 
 if t.TYPE_CHECKING:
     from .app import Kolba
@@ -337,7 +338,7 @@ class RequestBody(io.RawIOBase):
         if self.finished:
             return _EMPTY
         if asyncio._get_running_loop() is self._loop:
-            raise RuntimeError(
+            raise InputMisuse(
                 "A streamed request body cannot be read synchronously on the event loop;"
                 " in an async view use 'async for chunk in request.iter_body()'."
             )

@@ -309,6 +309,8 @@ class Request(_WerkzeugRequest):
             source = environ["wsgi.input"]
             try:
                 data = source.read(length)
+            except InputMisuse:
+                raise
             except Exception as error:
                 raise _unreadable(error) from error
             if len(data) < length:
@@ -556,6 +558,15 @@ def _lenient_text(raw: bytes) -> str:
 UNREADABLE_BODY = "The request body could not be read."
 
 
+class InputMisuse(RuntimeError):
+    """The body was read in a way that cannot work: a bug in the app, so a 500.
+
+    Raised by an input Kolba provides (the ASGI door's streamed body read
+    synchronously on the event loop); every other error from a server's
+    input is the client's doing and answers 400.
+    """
+
+
 def _unreadable(error: Exception) -> HTTPException:
     """The error to raise for ``error`` from the server's input: itself if HTTP, else 400."""
     if isinstance(error, HTTPException):
@@ -576,7 +587,7 @@ def read_rest(source: t.Any, data: bytes, length: int) -> bytes:
             if not more:
                 raise ClientDisconnected()
             data += more
-    except HTTPException:
+    except (HTTPException, InputMisuse):
         raise
     except Exception as error:
         raise _unreadable(error) from error
@@ -613,6 +624,8 @@ class _BodyInput(io.RawIOBase):
             return b""
         try:
             data: bytes = self._source.read(size)
+        except InputMisuse:
+            raise
         except Exception as error:
             raise _unreadable(error) from error
         if left is not None:
