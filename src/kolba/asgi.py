@@ -286,7 +286,9 @@ class RequestBody(io.RawIOBase):
         if self.finished:
             return _EMPTY
         if asyncio._get_running_loop() is self._loop:
-            raise RuntimeError(
+            from .wrappers import BodyReadMisuse
+
+            raise BodyReadMisuse(
                 "A streamed request body cannot be read synchronously on the event loop;"
                 " in an async view use 'async for chunk in request.iter_body()'."
             )

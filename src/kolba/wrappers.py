@@ -545,9 +545,17 @@ def _lenient_text(raw: bytes) -> str:
 UNREADABLE_BODY = "The request body could not be read."
 
 
-def _unreadable(error: Exception) -> HTTPException:
-    """The error to raise for ``error`` from the server's input: itself if HTTP, else 400."""
-    if isinstance(error, HTTPException):
+class BodyReadMisuse(RuntimeError):
+    """The app read the body in a way that cannot work: a bug in the app (a 500), not a bad body.
+
+    Raised by a body stream (the ASGI door's streamed body read
+    synchronously on the event loop); passed on as it is, never made a 400.
+    """
+
+
+def _unreadable(error: Exception) -> Exception:
+    """The error to raise for ``error`` from the server's input: itself if HTTP or misuse, else 400."""
+    if isinstance(error, (HTTPException, BodyReadMisuse)):
         return error
     return BadRequest(UNREADABLE_BODY)
 
