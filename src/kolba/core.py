@@ -38,7 +38,9 @@ import typing as t
 from werkzeug.exceptions import BadRequestKeyError, HTTPException
 from werkzeug.routing import RequestRedirect, RoutingException
 
-from .concurrency import call_either, run_in_worker, settle, track_request_tasks
+from .concurrency import (
+    call_either, pin, run_in_worker, run_in_worker_keeping, settle, track_request_tasks, unpin,
+)
 from .ctx import AppContext, RequestContext, _send
 from .errors import explain_missing_key, renders_itself
 from .globals import _cv_frame
@@ -425,8 +427,16 @@ class Core:
             track_request_tasks(loop)  # type: ignore[arg-type]
             self.loop = loop
         if plan is None or not plan.on_loop:
-            ready = await run_in_worker(self.serve, environ, materialize, None)
-            await emit(ready, environ, sink)
+            ready, pinned = await run_in_worker_keeping(_lazy, self.serve, environ, materialize, None)
+            if pinned is None:
+                await emit(ready, environ, sink)
+                return
+            token = pin(pinned)  # the body's code runs in the thread that served the request
+            try:
+                await emit(ready, environ, sink)
+            finally:
+                unpin(token)
+                pinned.release()
             return
         lean = lane.lean and PRESERVE_CONTEXT not in environ
         if lean:
@@ -572,6 +582,11 @@ class Core:
         except Exception:
             app._log_finalize_failure()
             return response
+
+
+def _lazy(result: Result) -> bool:
+    """Whether a materialized result still has request code to run: a lazy body."""
+    return type(result) is not tuple or type(result[2]) is not list
 
 
 def materialize(result: Result, environ: WSGIEnvironment, sink: None) -> Result:
