@@ -90,3 +90,30 @@ def _stack(frame: t.Any) -> t.Iterator[t.Any]:
     while frame is not None:
         yield frame
         frame = frame.f_back
+
+
+@pytest.mark.parametrize("kind", ["stream_with_context", "sse"])
+def test_a_plain_views_body_runs_in_the_thread_that_served_it(kind: str) -> None:
+    import kolba
+    from kolba import g, sse
+
+    app = kolba.Kolba(__name__)
+
+    @app.before_request
+    def note_thread() -> None:
+        g.thread = threading.get_ident()
+
+    @app.route("/")
+    def view() -> t.Any:
+        def items() -> t.Iterator[str]:
+            for _ in range(5):
+                yield "same" if threading.get_ident() == g.thread else "other"
+
+        if kind == "sse":
+            return sse.response(kolba.stream_with_context(items()))
+        return kolba.Response(kolba.stream_with_context(items()))
+
+    client = app.test_client(door="asgi")
+    for _ in range(10):
+        body = client.get("/").get_data(as_text=True)
+        assert body.count("same") == 5 and "other" not in body, body
