@@ -2,18 +2,36 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# `make run` serves the showcase on this port: `make run PORT=8000` or
+# `PORT=8000 make run`.
+PORT ?= 5000
+# The Python versions the built wheel is tested on besides $(PY): the oldest
+# that requires-python admits and the newest this machine has.
+PYTHONS ?= 3.10 3.13
+
+# .venv is filled in steps, each recorded by a stamp and redone when
+# pyproject.toml changes: `make run` installs Kolba alone (all the showcase
+# needs); the other targets add the extras for tests, benchmarks, the docs
+# site and the release checks.
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 # A second environment with the lowest dependency versions Kolba declares.
 LOW := .venv-lowest
 LOW_STAMP := $(LOW)/.installed
 
-.PHONY: test test-fast run bench install tools clean
+.PHONY: test test-fast test-pythons run bench soak soak-short docs dist install tools clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test,bench]'
-	touch $(STAMP)
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test,bench,docs,release]'
+	touch $@ $(RUN_STAMP)
 
 $(LOW_STAMP): pyproject.toml constraints/lowest.txt
 	$(PY) -m venv $(LOW)
@@ -36,37 +54,71 @@ tools:
 	if [ "$$(id -u)" != 0 ]; then \
 		echo "missing:$$missing (not root): the tests that need them will be skipped"; exit 0; \
 	fi; \
-	echo "apt-get install$$missing (browser tests: chromium; benchmark section tests: wrk, valgrind)"; \
-	apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1
+	mkdir -p build; echo "apt-get install$$missing (browser tests: chromium; benchmark section tests: wrk, valgrind)"; \
+	apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq $$missing >build/apt.log 2>&1 || { cat build/apt.log; exit 1; }
+
+# The documentation site, into site/, with every Sphinx warning (a broken
+# link or anchor, a missing reference to a Kolba name) an error.
+docs: $(STAMP)
+	@$(BIN)/python -c 'import sphinx' 2>/dev/null || \
+		{ echo "make docs needs Python 3.11 or newer for Sphinx: make PY=python3.11 ..."; exit 1; }
+	$(BIN)/python -m sphinx -W --keep-going -q -b html -d build/doctrees docs site
+
+# The sdist and the wheel, into dist/, checked as an index would see them.
+dist: $(STAMP)
+	rm -rf dist; mkdir -p build
+	$(BIN)/python -m build --outdir dist . >build/dist.log 2>&1 || { cat build/dist.log; exit 1; }
+	$(BIN)/check-wheel-contents dist/*.whl
+	$(BIN)/twine check --strict dist/*
+
+# The built wheel on the other Python versions (see .ci/test_wheel.py).
+test-pythons: dist
+	$(BIN)/python .ci/test_wheel.py $(PYTHONS)
 
 # The whole suite, five ways: as shipped (newest dependencies, WSGI door),
 # through the ASGI door (every test client drives app.asgi), with every
 # request forced through the general lane, against real Flask (which proves
-# the tests encode Flask's behaviour), and on the lowest dependencies.
-test: $(STAMP) $(LOW_STAMP) tools
-	@echo "== 1/5 newest dependencies"
+# the tests encode Flask's behaviour), and on the lowest dependencies; then
+# the built wheel on the oldest and newest Python. The docs site is built
+# first: the suite checks it (tests/test_docs_site.py, tests/e2e).
+test: $(STAMP) $(LOW_STAMP) tools docs
+	@echo "== 1/6 newest dependencies"
 	$(BIN)/python -m pytest
-	@echo "== 2/5 ASGI door (KOLBA_TESTS_DOOR=asgi)"
+	@echo "== 2/6 ASGI door (KOLBA_TESTS_DOOR=asgi)"
 	KOLBA_TESTS_DOOR=asgi $(BIN)/python -m pytest -q
-	@echo "== 3/5 general lane (KOLBA_TESTS_LANE=general)"
+	@echo "== 3/6 general lane (KOLBA_TESTS_LANE=general)"
 	KOLBA_TESTS_LANE=general $(BIN)/python -m pytest -q
-	@echo "== 4/5 against Flask (KOLBA_TESTS_AGAINST=flask)"
+	@echo "== 4/6 against Flask (KOLBA_TESTS_AGAINST=flask)"
 	KOLBA_TESTS_AGAINST=flask $(BIN)/python -m pytest -q
-	@echo "== 5/5 lowest dependencies (constraints/lowest.txt)"
+	@echo "== 5/6 lowest dependencies (constraints/lowest.txt)"
 	$(LOW)/bin/python -m pytest -q
+	@echo "== 6/6 the built wheel on Python $(PYTHONS)"
+	$(MAKE) --no-print-directory test-pythons
 
 # One run of the suite, for working on Kolba.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-run: $(STAMP)
-	$(BIN)/python examples/showcase/run.py --fresh
+run: $(RUN_STAMP)
+	$(BIN)/python examples/showcase/run.py --fresh --port $(PORT)
 
 bench: $(STAMP) tools
 	$(BIN)/python -m benchmarks
 
+# The showcase under gunicorn (sync, gthread), granian (WSGI and ASGI) and
+# uvicorn (app.asgi), 30 s of mixed load each; fails when a server misses a
+# target (a 5xx, a socket error, a lost write, memory drift over 10%).
+# Figures: docs/reliability.md ("Load and soak").
+soak: $(STAMP)
+	PYTHONPATH=src $(BIN)/python -m tools.soak --seconds 30
+
+# The same for 3 s per server (CI runs it after the tests; under a minute).
+soak-short: $(STAMP)
+	PYTHONPATH=src $(BIN)/python -m tools.soak --seconds 3
+
 clean:
-	rm -rf $(VENV) $(LOW) build src/*.egg-info
+	rm -rf $(VENV) $(LOW) .venv-py* build dist site src/*.egg-info
 
 # Mutation testing of the request path's parsers, sessions and router
 # (tools/mutate.py; survivors are printed with file:line).  Slow, about an

@@ -1,4 +1,9 @@
-"""The smallest Kolba app; ``make run`` serves it until the showcase exists."""
+"""The smallest Kolba app: a page and a URL variable.
+
+Serve it with ``python examples/hello.py`` (the development server with the
+debugger, on http://127.0.0.1:5000) or ``kolba --app examples/hello.py run``.
+``make run`` serves the larger showcase app instead (``examples/showcase``).
+"""
 
 from kolba import Kolba
 

@@ -247,6 +247,41 @@ def test_scopes_without_optional_fields(app: kolba.Kolba) -> None:
     assert reply.text == "127.0.0.1 127.0.0.1:8123 http"
 
 
+def test_each_server_address_gives_its_own_name_and_port(app: kolba.Kolba) -> None:
+    # The door remembers a base environ per server address; a server given
+    # as a list (not hashable) is served all the same.
+    @app.route("/")
+    def view() -> str:
+        env = request.environ
+        return f"{env['SERVER_NAME']}:{env['SERVER_PORT']} {env['REMOTE_PORT']}"
+
+    for server, client, expected in [
+        (("10.0.0.1", 8000), ("127.0.0.1", 1), "10.0.0.1:8000 1"),
+        (("10.0.0.2", 9000), ("127.0.0.1", 2), "10.0.0.2:9000 2"),
+        (["10.0.0.3", 7000], ("127.0.0.1", 1), "10.0.0.3:7000 1"),
+        (("10.0.0.1", 8000), ("127.0.0.1", 3), "10.0.0.1:8000 3"),
+        (("10.0.0.4", None), ("127.0.0.1", 3), "10.0.0.4:80 3"),
+    ]:
+        assert call(app, "/", server=server, client=client).text == expected
+    scope = make_scope("/", scheme="https")
+    del scope["server"]
+    assert asyncio.run(exchange(app, scope)).text == "localhost:443 50123"
+
+
+def test_the_input_of_a_bodiless_request_stays_empty_and_open(app: kolba.Kolba) -> None:
+    # One empty input serves every request without a body: closing or
+    # reading it in one request changes nothing for the next.
+    @app.route("/")
+    def view() -> str:
+        stream = request.environ["wsgi.input"]
+        seen = f"{stream.read()!r} {stream.read(10)!r} {stream.readline()!r}"
+        stream.close()
+        return f"{seen} {stream.closed} {request.get_data()!r}"
+
+    for _ in range(2):
+        assert call(app, "/").text == "b'' b'' b'' False b''"
+
+
 def test_headers_are_sent_as_lowercase_bytes(app: kolba.Kolba) -> None:
     @app.route("/")
     def view() -> kolba.Response:

@@ -833,3 +833,48 @@ def test_rule_build_werkzeugs_own_method_works() -> None:
     assert rule.build({"b": 3, "c": "x/y z", "q": "1"}) == ("", "/a/3/x/y%20z?q=1")
     assert rule.build({"b": 3, "c": "x", "q": "1"}, append_unknown=False) == ("", "/a/3/x")
     assert rule.build({"b": 3, "c": "x"}) == ("", "/a/3/x")  # generated once, reused
+
+
+# -- how the matcher converts values (its shortcuts are taken, and only where they are exact) --
+
+
+def test_int_bounds_still_refuse_out_of_range_values() -> None:
+    a = adapter(
+        Rule("/min/<int(min=5):n>", endpoint="min"),
+        Rule("/max/<int(max=5):n>", endpoint="max"),
+        Rule("/both/<int(min=2, max=4):n>", endpoint="both"),
+    )
+    assert a.match("/min/7") == ("min", {"n": 7})
+    assert a.match("/max/3") == ("max", {"n": 3})
+    assert a.match("/both/3") == ("both", {"n": 3})
+    for path in ("/min/3", "/max/9", "/both/1", "/both/5"):
+        with pytest.raises(NotFound):
+            a.match(path)
+
+
+@pytest.mark.kolba_only
+def test_conversion_skips_identity_converters_and_reduces_plain_ints() -> None:
+    from kolba.routing import matcher
+
+    m = Map([Rule("/<a>/<int:b>/<int(min=1):c>/<int(max=9):d>/<float:e>", endpoint="x")])
+    conv = next(iter(m.iter_rules()))._converters
+    assert matcher.conversion(conv["a"]) is None  # the default converter returns its input
+    assert matcher.conversion(conv["b"]) is matcher._int_or_no_match
+    for bounded in ("c", "d"):  # bounds need the converter's own check
+        assert matcher.conversion(conv[bounded]) == conv[bounded].to_python
+    assert matcher.conversion(conv["e"]) == conv["e"].to_python
+
+
+@pytest.mark.kolba_only
+def test_a_single_variable_rule_without_defaults_gets_the_direct_argument_maker() -> None:
+    from kolba.routing import matcher
+
+    one = next(iter(Map([Rule("/u/<int:id>", endpoint="u")]).iter_rules()))
+    two = next(iter(Map([Rule("/u/<int:id>/<name>", endpoint="u")]).iter_rules()))
+    direct = matcher._argument_maker(one, None)
+    general = matcher._argument_maker(two, None)
+    assert direct.__name__ == "<lambda>" and general.__name__ == "make"
+    assert direct(["7"]) == {"id": 7}
+    assert general(["7", "x"]) == {"id": 7, "name": "x"}
+    with_defaults = matcher._argument_maker(one, {"tab": "home"})
+    assert with_defaults.__name__ == "make" and with_defaults(["7"]) == {"id": 7, "tab": "home"}

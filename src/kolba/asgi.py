@@ -28,6 +28,7 @@ from werkzeug.exceptions import ClientDisconnected as _WerkzeugClientDisconnecte
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .concurrency import call_either, run_in_request_thread
+from .wrappers import InputMisuse
 
 if t.TYPE_CHECKING:
     from .app import Kolba
@@ -91,14 +92,69 @@ _BASE_ENVIRON: dict[str, t.Any] = {
     "wsgi.multithread": True, "wsgi.multiprocess": True, "wsgi.run_once": False,
 }
 
+#: :data:`_BASE_ENVIRON` with a server's name and port filled in, per ``scope["server"]``.
+_server_bases: dict[t.Any, dict[str, t.Any]] = {None: _BASE_ENVIRON}
 
-def environ_for(scope: Scope, body: t.IO[bytes]) -> dict[str, t.Any]:
+#: Client ports as text: ``str()`` of an int costs more than the rest of an
+#: environ entry, and a keep-alive connection sends its port again and again.
+_port_texts: dict[int, str] = {}
+
+
+def _base_for(server: t.Any) -> dict[str, t.Any]:
+    """The base environ for a ``(host, port)`` server, remembered for its next request."""
+    base = _BASE_ENVIRON.copy()
+    base["SERVER_NAME"] = server[0]
+    if server[1] is not None:
+        base["SERVER_PORT"] = str(server[1])
+    try:
+        if len(_server_bases) < 64:  # a server listens on a few addresses
+            _server_bases[server] = base
+    except TypeError:  # a list, not a tuple: fine, just not remembered
+        pass
+    return base
+
+
+def _port_text(port: int) -> str:
+    text = str(port)
+    if len(_port_texts) >= 4096:
+        _port_texts.clear()
+    _port_texts[port] = text
+    return text
+
+
+class _NoBody(io.RawIOBase):
+    """``wsgi.input`` of a request without a body: always at its end.
+
+    One instance serves every such request (perf: no stream made per
+    request); it has no state to share, and closing it does nothing.
+    """
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: t.Any) -> int:
+        return 0
+
+    def close(self) -> None:
+        """Stay open: the next request without a body reads this same object."""
+
+
+NO_BODY = _NoBody()
+
+
+def environ_for(scope: Scope, body: t.IO[bytes] = t.cast("t.IO[bytes]", NO_BODY)) -> dict[str, t.Any]:
     """The WSGI environ of an http (or websocket) scope, reading from ``body``.
 
-    perf: built over a copy of :data:`_BASE_ENVIRON`, setting only what
-    differs; a dict display of every key costs several times as much.
+    perf: built over a copy of a remembered base for the scope's server,
+    setting only what differs; a dict display of every key costs several
+    times as much.
     """
-    environ = _BASE_ENVIRON.copy()
+    server = scope.get("server")
+    try:
+        base = _server_bases.get(server) or _base_for(server)
+    except TypeError:  # a server given as a list
+        base = _base_for(server)
+    environ = base.copy()
     environ["REQUEST_METHOD"] = scope.get("method", "GET")
     path = scope["path"]
     root = scope.get("root_path")
@@ -116,17 +172,13 @@ def environ_for(scope: Scope, body: t.IO[bytes]) -> dict[str, t.Any]:
     scheme = scope.get("scheme")
     if scheme is not None and scheme != "http":
         environ["wsgi.url_scheme"] = scheme
-    server = scope.get("server")
-    if server is not None:
-        environ["SERVER_NAME"] = server[0]
-        if server[1] is not None:
-            environ["SERVER_PORT"] = str(server[1])
-        elif scheme in ("https", "wss"):
+        if server is None and scheme in ("https", "wss"):
             environ["SERVER_PORT"] = "443"
     client = scope.get("client")
     if client is not None:
         environ["REMOTE_ADDR"] = client[0]
-        environ["REMOTE_PORT"] = str(client[1])
+        port = client[1]
+        environ["REMOTE_PORT"] = _port_texts.get(port) or _port_text(port)
     environ["wsgi.input"] = body
     environ["wsgi.errors"] = sys.stderr
     environ["asgi.scope"] = scope
@@ -286,9 +338,7 @@ class RequestBody(io.RawIOBase):
         if self.finished:
             return _EMPTY
         if asyncio._get_running_loop() is self._loop:
-            from .wrappers import BodyReadMisuse
-
-            raise BodyReadMisuse(
+            raise InputMisuse(
                 "A streamed request body cannot be read synchronously on the event loop;"
                 " in an async view use 'async for chunk in request.iter_body()'."
             )
@@ -357,24 +407,34 @@ class _OverLimit(io.RawIOBase):
 # -- sending ----------------------------------------------------------------------------
 
 
-_raw_names: dict[str, bytes] = {}
+#: ASGI's form of header pairs seen before: a response's headers repeat
+#: (the same content types, the same few lengths), and encoding each costs
+#: more than finding it.  Bounded; emptied when full.
+_raw_pairs: dict[tuple[str, str], tuple[bytes, bytes]] = {}
+
+#: The status code of each status line seen before ("200 OK" -> 200).
+_status_codes: dict[str, int] = {}
 
 
-def _raw_name(name: str) -> bytes:
-    raw = _raw_names.get(name)
-    if raw is None:
-        raw = name.lower().encode("latin-1")
-        if len(_raw_names) < 1024:
-            _raw_names[name] = raw
+def _raw_pair(pair: tuple[str, str]) -> tuple[bytes, bytes]:
+    raw = (pair[0].lower().encode("latin-1"), pair[1].encode("latin-1"))
+    if len(_raw_pairs) >= 4096:
+        _raw_pairs.clear()
+    _raw_pairs[pair] = raw
     return raw
+
+
+def _status_code(status: str) -> int:
+    code = int(status[:3])
+    if len(_status_codes) < 256:
+        _status_codes[status] = code
+    return code
 
 
 def _raw_headers(headers: t.Iterable[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
     """Headers as ASGI wants them: lower-case names, both sides bytes."""
-    names = _raw_names
-    return [
-        (names.get(name) or _raw_name(name), value.encode("latin-1")) for name, value in headers
-    ]
+    pairs = _raw_pairs
+    return [pairs.get(pair) or _raw_pair(pair) for pair in headers]
 
 
 async def _watch_disconnect(receive: Receive) -> None:
@@ -386,7 +446,11 @@ async def _watch_disconnect(receive: Receive) -> None:
 
 
 class _Responder:
-    """Sends one result: the start message, then the body, streamed if it is lazy."""
+    """Sends a result that is more than a status, headers and a list of bytes.
+
+    Made only for those (streams, files, async bodies): the usual answer is
+    sent by :meth:`ASGIDoor.emit` directly.
+    """
 
     __slots__ = ("app", "scope", "receive", "send")
 
@@ -396,23 +460,15 @@ class _Responder:
         self.receive = receive
         self.send = send
 
-    async def emit(self, result: Result, environ: dict[str, t.Any], sink: None) -> None:
-        """The core's ``emit``: called while the request is still current."""
-        if type(result) is tuple:
-            status, headers, body = result
-            if type(body) is list:  # perf: the usual plain answer, sent in two messages
-                send = self.send
-                await send({"type": "http.response.start", "status": int(status[:3]), "headers": _raw_headers(headers)})
-                await send({"type": "http.response.body", "body": _EMPTY.join(body)})
-                return
-        else:
-            async_body = getattr(result, "response", None)
-            if hasattr(async_body, "__aiter__"):
-                await self._send_async_stream(result, environ, async_body)  # type: ignore[arg-type]
-                return
-            from .core import materialize
+    async def send_response(self, response: t.Any, environ: dict[str, t.Any]) -> None:
+        """A response object: its async body iterated here, anything else run as WSGI."""
+        async_body = getattr(response, "response", None)
+        if hasattr(async_body, "__aiter__"):
+            await self._send_async_stream(response, environ, async_body)  # type: ignore[arg-type]
+            return
+        from .core import materialize
 
-            status, headers, body = t.cast("Triple", materialize(result, environ, None))
+        status, headers, body = t.cast("Triple", materialize(response, environ, None))
         await self.send_triple(status, headers, body, environ)
 
     async def send_triple(
@@ -533,7 +589,28 @@ class ASGIDoor:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
-            await self.http(scope, receive, send)
+            # perf: the http scope is served inline (a coroutine less per request)
+            environ = environ_for(scope)
+            body = None
+            if environ["REQUEST_METHOD"] not in _BODILESS or (
+                "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ
+            ):
+                body = functools.partial(self._prepare_body, environ, receive)
+            try:
+                ready = await self.app._core.serve_async(environ, self.emit, (send, receive), body)
+            except ClientDisconnected:
+                return
+            if ready is not None:
+                status, headers, chunks = ready
+                pairs = _raw_pairs
+                await send({
+                    "type": "http.response.start",
+                    "status": _status_codes.get(status) or _status_code(status),
+                    "headers": [pairs.get(pair) or _raw_pair(pair) for pair in headers],
+                })
+                # serve_async returns only list bodies
+                whole = chunks[0] if len(chunks) == 1 else _EMPTY.join(chunks)  # type: ignore[index, arg-type]
+                await send({"type": "http.response.body", "body": whole})
         elif kind == "websocket":
             from .websockets import serve
 
@@ -543,20 +620,18 @@ class ASGIDoor:
         else:
             raise RuntimeError(f"Kolba cannot serve ASGI scopes of type {kind!r}")
 
-    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve one http request."""
-        app = self.app
-        environ = environ_for(scope, io.BytesIO())
-        body = None
-        if environ["REQUEST_METHOD"] not in _BODILESS or (
-            "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ
-        ):
-            body = functools.partial(self._prepare_body, environ, receive)
-        responder = _Responder(app, scope, receive, send)
-        try:
-            await app._core.serve_async(environ, responder.emit, None, body)
-        except ClientDisconnected:
-            return
+    async def emit(self, result: Result, environ: dict[str, t.Any], sink: tuple[Send, Receive]) -> None:
+        """The core's ``emit``, for what must be sent while the request is current.
+
+        Streams, files and async bodies; a plain answer comes back from
+        ``serve_async`` instead and is sent by :meth:`__call__`.
+        """
+        responder = _Responder(self.app, environ["asgi.scope"], sink[1], sink[0])
+        if type(result) is tuple:
+            status, headers, body = result
+            await responder.send_triple(status, headers, body, environ)
+        else:
+            await responder.send_response(result, environ)
 
     async def _prepare_body(self, environ: dict[str, t.Any], receive: Receive, plan: EndpointPlan | None) -> None:
         """Once the endpoint is known: stream the body to its view, or read it now."""

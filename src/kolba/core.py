@@ -170,6 +170,19 @@ def _may_carry_session(app: Kolba, environ: WSGIEnvironment) -> bool:
     return app.config["SESSION_COOKIE_NAME"] in header
 
 
+def _running_loop() -> asyncio.AbstractEventLoop:
+    """The running event loop (asyncio imported here, not by ``import kolba``).
+
+    Replaces itself with asyncio's own lookup on first use: an ``import``
+    statement on every request costs more than the lookup.
+    """
+    global _running_loop
+    import asyncio
+
+    _running_loop = asyncio.get_running_loop
+    return _running_loop()
+
+
 class Core:
     """One app's serving state: its current lane and its endpoint plans."""
 
@@ -316,7 +329,7 @@ class Core:
                 error = ctx.routing_exception if req is None else req.routing_exception
                 if error is not None or rule is None:
                     rv = self._routing_failure(ctx, error)
-                elif ctx.environ.get("REQUEST_METHOD", "").upper() == "OPTIONS" and getattr(
+                elif (method := ctx.environ.get("REQUEST_METHOD", "GET")) != "GET" and method.upper() == "OPTIONS" and getattr(
                     rule, "provide_automatic_options", False
                 ):
                     rv = app.make_default_options_response()
@@ -398,8 +411,14 @@ class Core:
     async def serve_async(
         self, environ: WSGIEnvironment, emit: AsyncEmit[_S], sink: _S,
         prepare: t.Callable[[EndpointPlan | None], t.Awaitable[None]] | None = None,
-    ) -> None:
-        """Serve one request from the event loop; ``await emit(result, environ, sink)``.
+    ) -> Triple | None:
+        """Serve one request from the event loop.
+
+        A plain answer (a triple whose body is a list of bytes) is returned
+        for the door to send after the request's teardown, as a WSGI server
+        sends what the app returned; anything else (streams, files, async
+        bodies) is sent from here by ``await emit(result, environ, sink)``
+        while the request is current, and None is returned.
 
         A request for an ``async def`` view runs here, on the loop, with each
         plain hook in a worker thread.  Any other request (a plain view, or
@@ -420,24 +439,24 @@ class Core:
             plan = self.plans.get(endpoint) or self.plan_for(endpoint)
         if prepare is not None:
             await prepare(plan)
-        import asyncio  # loaded already under any ASGI server; kept off `import kolba`
-
-        loop = asyncio._get_running_loop()
+        loop = _running_loop()
         if loop is not self.loop:  # perf: one identity test per request
-            track_request_tasks(loop)  # type: ignore[arg-type]
+            track_request_tasks(loop)
             self.loop = loop
         if plan is None or not plan.on_loop:
             ready, pinned = await run_in_worker_keeping(_lazy, self.serve, environ, materialize, None)
             if pinned is None:
+                if type(ready) is tuple and type(ready[2]) is list:
+                    return ready
                 await emit(ready, environ, sink)
-                return
+                return None
             token = pin(pinned)  # the body's code runs in the thread that served the request
             try:
                 await emit(ready, environ, sink)
             finally:
                 unpin(token)
                 pinned.release()
-            return
+            return None
         lean = lane.lean and PRESERVE_CONTEXT not in environ
         if lean:
             outer = _cv_frame.get(None)
@@ -456,7 +475,12 @@ class Core:
             except BaseException:
                 error = sys.exc_info()[1]
                 raise
+            if type(result) is not tuple:
+                result = materialize(result, environ, None)  # while current, as under WSGI
+            if type(result) is tuple and type(result[2]) is list:
+                return result  # perf: no coroutine to send it; the door does, after teardown
             await emit(result, environ, sink)
+            return None
         finally:
             if ctx._tasks:
                 # Tasks the request started end before its teardown, never later.
@@ -501,7 +525,7 @@ class Core:
                 error = ctx.routing_exception if req is None else req.routing_exception
                 if error is not None or rule is None:
                     rv = self._routing_failure(ctx, error)
-                elif ctx.environ.get("REQUEST_METHOD", "").upper() == "OPTIONS" and getattr(
+                elif (method := ctx.environ.get("REQUEST_METHOD", "GET")) != "GET" and method.upper() == "OPTIONS" and getattr(
                     rule, "provide_automatic_options", False
                 ):
                     rv = app.make_default_options_response()

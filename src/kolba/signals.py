@@ -36,15 +36,30 @@ class _ObservedSignal(NamedSignal):
 
 
 # Names are Flask's (extensions match on them); the order is ours.
+#: Sent when an application context is pushed; receivers run inside it, so
+#: they can set values on ``g``.
 appcontext_pushed = _ObservedSignal("appcontext-pushed")
+#: Sent after an application context is popped.
 appcontext_popped = _ObservedSignal("appcontext-popped")
+#: Sent when an application context is torn down, after the
+#: ``teardown_appcontext`` functions, with ``exc``: the unhandled exception or ``None``.
 appcontext_tearing_down = _ObservedSignal("appcontext-tearing-down")
+#: Sent when a request begins, before the ``before_request`` functions.
 request_started = _ObservedSignal("request-started")
+#: Sent with ``response`` once the response is made, before teardown.
 request_finished = _ObservedSignal("request-finished")
+#: Sent when the request context is torn down, after the
+#: ``teardown_request`` functions, with ``exc``: the unhandled exception or ``None``.
 request_tearing_down = _ObservedSignal("request-tearing-down")
+#: Sent with ``exception`` when no error handler handles an exception,
+#: before the 500 response is made (or the exception propagates).
 got_request_exception = _ObservedSignal("got-request-exception")
+#: Sent with ``template`` and ``context`` before a template renders; a
+#: receiver may change ``context``.
 before_render_template = _ObservedSignal("before-render-template")
+#: Sent with ``template`` and ``context`` after a template has rendered.
 template_rendered = _ObservedSignal("template-rendered")
+#: Sent with ``message`` and ``category`` when :func:`kolba.flash` stores a message.
 message_flashed = _ObservedSignal("message-flashed")
 
 #: The signals by name, for code that looks them up in Flask's namespace.

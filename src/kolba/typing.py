@@ -121,21 +121,33 @@ ShellContextProcessorCallable = t.Callable[[], t.Dict[str, t.Any]]
 # A decorator ``def deco(f: T_x) -> T_x`` accepts only functions of the bound's
 # shape and returns the function with its own, more precise type.
 
+#: What ``route`` and its one-method shortcuts (``get``, ``post``, ...) accept.
 T_route = t.TypeVar("T_route", bound=RouteCallable)
+#: What ``errorhandler`` (and a blueprint's ``app_errorhandler``) accepts.
 T_error_handler = t.TypeVar("T_error_handler", bound=ErrorHandlerCallable)
+#: What ``before_request`` (and ``before_app_request``) accepts.
 T_before_request = t.TypeVar("T_before_request", bound=BeforeRequestCallable)
+#: What ``after_request`` (and ``after_app_request``) accepts.
 T_after_request = t.TypeVar("T_after_request", bound=AfterRequestCallable[t.Any])
+#: What ``teardown_request``, ``teardown_appcontext`` and ``teardown_app_request`` accept.
 T_teardown = t.TypeVar("T_teardown", bound=TeardownCallable)
+#: What ``url_defaults`` accepts.
 T_url_defaults = t.TypeVar("T_url_defaults", bound=URLDefaultCallable)
+#: What ``url_value_preprocessor`` accepts.
 T_url_value_preprocessor = t.TypeVar(
     "T_url_value_preprocessor", bound=URLValuePreprocessorCallable
 )
+#: What ``context_processor`` accepts.
 T_template_context_processor = t.TypeVar(
     "T_template_context_processor", bound=TemplateContextProcessorCallable
 )
+#: What ``template_filter`` accepts.
 T_template_filter = t.TypeVar("T_template_filter", bound=TemplateFilterCallable)
+#: What ``template_global`` accepts.
 T_template_global = t.TypeVar("T_template_global", bound=TemplateGlobalCallable)
+#: What ``template_test`` accepts.
 T_template_test = t.TypeVar("T_template_test", bound=TemplateTestCallable)
+#: What ``shell_context_processor`` accepts.
 T_shell_context_processor = t.TypeVar(
     "T_shell_context_processor", bound=ShellContextProcessorCallable
 )

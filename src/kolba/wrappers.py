@@ -116,6 +116,10 @@ class Request(_WerkzeugRequest):
     ``MAX_FORM_PARTS``.
     """
 
+    #: The module ``get_json`` and ``json`` parse with: :mod:`kolba.json`,
+    #: which uses the current app's JSON provider when there is one.
+    #:
+    #: :meta hide-value:
     json_module: t.Any = _json
 
     #: The match result, copied from the request context (None until matched).
@@ -153,10 +157,12 @@ class Request(_WerkzeugRequest):
 
     @lazy_attribute
     def method(self) -> str:
+        """The request method, upper case (``GET``, ``POST``, ...)."""
         return str(self.environ.get("REQUEST_METHOD", "GET")).upper()
 
     @lazy_attribute
     def scheme(self) -> str:
+        """The URL scheme the server saw: ``http`` or ``https``."""
         return str(self.environ.get("wsgi.url_scheme", "http"))
 
     @lazy_attribute
@@ -169,22 +175,27 @@ class Request(_WerkzeugRequest):
 
     @lazy_attribute
     def root_path(self) -> str:
+        """Where the app is mounted (``SCRIPT_NAME``), decoded, without a trailing slash."""
         return wsgi_decode(self.environ.get("SCRIPT_NAME") or "").rstrip("/")
 
     @lazy_attribute
     def path(self) -> str:
+        """The path below :attr:`root_path`, decoded, always starting with ``/``."""
         return "/" + wsgi_decode(self.environ.get("PATH_INFO") or "").lstrip("/")
 
     @lazy_attribute
     def query_string(self) -> bytes:
+        """The raw query string, as bytes, not decoded."""
         return str(self.environ.get("QUERY_STRING", "")).encode("latin1")
 
     @lazy_attribute
     def headers(self) -> EnvironHeaders:  # type: ignore[override]
+        """The request headers, read from the environ (case-insensitive, immutable)."""
         return RequestHeaders(self.environ)
 
     @lazy_attribute
     def remote_addr(self) -> str | None:
+        """The client's address as the server reports it (``REMOTE_ADDR``)."""
         return self.environ.get("REMOTE_ADDR")
 
     @lazy_attribute
@@ -298,6 +309,8 @@ class Request(_WerkzeugRequest):
             source = environ["wsgi.input"]
             try:
                 data = source.read(length)
+            except InputMisuse:
+                raise
             except Exception as error:
                 raise _unreadable(error) from error
             if len(data) < length:
@@ -545,17 +558,18 @@ def _lenient_text(raw: bytes) -> str:
 UNREADABLE_BODY = "The request body could not be read."
 
 
-class BodyReadMisuse(RuntimeError):
-    """The app read the body in a way that cannot work: a bug in the app (a 500), not a bad body.
+class InputMisuse(RuntimeError):
+    """The body was read in a way that cannot work: a bug in the app, so a 500.
 
-    Raised by a body stream (the ASGI door's streamed body read
-    synchronously on the event loop); passed on as it is, never made a 400.
+    Raised by an input Kolba provides (the ASGI door's streamed body read
+    synchronously on the event loop); every other error from a server's
+    input is the client's doing and answers 400.
     """
 
 
-def _unreadable(error: Exception) -> Exception:
-    """The error to raise for ``error`` from the server's input: itself if HTTP or misuse, else 400."""
-    if isinstance(error, (HTTPException, BodyReadMisuse)):
+def _unreadable(error: Exception) -> HTTPException:
+    """The error to raise for ``error`` from the server's input: itself if HTTP, else 400."""
+    if isinstance(error, HTTPException):
         return error
     return BadRequest(UNREADABLE_BODY)
 
@@ -573,7 +587,7 @@ def read_rest(source: t.Any, data: bytes, length: int) -> bytes:
             if not more:
                 raise ClientDisconnected()
             data += more
-    except HTTPException:
+    except (HTTPException, InputMisuse):
         raise
     except Exception as error:
         raise _unreadable(error) from error
@@ -610,6 +624,8 @@ class _BodyInput(io.RawIOBase):
             return b""
         try:
             data: bytes = self._source.read(size)
+        except InputMisuse:
+            raise
         except Exception as error:
             raise _unreadable(error) from error
         if left is not None:
@@ -709,6 +725,10 @@ class Response(_WerkzeugResponse):
     """
 
     default_mimetype: str | None = "text/html"
+    #: The module ``get_json`` and ``json`` parse with: :mod:`kolba.json`,
+    #: which uses the current app's JSON provider when there is one.
+    #:
+    #: :meta hide-value:
     json_module: t.Any = _json
     autocorrect_location_header = False
 

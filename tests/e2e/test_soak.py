@@ -1,0 +1,39 @@
+"""The short soak against one real server: load it for two seconds, then audit the database.
+
+The server follows the door the suite drives: uvicorn serving ``app.asgi``
+when ``KOLBA_TESTS_DOOR=asgi``, gunicorn's sync workers otherwise. The full
+comparison (every server, 30 s each) is ``make soak``; its figures are in
+docs/reliability.md.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.conftest import ASGI_DOOR
+from tests.e2e._servers import module_available
+from tools.soak.run import Settings, soak
+from tools.soak.servers import SERVERS_BY_NAME
+
+pytestmark = pytest.mark.kolba_only
+
+SERVER = SERVERS_BY_NAME["uvicorn-asgi" if ASGI_DOOR else "gunicorn-sync"]
+REQUIRE = bool(os.environ.get("KOLBA_REQUIRE_E2E"))
+
+
+@pytest.mark.skipif(
+    not (module_available(SERVER.arguments[0]) or REQUIRE),
+    reason=f"{SERVER.arguments[0]} is not installed; set KOLBA_REQUIRE_E2E=1 to make this an error",
+)
+def test_short_soak_meets_every_target() -> None:
+    settings = Settings(seconds=2.0, clients=6, workers=2, first_sample=0.7, judge_drift=False)
+    result = soak(SERVER, settings)
+    assert result.failures() == [], result.log_tail
+    assert result.tally.requests > 20
+    assert result.audit is not None
+    assert result.audit.creates > 0
+    assert result.audit.found == result.audit.expected_present > 0
+    assert len(result.samples) == 2
+    assert all(result.samples[0].rss.values())

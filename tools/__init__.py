@@ -1,0 +1,1 @@
+"""Operator tools that live next to the code: load, soak and fault experiments."""
