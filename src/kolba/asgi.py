@@ -27,7 +27,7 @@ import typing as t
 from werkzeug.exceptions import ClientDisconnected as _WerkzeugClientDisconnected
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .concurrency import call_either, run_in_worker
+from .concurrency import call_either, run_in_request_thread
 from .wrappers import InputMisuse
 
 if t.TYPE_CHECKING:
@@ -493,7 +493,7 @@ class _Responder:
         watcher = asyncio.ensure_future(_watch_disconnect(self.receive))
         try:
             while not watcher.done():
-                chunk = await run_in_worker(next, chunks, None)
+                chunk = await run_in_request_thread(next, chunks, None)
                 if chunk is None:
                     await self.send({"type": "http.response.body", "body": _EMPTY})
                     return
@@ -504,7 +504,7 @@ class _Responder:
         finally:
             watcher.cancel()
             if hasattr(body, "close"):
-                await run_in_worker(body.close)
+                await run_in_request_thread(body.close)
 
     def _body_failed(self) -> None:
         """A body failed half-way, after its status was sent.

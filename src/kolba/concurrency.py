@@ -233,6 +233,123 @@ async def run_in_worker(func: t.Callable[..., _T], *args: t.Any) -> _T:
     return result
 
 
+# -- one request's thread, kept while its body is sent ------------------------------------
+
+#: The :class:`Pinned` worker of the request being sent, if it kept one.
+_pinned: contextvars.ContextVar[Pinned | None] = contextvars.ContextVar("kolba_pinned", default=None)
+
+
+class Pinned:
+    """The worker thread that served a request, kept to produce its lazy body.
+
+    A streamed body (``stream_with_context`` above all) runs the request's
+    code after the view returned: the generator, then the teardown when it
+    ends.  That code must run in the thread that ran ``before_request``, as
+    it does under a WSGI server, or thread-bound handles opened there (a
+    ``sqlite3`` connection) can neither be used nor closed.  The thread
+    waits for jobs (:meth:`call`) until :meth:`release`.
+    """
+
+    __slots__ = ("_jobs", "loop")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        import queue
+
+        self._jobs: queue.SimpleQueue[tuple[t.Any, ...] | None] = queue.SimpleQueue()
+        self.loop = loop
+
+    async def call(self, func: t.Callable[..., _T], *args: t.Any) -> _T:
+        """:func:`run_in_worker`, in this thread."""
+        future = self.loop.create_future()
+        copied = contextvars.copy_context()
+        self._jobs.put((future, copied, func, args))
+        result: _T = await future
+        adopt(copied)
+        return result
+
+    def release(self) -> None:
+        """Let the thread go back to the pool once the job it runs (if any) ends."""
+        self._jobs.put(None)
+
+    def work(self) -> None:
+        """In the worker: run jobs until released."""
+        loop = self.loop
+        while (job := self._jobs.get()) is not None:
+            future, copied, func, args = job
+            try:
+                value = _call_for_loop(loop, copied, func, args)
+            except BaseException as error:  # noqa: BLE001 - handed to the awaiting task
+                loop.call_soon_threadsafe(_hand_over, future, None, error, None)
+            else:
+                loop.call_soon_threadsafe(_hand_over, future, value, None, None)
+
+
+def _hand_over(
+    future: asyncio.Future[t.Any], value: t.Any, error: BaseException | None, pinned: Pinned | None
+) -> None:
+    """On the loop: settle ``future``; a thread kept for a task that gave up is let go."""
+    if future.cancelled():
+        if pinned is not None:
+            pinned.release()
+    elif error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(value)
+
+
+def _serve_then_keep(
+    loop: asyncio.AbstractEventLoop, future: asyncio.Future[t.Any], context: contextvars.Context,
+    keep: t.Callable[[t.Any], bool], func: t.Callable[..., t.Any], args: tuple[t.Any, ...],
+) -> None:
+    """In a worker: ``func(*args)``; if ``keep(result)``, stay as a :class:`Pinned` thread."""
+    try:
+        result = _call_for_loop(loop, context, func, args)
+    except BaseException as error:  # noqa: BLE001 - handed to the awaiting task
+        loop.call_soon_threadsafe(_hand_over, future, None, error, None)
+        return
+    if not keep(result):
+        loop.call_soon_threadsafe(_hand_over, future, (result, None), None, None)
+        return
+    pinned = Pinned(loop)
+    loop.call_soon_threadsafe(_hand_over, future, (result, pinned), None, pinned)
+    pinned.work()
+
+
+async def run_in_worker_keeping(
+    keep: t.Callable[[t.Any], bool], func: t.Callable[..., _T], *args: t.Any
+) -> tuple[_T, Pinned | None]:
+    """:func:`run_in_worker`; the thread is kept (a :class:`Pinned`) if ``keep(result)``.
+
+    The caller must :meth:`Pinned.release` the thread it is given.
+    """
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+    copied = contextvars.copy_context()
+    _worker_pool().submit(_serve_then_keep, loop, future, copied, keep, func, args)
+    result, pinned = await future
+    adopt(copied)
+    return result, pinned
+
+
+async def run_in_request_thread(func: t.Callable[..., _T], *args: t.Any) -> _T:
+    """:func:`run_in_worker`, in the request's kept thread when it has one."""
+    pinned = _pinned.get()
+    if pinned is not None:
+        return await pinned.call(func, *args)
+    return await run_in_worker(func, *args)
+
+
+def pin(pinned: Pinned) -> contextvars.Token[Pinned | None]:
+    """Make ``pinned`` the thread :func:`run_in_request_thread` uses in this context."""
+    return _pinned.set(pinned)
+
+
+def unpin(token: contextvars.Token[Pinned | None]) -> None:
+    _pinned.reset(token)
+
+
 async def call_either(func: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
     """Await ``func(*args)`` if it is a coroutine function, else run it in a worker."""
     if is_coroutine_function(func):

@@ -38,7 +38,9 @@ import typing as t
 from werkzeug.exceptions import BadRequestKeyError, HTTPException
 from werkzeug.routing import RequestRedirect, RoutingException
 
-from .concurrency import call_either, run_in_worker, settle, track_request_tasks
+from .concurrency import (
+    call_either, pin, run_in_worker, run_in_worker_keeping, settle, track_request_tasks, unpin,
+)
 from .ctx import AppContext, RequestContext, _send
 from .errors import explain_missing_key, renders_itself
 from .globals import _cv_frame
@@ -442,10 +444,18 @@ class Core:
             track_request_tasks(loop)
             self.loop = loop
         if plan is None or not plan.on_loop:
-            ready = await run_in_worker(self.serve, environ, materialize, None)
-            if type(ready) is tuple and type(ready[2]) is list:
-                return ready
-            await emit(ready, environ, sink)
+            ready, pinned = await run_in_worker_keeping(_lazy, self.serve, environ, materialize, None)
+            if pinned is None:
+                if type(ready) is tuple and type(ready[2]) is list:
+                    return ready
+                await emit(ready, environ, sink)
+                return None
+            token = pin(pinned)  # the body's code runs in the thread that served the request
+            try:
+                await emit(ready, environ, sink)
+            finally:
+                unpin(token)
+                pinned.release()
             return None
         lean = lane.lean and PRESERVE_CONTEXT not in environ
         if lean:
@@ -596,6 +606,11 @@ class Core:
         except Exception:
             app._log_finalize_failure()
             return response
+
+
+def _lazy(result: Result) -> bool:
+    """Whether a materialized result still has request code to run: a lazy body."""
+    return type(result) is not tuple or type(result[2]) is not list
 
 
 def materialize(result: Result, environ: WSGIEnvironment, sink: None) -> Result:

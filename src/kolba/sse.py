@@ -178,7 +178,7 @@ class EventStream:
         return self._frames_async()
 
     async def _frames_async(self) -> t.AsyncIterator[bytes]:
-        from .concurrency import run_in_worker
+        from .concurrency import run_in_request_thread
 
         source = self.source
         is_async = hasattr(source, "__aiter__")
@@ -195,7 +195,7 @@ class EventStream:
                     if is_async:
                         pending = asyncio.ensure_future(async_items.__anext__())
                     else:
-                        pending = asyncio.ensure_future(run_in_worker(_next_or_end, items))
+                        pending = asyncio.ensure_future(run_in_request_thread(_next_or_end, items))
                 if keep_alive is None:
                     await asyncio.wait((pending,))
                 else:
@@ -232,7 +232,7 @@ class EventStream:
                     await asyncio.wait((pending,))  # a thread cannot be interrupted
                 close = getattr(items, "close", None)
                 if close is not None:
-                    await run_in_worker(close)
+                    await run_in_request_thread(close)
 
     # -- a plain server thread (WSGI) -------------------------------------------
 

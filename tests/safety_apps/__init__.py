@@ -43,6 +43,19 @@ def build_app(**config: t.Any) -> kolba.Kolba:
     _add_input_routes(app, request)
     _add_session_routes(app, session)
 
+    @app.route("/pid")
+    def pid() -> dict[str, t.Any]:
+        # Which worker answered: the bad-input suite checks it never changes.
+        return {"pid": os.getpid()}
+
+    @app.route("/remember")
+    def remember() -> t.Any:
+        # A user value put into a response header (a cookie), as "remember
+        # my choice" features do.
+        response = kolba.make_response("remembered")
+        response.set_cookie("choice", request.args.get("v", ""))
+        return response
+
     @app.route("/download/<path:name>")
     def download(name: str) -> t.Any:
         return kolba.send_from_directory(FILES, name)
