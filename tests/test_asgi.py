@@ -1236,3 +1236,86 @@ def test_the_file_is_closed_after_it_was_sent_by_path(app: kolba.Kolba, served_f
     reply = call(app, "/", extensions=PATHSEND)
     assert reply.messages[-1]["type"] == "http.response.pathsend"
     assert len(made) == 1 and made[0].file.closed
+
+
+# -- WSGI middleware on app.wsgi_app ----------------------------------------------------
+
+
+def test_a_wrapped_wsgi_app_serves_asgi_requests_too(app: kolba.Kolba) -> None:
+    # ProxyFix (and any middleware) wrapped around app.wsgi_app applies
+    # under the ASGI door as under a WSGI server.
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    @app.route("/")
+    def who() -> str:
+        return f"{request.remote_addr} {request.scheme} {request.host}"
+
+    @app.route("/async")
+    async def who_async() -> str:
+        return f"{request.remote_addr} async"
+
+    forwarded = [("X-Forwarded-For", "203.0.113.7"), ("X-Forwarded-Proto", "https")]
+    assert call(app, "/", headers=forwarded).text.startswith("127.0.0.1 http")
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
+    assert call(app, "/", headers=forwarded).text == "203.0.113.7 https 127.0.0.1:8000"
+    assert call(app, "/async", headers=forwarded).text == "203.0.113.7 async"
+    del app.wsgi_app
+    assert call(app, "/", headers=forwarded).text.startswith("127.0.0.1 http")
+
+
+def test_middleware_may_change_the_answer_or_answer_itself(app: kolba.Kolba) -> None:
+    @app.route("/")
+    def index() -> str:
+        return "from the app"
+
+    inner = app.wsgi_app
+
+    def middleware(environ: dict[str, t.Any], start_response: t.Any) -> t.Any:
+        if environ["PATH_INFO"] == "/blocked":
+            start_response("403 FORBIDDEN", [("Content-Type", "text/plain")])
+            return [b"blocked ", b"here"]
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: t.Any = None) -> t.Any:
+            return start_response(status, [*headers, ("X-Wrapped", "yes")], exc_info)
+
+        return inner(environ, start)
+
+    app.wsgi_app = middleware  # type: ignore[method-assign]
+    reply = call(app, "/")
+    assert (reply.status, reply.text, reply.headers["x-wrapped"]) == (200, "from the app", "yes")
+    reply = call(app, "/blocked")
+    assert (reply.status, reply.text) == (403, "blocked here")
+
+
+def test_a_generator_middleware_that_starts_late_is_streamed_and_closed(app: kolba.Kolba) -> None:
+    closed: list[bool] = []
+
+    def late(environ: dict[str, t.Any], start_response: t.Any) -> t.Iterator[bytes]:
+        try:
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            yield b"one "
+            yield b"two"
+        finally:
+            closed.append(True)
+
+    app.wsgi_app = late  # type: ignore[method-assign]
+    reply = call(app, "/anything")
+    assert (reply.status, reply.text, closed) == (200, "one two", [True])
+
+
+def test_a_subclass_overriding_wsgi_app_is_called_under_asgi() -> None:
+    seen: list[str] = []
+
+    class Logged(kolba.Kolba):
+        def wsgi_app(self, environ: t.Any, start_response: t.Any) -> t.Any:
+            seen.append(environ["PATH_INFO"])
+            return super().wsgi_app(environ, start_response)
+
+    app = Logged(__name__)
+
+    @app.route("/x")
+    async def x() -> str:
+        return "x"
+
+    assert call(app, "/x").text == "x"
+    assert seen == ["/x"]

@@ -31,6 +31,7 @@ Nothing here knows WSGI beyond the environ that Werkzeug's request wraps.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import typing as t
@@ -87,6 +88,7 @@ WATCHED = DISPATCH_STEPS | CONTEXT_STEPS | ERROR_STEPS | {
     "response_class",
     "request_class",
     "session_interface",
+    "wsgi_app",
 }
 
 _SIGNALS_FOR_CONTEXTS = frozenset(
@@ -134,12 +136,13 @@ class Lane:
     """How requests are served until the next decision; never changed once made."""
 
     __slots__ = (
-        "planned", "lean", "shortcuts", "stock_errors", "signals", "error_steps_own", "epoch"
+        "planned", "lean", "shortcuts", "stock_errors", "signals", "error_steps_own", "epoch",
+        "middleware",
     )
 
     def __init__(
         self, planned: bool, lean: bool, shortcuts: bool, stock_errors: bool, signals: bool,
-        epoch: int, error_steps_own: bool = False,
+        epoch: int, error_steps_own: bool = False, middleware: bool = False,
     ) -> None:
         self.planned = planned
         self.lean = lean
@@ -152,6 +155,9 @@ class Lane:
         #: ``request_started``/``request_finished`` have receivers.
         self.signals = signals
         self.epoch = epoch
+        #: ``app.wsgi_app`` is wrapped (ProxyFix, ...) or overridden: the ASGI
+        #: door sends each request through it, as a WSGI server would.
+        self.middleware = middleware
 
     def __repr__(self) -> str:
         on = [name for name in self.__slots__[:5] if getattr(self, name)]
@@ -225,6 +231,7 @@ class Core:
             signals=signals,
             epoch=epoch,
             error_steps_own=error_steps_own,
+            middleware="wsgi_app" in replaced,
         )
         app._got_first_request = True
         # The compiled matcher looks in the map's default subdomain (see
@@ -432,7 +439,7 @@ class Core:
             lane = self.decide()
         app = self.app
         plan = None
-        if lane.planned:
+        if lane.planned and not lane.middleware:
             ctx = RequestContext(app, environ)
             ctx.match_request()  # before the push: the endpoint decides where to run
             endpoint = ctx._matched_endpoint()
@@ -444,7 +451,10 @@ class Core:
             track_request_tasks(loop)
             self.loop = loop
         if plan is None or not plan.on_loop:
-            ready, pinned = await run_in_worker_keeping(_lazy, self.serve, environ, materialize, None)
+            if lane.middleware:
+                ready, pinned = await run_in_worker_keeping(_lazy, call_wsgi, app.wsgi_app, environ)
+            else:
+                ready, pinned = await run_in_worker_keeping(_lazy, self.serve, environ, materialize, None)
             if pinned is None:
                 if type(ready) is tuple and type(ready[2]) is list:
                     return ready
@@ -606,6 +616,49 @@ class Core:
         except Exception:
             app._log_finalize_failure()
             return response
+
+
+def call_wsgi(wsgi_app: t.Callable[..., t.Iterable[bytes]], environ: WSGIEnvironment) -> Triple:
+    """Call a WSGI application and keep what it starts: ``(status, headers, body)``.
+
+    For an app whose ``wsgi_app`` is wrapped in middleware, under the ASGI
+    door; a body that is not a list is iterated later, in the same thread.
+    """
+    started: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: t.Any = None) -> t.Any:
+        if exc_info is not None and started:
+            raise exc_info[1].with_traceback(exc_info[2])
+        started.append((status, headers))
+        return None
+
+    body = wsgi_app(environ, start_response)
+    if not started:  # a generator app starts the response with its first chunk
+        body = _Started(body)
+    if not started:
+        raise RuntimeError("The WSGI application returned without calling start_response.")
+    status, headers = started[-1]
+    if type(body) is tuple:
+        body = list(body)
+    return status, headers, body
+
+
+class _Started:
+    """A WSGI body whose first chunk was taken to make the app start its response."""
+
+    def __init__(self, body: t.Iterable[bytes]) -> None:
+        self._body = body
+        rest = iter(body)
+        first = next(rest, None)
+        self._chunks = rest if first is None else itertools.chain((first,), rest)
+
+    def __iter__(self) -> t.Iterator[bytes]:
+        return self._chunks
+
+    def close(self) -> None:
+        close = getattr(self._body, "close", None)
+        if close is not None:
+            close()
 
 
 def _lazy(result: Result) -> bool:
