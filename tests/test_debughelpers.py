@@ -64,6 +64,18 @@ def test_key_absent_from_form_too_is_the_usual_bad_request(upload_app: kolba.Kol
         assert not isinstance(info.value, DebugFilesKeyError)
 
 
+def test_a_multipart_form_gets_no_enctype_hint(upload_app: kolba.Kolba) -> None:
+    # The hint is for forms sent without multipart; a multipart form that
+    # sent the name as a text field gets the usual bad request.
+    upload_app.debug = True
+    with upload_app.test_request_context(
+        "/upload", method="POST", data={"upload": "report.pdf"}, content_type="multipart/form-data"
+    ):
+        with pytest.raises(BadRequestKeyError) as info:
+            request.files["upload"]
+        assert not isinstance(info.value, DebugFilesKeyError)
+
+
 def test_without_debug_the_missing_file_is_a_400(upload_app: kolba.Kolba) -> None:
     upload_app.config["TRAP_BAD_REQUEST_ERRORS"] = False
     response = upload_app.test_client().post("/upload", data={"upload": "report.pdf"})
