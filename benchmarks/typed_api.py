@@ -119,6 +119,15 @@ def versions(columns: Sequence[str]) -> dict[str, str | None]:
     return {BY_NAME[name].distribution: BY_NAME[name].version() for name in columns}
 
 
+def _doors(columns: Sequence[str]) -> str:
+    """Each column's framework version and door: ``kolba 0.1.0 (WSGI), ...``."""
+    found = versions(columns)
+    return ", ".join(
+        f"{name} {found.get(BY_NAME[name].distribution) or '?'} ({BY_NAME[name].door.upper()})"
+        for name in columns
+    )
+
+
 def run(
     columns: Sequence[str], rows: Sequence[str], rounds: int, duration: float
 ) -> tuple[str, dict[str, Any]]:
@@ -134,10 +143,7 @@ def run(
     text = report.table(grid, rows, columns, ratios=shown)
     notes = report.failures(grid, rows, columns)
     found = versions(columns)
-    doors = ", ".join(
-        f"{name} {found.get(BY_NAME[name].distribution) or '?'} ({BY_NAME[name].door.upper()})"
-        for name in columns
-    )
+    doors = _doors(columns)
     data = {
         "doors": {name: BY_NAME[name].door for name in columns},
         "versions": found,
@@ -219,7 +225,7 @@ def run_e2e(
         f"typed API end to end under granian over loopback: wrk -t{settings.threads}"
         f" -c{settings.connections} -d{settings.duration}s, median of {settings.rounds} rounds",
         *(f"  {name}: {info['settings']}" for name, info in setup["servers"].items()),
-        "  (" + ", ".join(f"{name}: {BY_NAME[name].door.upper()}" for name in columns) + ")",
+        "  (" + _doors(columns) + ")",
         report.e2e_table(shown, ["granian"], rows, columns, ratios),
         *report.e2e_failures(shown, ["granian"], rows, columns),
         *report.e2e_warnings(shown, ["granian"], rows, columns),
@@ -229,6 +235,7 @@ def run_e2e(
         "status": "ok",
         "setup": setup,
         "doors": {name: BY_NAME[name].door for name in columns},
+        "versions": versions(columns),
         "results": report.e2e_json(shown, ["granian"], rows, columns, ratios),
     }
     return "\n".join(lines), data
