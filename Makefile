@@ -10,9 +10,10 @@ PORT ?= 5000
 PYTHONS ?= 3.10 3.13
 
 # .venv is filled in steps, each recorded by a stamp and redone when
-# pyproject.toml changes: `make run` installs Kolba alone (all the showcase
-# needs); the other targets add the extras for tests, benchmarks, the docs
-# site and the release checks.
+# pyproject.toml changes: `make run` installs Kolba with its `api` extra
+# (msgspec and Swagger UI's files: all the showcase needs, for its typed JSON
+# API and its /docs page); the other targets add the extras for tests,
+# benchmarks, the docs site and the release checks.
 RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 # A second environment with the lowest dependency versions Kolba declares.
@@ -26,7 +27,7 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 $(RUN_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -e '.[api]'
 	touch $@
 
 $(STAMP): pyproject.toml | $(BIN)/python

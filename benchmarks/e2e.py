@@ -290,8 +290,14 @@ def wrk_version(wrk: str) -> str:
     return first[0].split(" Copyright")[0]
 
 
-def wrk_command(wrk: str, port: int | str, target: Target, settings: Settings) -> list[str]:
-    """Build the wrk argv loading one target on the loopback port."""
+def wrk_command(
+    wrk: str, port: int | str, target: Target, settings: Settings, script: str | None = None
+) -> list[str]:
+    """Build the wrk argv loading one target on the loopback port.
+
+    ``script`` is the path of a Lua file (see :func:`wrk_script`) for a
+    request with a method other than GET or a body.
+    """
     headers = [arg for name, value in target.headers.items() for arg in ("-H", f"{name}: {value}")]
     return [
         wrk,
@@ -300,15 +306,45 @@ def wrk_command(wrk: str, port: int | str, target: Target, settings: Settings) -
         f"-d{settings.duration}s",
         "--latency",
         *headers,
+        *(["-s", script] if script else []),
         f"http://{HOST}:{port}{target.url_path}",
     ]
 
 
+def wrk_script(scenario: Scenario) -> str | None:
+    """The Lua that makes wrk send ``scenario``'s method and body, or None for a plain GET.
+
+    The body goes in a Lua long string whose level is picked so that the
+    body cannot close it; wrk sends the ``-H`` headers (the content type)
+    as usual.
+    """
+    if scenario.method == "GET" and not scenario.body:
+        return None
+    body = scenario.body.decode("latin-1")
+    level = 0
+    while f"]{'=' * level}]" in body:
+        level += 1
+    fence = "=" * level
+    return f'wrk.method = "{scenario.method}"\nwrk.body = [{fence}[{body}]{fence}]\n'
+
+
 def run_wrk(wrk: str, port: int, target: Target, settings: Settings) -> WrkResult:
     """Load the target for ``settings.duration`` seconds and parse the report."""
-    command = wrk_command(wrk, port, target, settings)
+    lua = wrk_script(target.scenario)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", encoding="latin-1") as script:
+        script.write(lua or "")
+        script.flush()
+        done = _wrk(wrk_command(wrk, port, target, settings, script.name if lua else None), settings)
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
+        raise WrkFailure(f"wrk failed: {lines[-1][:120]}")
+    return parse_wrk(done.stdout)
+
+
+def _wrk(command: list[str], settings: Settings) -> subprocess.CompletedProcess[str]:
+    """Run wrk; one that is still running well past its duration is a failure."""
     try:
-        done = subprocess.run(
+        return subprocess.run(
             command,
             capture_output=True,
             text=True,
@@ -317,17 +353,15 @@ def run_wrk(wrk: str, port: int, target: Target, settings: Settings) -> WrkResul
         )
     except subprocess.TimeoutExpired as expired:
         raise WrkFailure(f"wrk did not finish within {expired.timeout:.0f} s") from expired
-    if done.returncode != 0:
-        lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
-        raise WrkFailure(f"wrk failed: {lines[-1][:120]}")
-    return parse_wrk(done.stdout)
 
 
 def fetch(port: int, target: Target) -> Reply:
     """Make one request over loopback and keep the whole reply."""
     connection = http.client.HTTPConnection(HOST, port, timeout=HTTP_TIMEOUT)
     try:
-        connection.request(target.scenario.method, target.url_path, headers=target.headers)
+        scenario = target.scenario
+        body = scenario.body or None
+        connection.request(scenario.method, target.url_path, body=body, headers=target.headers)
         response = connection.getresponse()
         body = response.read()
         return Reply(f"{response.status} {response.reason}", response.getheaders(), body)

@@ -24,7 +24,7 @@ from benchmarks import (
 )
 
 DEFAULT_JSON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "latest.json")
-SECTIONS = ("requests", "api", "routing", "import", "memory", "e2e", "asgi", "asgi-e2e")
+SECTIONS = ("requests", "api", "api-e2e", "routing", "import", "memory", "e2e", "asgi", "asgi-e2e")
 #: Sections run only when named in ``--sections``: slow, and needing extra tools.
 OPTIONAL_SECTIONS = ("instructions", "asgi-instructions")
 SCENARIO_NAMES = [scenario.name for scenario in scenarios.SCENARIOS]
@@ -221,6 +221,12 @@ def _sections(args: argparse.Namespace, results: dict[str, Any]) -> list[str]:
             f" x {args.duration} s)"
         )
         texts.append(f"{heading}\n{text}")
+    if "api-e2e" in args.sections:
+        settings = e2e.Settings(args.e2e_duration, args.e2e_connections, args.e2e_rounds)
+        text, results["typed_api_e2e"] = typed_api.run_e2e(
+            args.api_frameworks, args.api_scenarios, settings
+        )
+        texts.append(text)
     if "routing" in args.sections and set(routing_scale.FRAMEWORKS) & set(args.frameworks):
         # Half the per-cell time: twelve cells per framework, one simple request each.
         duration = args.duration / 2

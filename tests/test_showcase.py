@@ -51,7 +51,7 @@ def alice(showcase_app: Kolba) -> KolbaClient:
 
 
 def test_factory_registers_the_blueprints(showcase_app: Kolba) -> None:
-    assert set(showcase_app.blueprints) == {"main", "auth", "account", "api"}
+    assert set(showcase_app.blueprints) == {"main", "auth", "account", "api", "openapi_docs"}
     assert showcase_app.testing is True
     assert showcase_app.debug is False
 
@@ -429,55 +429,91 @@ def test_api_records_the_logged_in_author(alice: KolbaClient) -> None:
 def test_api_missing_note_is_a_json_404(alice: KolbaClient, method: str) -> None:
     response = getattr(alice, method)("/api/notes/7", json={"title": "x"})
     assert response.status_code == 404
-    assert response.mimetype == "application/json"
-    assert response.get_json() == {"error": "Not Found", "message": "No note with id 7."}
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json() == {
+        "type": "about:blank", "title": "Not Found", "status": 404, "detail": "No note with id 7.",
+    }
+
+
+def test_api_malformed_json_is_400(alice: KolbaClient) -> None:
+    response = alice.post("/api/notes", data=b"{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json() == {
+        "type": "about:blank", "title": "Bad Request", "status": 400,
+        "detail": "The request body is not valid JSON.",
+    }
 
 
 @pytest.mark.parametrize(
-    ("payload", "message"),
+    ("payload", "error"),
     [
-        (b"{not json", "The request body is not valid JSON."),
-        (b"", "The request body is not valid JSON."),
-        (b'["a list"]', "The JSON body must be an object."),
-        (b"null", "The JSON body must be an object."),
+        (b"", {"location": ["body"], "message": "A JSON body is required", "type": "missing"}),
+        (b'["a list"]', {"location": ["body"], "message": "Expected `object`, got `array`", "type": "type"}),
+        (b"null", {"location": ["body"], "message": "Expected `object`, got `null`", "type": "type"}),
     ],
 )
-def test_api_bad_json_is_400(alice: KolbaClient, payload: bytes, message: str) -> None:
+def test_api_body_that_is_not_an_object_is_422(
+    alice: KolbaClient, payload: bytes, error: dict[str, t.Any]
+) -> None:
     response = alice.post("/api/notes", data=payload, content_type="application/json")
-    assert response.status_code == 400
-    assert response.get_json() == {"error": "Bad Request", "message": message}
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [error]
 
 
 def test_api_requires_a_json_content_type(alice: KolbaClient) -> None:
     response = alice.post("/api/notes", data={"title": "form"})
     assert response.status_code == 415
-    assert response.get_json()["error"] == "Unsupported Media Type"
+    assert response.get_json()["title"] == "Unsupported Media Type"
     assert alice.get("/api/notes").get_json()["count"] == 0
 
 
+TYPES_DETAIL = "The request did not match the view's declared types."
+RULES_DETAIL = "The note is not valid."
+
+
+def _problem(location: list[t.Any], message: str, kind: str) -> dict[str, t.Any]:
+    return {"location": location, "message": message, "type": kind}
+
+
 @pytest.mark.parametrize(
-    ("payload", "fields"),
+    ("payload", "detail", "errors"),
     [
-        ({}, {"title": "Title is required."}),
-        ({"title": "   "}, {"title": "Title is required."}),
+        # The struct checks the types (msgspec reports the first problem)...
+        ({}, TYPES_DETAIL, [_problem(["body", "title"], "Object missing required field `title`", "missing")]),
         (
             {"title": 3, "body": ["x"]},
-            {"title": "Title must be a string.", "body": "Body must be a string."},
+            TYPES_DETAIL,
+            # The test client sends keys sorted: "body" is read, and refused, first.
+            [_problem(["body", "body"], "Expected `str`, got `array`", "type")],
         ),
-        ({"title": "x" * 201}, {"title": "Title must be at most 200 characters."}),
-        ({"title": "ok", "colour": "red"}, {"colour": "Unknown field."}),
+        (
+            {"title": "ok", "colour": "red"},
+            TYPES_DETAIL,
+            [_problem(["body", "colour"], "Object contains unknown field `colour`", "unknown_field")],
+        ),
+        # ...the app's rules the rest, listing every field they refuse.
+        ({"title": "   "}, RULES_DETAIL, [_problem(["body", "title"], "Title is required.", "constraint")]),
+        (
+            {"title": "x" * 201, "body": "y" * 5001},
+            RULES_DETAIL,
+            [
+                _problem(["body", "title"], "Title must be at most 200 characters.", "constraint"),
+                _problem(["body", "body"], "Body must be at most 5000 characters.", "constraint"),
+            ],
+        ),
     ],
 )
 def test_api_invalid_fields_are_422(
-    alice: KolbaClient, payload: dict[str, t.Any], fields: dict[str, str]
+    alice: KolbaClient, payload: dict[str, t.Any], detail: str, errors: list[dict[str, t.Any]]
 ) -> None:
     web = alice
     response = web.post("/api/notes", json=payload)
     assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
     assert response.get_json() == {
-        "error": "Unprocessable Entity",
-        "message": "The note is not valid.",
-        "fields": fields,
+        "type": "about:blank", "title": "Unprocessable Entity", "status": 422,
+        "detail": detail, "errors": errors,
     }
     assert web.get("/api/notes").get_json()["count"] == 0
 
@@ -487,10 +523,15 @@ def test_api_put_needs_a_title_and_patch_needs_a_field(alice: KolbaClient) -> No
     web.post("/api/notes", json={"title": "a"})
     put = web.put("/api/notes/1", json={"body": "only body"})
     assert put.status_code == 422
-    assert put.get_json()["fields"] == {"title": "Title is required."}
+    assert put.get_json()["errors"] == [
+        _problem(["body", "title"], "Object missing required field `title`", "missing")
+    ]
     patch = web.patch("/api/notes/1", json={})
     assert patch.status_code == 422
-    assert patch.get_json()["fields"] == {}
+    assert patch.get_json()["errors"] == [
+        _problem(["body"], "Send at least one of: body, title.", "missing")
+    ]
+    assert web.patch("/api/notes/1", json={"title": None}).status_code == 422
     assert web.get("/api/notes/1").get_json()["title"] == "a"
 
 
@@ -502,14 +543,14 @@ def test_api_is_exempt_from_csrf_but_still_json_only(alice: KolbaClient) -> None
 def test_api_wrong_method_is_a_json_405(web: KolbaClient) -> None:
     response = web.delete("/api/notes")
     assert response.status_code == 405
-    assert response.get_json()["error"] == "Method Not Allowed"
+    assert response.get_json()["title"] == "Method Not Allowed"
     assert {"GET", "POST"} <= {m.strip() for m in response.headers["Allow"].split(",")}
 
 
 def test_api_unknown_path_is_a_json_404(web: KolbaClient) -> None:
     response = web.post("/api/nothing-here", json={})
     assert response.status_code == 404
-    assert response.get_json()["error"] == "Not Found"
+    assert response.get_json()["title"] == "Not Found"
 
 
 # -- error pages -----------------------------------------------------------------------------
@@ -542,4 +583,69 @@ def test_custom_500_page_and_json_500(
     assert "ZeroDivisionError" in caplog.text
     api = web.get("/api/boom")
     assert api.status_code == 500
-    assert api.get_json()["error"] == "Internal Server Error"
+    assert api.get_json()["title"] == "Internal Server Error"
+
+
+# -- the OpenAPI document and the docs page ------------------------------------------------------
+
+
+def test_openapi_document_describes_the_json_api(web: KolbaClient) -> None:
+    from openapi_spec_validator import validate
+
+    response = web.get("/openapi.json")
+    assert response.status_code == 200
+    document = response.get_json()
+    validate(document)
+    assert document["info"]["title"] == "Kolba Showcase"
+    # The HTML pages are for people: only the JSON API is described.
+    assert sorted(document["paths"]) == ["/api/", "/api/notes", "/api/notes/{note_id}"]
+    assert [tag["name"] for tag in document.get("tags", [{"name": "api"}])] == ["api"]
+    operations = {
+        (method, path): operation
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+    assert sorted(operations) == [
+        ("delete", "/api/notes/{note_id}"), ("get", "/api/"), ("get", "/api/notes"),
+        ("get", "/api/notes/{note_id}"), ("patch", "/api/notes/{note_id}"), ("post", "/api/notes"),
+        ("put", "/api/notes/{note_id}"),
+    ]
+    assert operations["get", "/api/"]["security"] == []
+    callers = [{"token": []}, {"session": []}]
+    for key, operation in operations.items():
+        if key != ("get", "/api/"):
+            assert operation["security"] == callers, key
+            assert "401" in operation["responses"], key
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["token"]["scheme"] == "bearer"
+    assert (schemes["session"]["in"], schemes["session"]["name"]) == ("cookie", "session")
+    created = operations["post", "/api/notes"]
+    assert set(created["responses"]) >= {"201", "400", "415", "422"}
+    body = created["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/NoteIn"}
+    schemas = document["components"]["schemas"]
+    assert schemas["NoteIn"]["required"] == ["title"]
+    assert schemas["NoteIn"]["additionalProperties"] is False
+    assert schemas["NoteChanges"]["required"] == []
+    assert set(schemas["Note"]["properties"]) == {"id", "title", "body", "created_at", "author"}
+    assert operations["delete", "/api/notes/{note_id}"]["responses"]["204"]
+
+
+def test_docs_page_runs_only_its_own_script(web: KolbaClient) -> None:
+    import base64
+    import hashlib
+
+    page = web.get("/docs")
+    assert page.status_code == 200
+    assert page.mimetype == "text/html"
+    text = page.get_data(as_text=True)
+    (inline,) = re.findall(r"<script>(.*?)</script>", text, re.DOTALL)
+    digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
+    policy = page.headers["Content-Security-Policy"]
+    assert f"script-src 'self' 'sha256-{digest}';" in policy
+    assert "unsafe-inline" not in policy
+    for asset in re.findall(r'(?:src|href)="(/docs/[^"]+)"', text):
+        assert web.get(asset).status_code == 200, asset
+    # Other pages keep the policy without exceptions.
+    assert "sha256" not in web.get("/").headers["Content-Security-Policy"]

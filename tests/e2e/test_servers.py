@@ -198,16 +198,21 @@ def test_json_api_refuses_anonymous_and_other_users(base_url: str, alice: Accoun
 def test_json_api_errors(base_url: str, alice: Account) -> None:
     invalid = send_json(base_url + "/api/notes", "POST", {"title": ""}, alice.token)
     assert invalid.status == 422
-    assert invalid.json()["fields"] == {"title": "Title is required."}
+    assert invalid.headers["Content-Type"] == "application/problem+json"
+    assert invalid.json()["errors"] == [
+        {"location": ["body", "title"], "message": "Title is required.", "type": "constraint"}
+    ]
     headers = {"Content-Type": "application/json", **bearer(alice.token)}
     malformed = fetch(base_url + "/api/notes", "POST", data=b"{", headers=headers)
     assert malformed.status == 400
-    assert malformed.json()["error"] == "Bad Request"
+    assert malformed.json()["title"] == "Bad Request"
     deep = fetch(base_url + "/api/notes", "POST", data=b"[" * 1000 + b"]" * 1000, headers=headers)
-    assert deep.status == 400
+    assert deep.status == 422  # not an object: refused before the nesting is walked
     missing = fetch(base_url + "/api/notes/999999", headers=bearer(alice.token))
     assert missing.status == 404
-    assert missing.json() == {"error": "Not Found", "message": "No note with id 999999."}
+    assert missing.json() == {
+        "type": "about:blank", "title": "Not Found", "status": 404, "detail": "No note with id 999999.",
+    }
     huge_id = fetch(base_url + "/api/notes/9223372036854775808", headers=bearer(alice.token))
     assert huge_id.status == 404
 

@@ -99,3 +99,6 @@ app = _make(asynchronous=False)
 
 async_app = _make(asynchronous=True)
 """``async def`` views, for the ASGI door (they run on its event loop)."""
+
+asgi_app = async_app.asgi
+"""The ASGI door of ``async_app``, by one name, for servers given ``module:attribute``."""

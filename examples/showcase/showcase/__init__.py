@@ -26,6 +26,11 @@ DEFAULT_CONFIG = "production"
 INSTANCE_ENV = "SHOWCASE_INSTANCE_PATH"
 
 _HANDLER_MARK = "_showcase_handler"
+#: The OpenAPI document's description (``/openapi.json``, shown on ``/docs``).
+API_DESCRIPTION = (
+    "The showcase's notes, in JSON. Authenticate with an API token from the dashboard"
+    " (`Authorization: Bearer sct_...`) or the logged-in session; callers see only their own notes."
+)
 
 
 def create_app(
@@ -60,6 +65,7 @@ def create_app(
     for blueprint in (main.bp, auth.bp, account.bp, api.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(app, api.bp)
+    api.NotesAPI(app, title="Kolba Showcase", version="1.0.0", description=API_DESCRIPTION)
     errors.init_app(app)
     return app
 

@@ -1,8 +1,12 @@
-"""The ``api`` blueprint: a JSON CRUD resource for notes under ``/api``.
+"""The ``api`` blueprint: a JSON CRUD resource for notes under ``/api``, on typed views.
 
-Every answer is JSON, errors included: ``{"error": <status phrase>,
-"message": <what went wrong>}`` plus ``"fields"`` (field name to message)
-when the input did not validate.
+The views declare what they take and return (:mod:`kolba.api`): request
+bodies are ``msgspec`` structs, decoded and checked before the view runs,
+and the answers are typed, so the app's OpenAPI document
+(``/openapi.json``) describes every operation and ``/docs`` lets you try
+them. Every error is RFC 9457 problem details (``application/problem+json``):
+``{"type", "title", "status", "detail"}``, plus ``"errors"`` (each with its
+``location``, ``message`` and ``type``) when the input did not validate.
 
 Who may call it: every endpoint except the index needs a caller, either an
 API token (``Authorization: Bearer ...``, see ``tokens.py``) or the
@@ -21,22 +25,26 @@ from __future__ import annotations
 import sqlite3
 import typing as t
 
-from werkzeug.exceptions import BadRequest
-from werkzeug.http import HTTP_STATUS_CODES
+import msgspec
+from werkzeug.exceptions import Unauthorized
 
-from kolba import Blueprint, g, jsonify, request, url_for
+from kolba import Blueprint, abort, g, request, url_for
+from kolba.api import API, FieldError, HTTPBearer, SessionCookie, ValidationError, secure
 
 from .db import get_db, utcnow
 from .tokens import user_for_token
-from .validation import Errors, validate_note
+from .validation import check_note_body, check_note_title
 
 if t.TYPE_CHECKING:
-    # The base class: what ``jsonify`` is annotated to return in every version.
-    from werkzeug.sansio.response import Response
+    from kolba import Kolba
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+secure(
+    bp,
+    token=HTTPBearer(description="An API token from the dashboard (`sct_...`)."),
+    session=SessionCookie(description="The logged-in user's session cookie."),
+)
 
-NOTE_FIELDS = frozenset({"title", "body"})
 #: Endpoints anyone may call; every other one needs a caller (deny by default).
 PUBLIC_ENDPOINTS = frozenset({"api.index"})
 _SELECT_NOTE = (
@@ -45,35 +53,52 @@ _SELECT_NOTE = (
 )
 
 
-class APIError(Exception):
-    """An error the API reports as a JSON body with ``status``."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        fields: Errors | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.fields = fields
-        self.headers = headers or {}
+# -- what goes in and out ------------------------------------------------------------------------
 
 
-def error_body(status: int, message: str, fields: Errors | None = None) -> dict[str, t.Any]:
-    """The JSON shape shared by every API error."""
-    body: dict[str, t.Any] = {"error": HTTP_STATUS_CODES.get(status, "Error"), "message": message}
-    if fields is not None:
-        body["fields"] = fields
-    return body
+class NoteIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A whole note, as POST and PUT take it: a title, and a body that defaults to ``""``."""
+
+    title: str
+    body: str = ""
 
 
-@bp.errorhandler(APIError)
-def handle_api_error(e: APIError) -> tuple[Response, int, dict[str, str]]:
-    """Turn an :class:`APIError` into its JSON response."""
-    return jsonify(error_body(e.status, e.message, e.fields)), e.status, e.headers
+class NoteChanges(msgspec.Struct, forbid_unknown_fields=True):
+    """The fields a PATCH changes; those left out keep their value."""
+
+    title: str | msgspec.UnsetType = msgspec.UNSET
+    body: str | msgspec.UnsetType = msgspec.UNSET
+
+
+class Note(msgspec.Struct):
+    """A stored note; ``author`` is its owner's username."""
+
+    id: int
+    title: str
+    body: str
+    created_at: str
+    author: str
+
+
+class NoteList(msgspec.Struct):
+    """The caller's notes, newest first, and how many there are."""
+
+    notes: list[Note]
+    count: int
+
+
+class Unauthenticated(Unauthorized):
+    """401 with the ``WWW-Authenticate`` challenge ``challenge``."""
+
+    def __init__(self, description: str, challenge: str) -> None:
+        super().__init__(description)
+        self.challenge = challenge
+
+    def get_headers(self, environ: t.Any = None, scope: t.Any = None) -> list[tuple[str, str]]:
+        return [*super().get_headers(environ, scope), ("WWW-Authenticate", self.challenge)]
+
+
+# -- who is calling ------------------------------------------------------------------------------
 
 
 @bp.before_request
@@ -96,71 +121,68 @@ def _caller() -> sqlite3.Row:
         if auth is not None and auth.type == "bearer":
             user = user_for_token(auth.token or "")
         if user is None:
-            challenge = 'Bearer realm="showcase", error="invalid_token"'
-            message = "The API token is invalid or revoked; send 'Authorization: Bearer <token>'."
-            raise APIError(401, message, headers={"WWW-Authenticate": challenge})
+            raise Unauthenticated(
+                "The API token is invalid or revoked; send 'Authorization: Bearer <token>'.",
+                'Bearer realm="showcase", error="invalid_token"',
+            )
         return user
     if g.user is None:
-        message = "Log in, or send an API token as 'Authorization: Bearer <token>'."
-        raise APIError(401, message, headers={"WWW-Authenticate": 'Bearer realm="showcase"'})
+        raise Unauthenticated(
+            "Log in, or send an API token as 'Authorization: Bearer <token>'.",
+            'Bearer realm="showcase"',
+        )
     return t.cast(sqlite3.Row, g.user)
 
 
-def _note_json(row: sqlite3.Row) -> dict[str, t.Any]:
+# -- storage -------------------------------------------------------------------------------------
+
+
+def _note(row: sqlite3.Row) -> Note:
     """A note row as the API shows it."""
-    return {
-        "id": row["id"],
-        "title": row["title"],
-        "body": row["body"],
-        "created_at": row["created_at"],
-        "author": row["author"],
-    }
+    return Note(row["id"], row["title"], row["body"], row["created_at"], row["author"])
 
 
-def _get_note_row(note_id: int) -> sqlite3.Row:
-    """Fetch one of the caller's notes, or answer 404 (for other users' notes too)."""
+def _get_note(note_id: int) -> Note:
+    """One of the caller's notes, or 404 (for other users' notes too)."""
     row = get_db().execute(
         f"{_SELECT_NOTE} WHERE note.id = ? AND note.author_id = ?", (note_id, g.api_user["id"])
     ).fetchone()
     if row is None:
-        raise APIError(404, f"No note with id {note_id}.")
-    return t.cast(sqlite3.Row, row)
+        abort(404, f"No note with id {note_id}.")
+    return _note(row)
 
 
-def _json_object() -> dict[str, t.Any]:
-    """The request body as a JSON object, or a 415/400 error."""
-    if not request.is_json:
-        raise APIError(415, "Send JSON with 'Content-Type: application/json'.")
-    try:
-        # Kolba's parser, not json.loads: it turns JSON nested too deeply
-        # for Python's recursion limit into a 400 too.
-        data = request.get_json()
-    except BadRequest:
-        raise APIError(400, "The request body is not valid JSON.") from None
-    if not isinstance(data, dict):
-        raise APIError(400, "The JSON body must be an object.")
-    return data
+def _checked(fields: dict[str, str]) -> dict[str, str]:
+    """The note's fields cleaned (title stripped), or 422 listing every problem.
 
-
-def _validated_note(*, partial: bool) -> dict[str, str]:
-    """Read and check a note from the body, or answer 422 with the fields."""
-    data = _json_object()
-    clean, errors = validate_note(data, partial=partial)
-    for name in sorted(set(data) - NOTE_FIELDS):
-        errors[name] = "Unknown field."
-    if partial and not errors and not clean:
-        raise APIError(422, "Send at least one of: body, title.", {})
-    if errors:
-        raise APIError(422, "The note is not valid.", errors)
+    The struct checked the types; these are the rules that depend on the
+    app's configuration, shared with the dashboard's form.
+    """
+    clean: dict[str, str] = {}
+    problems: list[FieldError] = []
+    for name, check in (("title", check_note_title), ("body", check_note_body)):
+        if name not in fields:
+            continue
+        value, problem = check(fields[name])
+        if problem is None:
+            clean[name] = value
+        else:
+            problems.append(FieldError(location=["body", name], message=problem, type="constraint"))
+    if problems:
+        raise ValidationError(problems, "The note is not valid.")
     return clean
 
 
-@bp.get("/")
+# -- the views -----------------------------------------------------------------------------------
+
+
+@bp.get("/", security=[])
 def index() -> dict[str, t.Any]:
-    """A greeting and a map of the API, as the tutorials' first JSON view."""
+    """A greeting and a map of the API (public)."""
     return {
         "message": "Hello, Kolba API!",
         "authentication": "Authorization: Bearer <token> (from the dashboard), or log in",
+        "documentation": "/docs",
         "endpoints": {
             "list_notes": "GET /api/notes",
             "create_note": "POST /api/notes",
@@ -172,20 +194,23 @@ def index() -> dict[str, t.Any]:
     }
 
 
-@bp.get("/notes")
-def list_notes() -> dict[str, t.Any]:
-    """The caller's notes, newest first."""
+@bp.get("/notes", responses={401: "No caller, or a bad token."})
+def list_notes() -> NoteList:
+    """List the caller's notes, newest first."""
     rows = get_db().execute(
         f"{_SELECT_NOTE} WHERE note.author_id = ? ORDER BY note.id DESC", (g.api_user["id"],)
     ).fetchall()
-    notes = [_note_json(row) for row in rows]
-    return {"notes": notes, "count": len(notes)}
+    notes = [_note(row) for row in rows]
+    return NoteList(notes, len(notes))
 
 
-@bp.post("/notes")
-def create_note() -> tuple[Response, int, dict[str, str]]:
-    """Create a note; 201 with its URL in ``Location``."""
-    data = _validated_note(partial=False)
+@bp.post("/notes", response=Note, status=201, responses={401: "No caller, or a bad token."})
+def create_note(note: NoteIn) -> tuple[Note, dict[str, str]]:
+    """Create a note.
+
+    The answer is the stored note, with its URL in the `Location` header.
+    """
+    data = _checked({"title": note.title, "body": note.body})
     db = get_db()
     cursor = db.execute(
         "INSERT INTO note (title, body, author_id, created_at) VALUES (?, ?, ?, ?)",
@@ -193,35 +218,74 @@ def create_note() -> tuple[Response, int, dict[str, str]]:
     )
     db.commit()
     note_id = t.cast(int, cursor.lastrowid)
-    location = url_for("api.get_note", note_id=note_id)
-    return jsonify(_note_json(_get_note_row(note_id))), 201, {"Location": location}
+    return _get_note(note_id), {"Location": url_for("api.get_note", note_id=note_id)}
 
 
-@bp.get("/notes/<id:note_id>")
-def get_note(note_id: int) -> dict[str, t.Any]:
-    """One note."""
-    return _note_json(_get_note_row(note_id))
+_NOT_YOURS = {401: "No caller, or a bad token.", 404: "No such note among the caller's."}
 
 
-@bp.route("/notes/<id:note_id>", methods=("PUT", "PATCH"))
-def update_note(note_id: int) -> dict[str, t.Any]:
-    """PUT replaces the note (title required); PATCH changes the fields sent."""
-    _get_note_row(note_id)
-    data = _validated_note(partial=request.method == "PATCH")
-    # Column names come from NOTE_FIELDS (validated), never from the client.
+@bp.get("/notes/<id:note_id>", responses=_NOT_YOURS)
+def get_note(note_id: int) -> Note:
+    """Read one note."""
+    return _get_note(note_id)
+
+
+@bp.put("/notes/<id:note_id>", responses=_NOT_YOURS)
+def replace_note(note_id: int, note: NoteIn) -> Note:
+    """Replace a note: the title is required, the body defaults to an empty string."""
+    _get_note(note_id)
+    return _update(note_id, _checked({"title": note.title, "body": note.body}))
+
+
+@bp.patch("/notes/<id:note_id>", responses=_NOT_YOURS)
+def update_note(note_id: int, changes: NoteChanges) -> Note:
+    """Change only the fields sent (at least one)."""
+    _get_note(note_id)
+    sent = {name: value for name in ("title", "body")
+            if isinstance(value := getattr(changes, name), str)}
+    if not sent:
+        problem = FieldError(location=["body"], message="Send at least one of: body, title.",
+                             type="missing")
+        raise ValidationError([problem], "The note is not valid.")
+    return _update(note_id, _checked(sent))
+
+
+def _update(note_id: int, data: dict[str, str]) -> Note:
+    """Store ``data``'s fields in the note and return it."""
+    # Column names come from the struct's fields, never from the client.
     assignments = ", ".join(f"{name} = ?" for name in sorted(data))
     values = [data[name] for name in sorted(data)]
     db = get_db()
     db.execute(f"UPDATE note SET {assignments} WHERE id = ?", (*values, note_id))
     db.commit()
-    return _note_json(_get_note_row(note_id))
+    return _get_note(note_id)
 
 
-@bp.delete("/notes/<id:note_id>")
-def delete_note(note_id: int) -> tuple[str, int]:
-    """Remove a note; 204 with no body."""
-    _get_note_row(note_id)
+@bp.delete("/notes/<id:note_id>", status=204, responses=_NOT_YOURS)
+def delete_note(note_id: int) -> None:
+    """Delete a note; 204 with no body."""
+    _get_note(note_id)
     db = get_db()
     db.execute("DELETE FROM note WHERE id = ?", (note_id,))  # the caller's: checked above
     db.commit()
-    return "", 204
+
+
+# -- the OpenAPI document ------------------------------------------------------------------------
+
+
+class NotesAPI(API):
+    """The app's API setup (``/openapi.json``, ``/docs``), describing the JSON API alone.
+
+    The HTML pages are for people, so their routes are left out of the
+    document the docs page shows.
+    """
+
+    def document(self, app: Kolba) -> dict[str, t.Any]:
+        document = super().document(app)
+        prefix = bp.url_prefix or ""
+        document["paths"] = {
+            path: item for path, item in document["paths"].items() if path.startswith(prefix + "/")
+        }
+        if "tags" in document:
+            document["tags"] = [tag for tag in document["tags"] if tag["name"] == bp.name]
+        return document

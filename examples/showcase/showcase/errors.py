@@ -1,11 +1,13 @@
-"""Error pages: the showcase's own templates for people, JSON for ``/api``.
+"""Error pages: the showcase's own templates for people, problem details for ``/api``.
 
 The handlers are registered on the app, not on a blueprint, because a URL
 that matches no route belongs to no blueprint; the path prefix decides
 which kind of client is asking. Every client error (the CSRF check's 400, a
 GET of the POST-only logout's 405, an oversized form's 413, ...) gets a page
 in the site's style, with the headers that go with it (``Allow``,
-``Retry-After``, ``WWW-Authenticate``).
+``Retry-After``, ``WWW-Authenticate``). Under ``/api`` the same errors are
+RFC 9457 problem details (``application/problem+json``), as the typed
+views' own 400/415/422 are, by :func:`kolba.api.problem_for`.
 """
 
 from __future__ import annotations
@@ -14,9 +16,8 @@ import typing as t
 
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from kolba import jsonify, make_response, render_template, request
-
-from .api import error_body
+from kolba import make_response, render_template, request
+from kolba.api import problem_for
 
 if t.TYPE_CHECKING:
     from kolba import Kolba
@@ -41,8 +42,8 @@ def _with_headers(e: HTTPException, response: t.Any) -> t.Any:
 
 
 def _json_error(e: HTTPException) -> t.Any:
-    """``e`` as a JSON body."""
-    return _with_headers(e, jsonify(error_body(e.code or 500, e.description or "")))
+    """``e`` as problem details, keeping its headers."""
+    return problem_for(e)
 
 
 def _page(e: HTTPException, template: str, **context: t.Any) -> t.Any:

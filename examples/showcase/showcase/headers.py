@@ -9,13 +9,20 @@
   no inline ``<script>``, ``<style>`` or ``style=``, so nothing breaks; a
   script injected despite Jinja's escaping would not run. Other responses
   (JSON, CSS) get a policy that allows nothing, as they are never documents.
+  The API docs page (``/docs``, Swagger UI) starts with a short inline
+  script: its policy allows that script alone, by its SHA-256 digest.
 
 A view can set its own value for any of them; the hook only fills gaps.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 import typing as t
+
+from kolba import request
 
 if t.TYPE_CHECKING:
     from werkzeug.sansio.response import Response
@@ -35,6 +42,18 @@ PAGE_POLICY = "; ".join(
     ]
 )
 OTHER_POLICY = "default-src 'none'; frame-ancestors 'none'"
+#: The endpoint of ``kolba.api``'s docs page, the one page with an inline script.
+DOCS_ENDPOINT = "openapi_docs.page"
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def docs_page_policy(page: str) -> str:
+    """``PAGE_POLICY`` that also runs the inline scripts of ``page``, named by their digests."""
+    digests = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() + "'"
+        for code in _INLINE_SCRIPT.findall(page)
+    ]
+    return PAGE_POLICY.replace("script-src 'self'", " ".join(["script-src 'self'", *digests]))
 
 
 def add_security_headers(response: Response) -> Response:
@@ -42,7 +61,12 @@ def add_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
-    policy = PAGE_POLICY if response.mimetype == "text/html" else OTHER_POLICY
+    if response.mimetype != "text/html":
+        policy = OTHER_POLICY
+    elif request.endpoint == DOCS_ENDPOINT and response.status_code == 200:
+        policy = docs_page_policy(response.get_data(as_text=True))
+    else:
+        policy = PAGE_POLICY
     headers.setdefault("Content-Security-Policy", policy)
     return response
 

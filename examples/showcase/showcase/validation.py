@@ -1,5 +1,9 @@
 """Plain-function validation shared by the HTML forms and the JSON API.
 
+The API's structs check the types of a note's fields; the rules that depend
+on the configuration (lengths) or on the meaning (a blank title) are the
+``check_note_*`` functions here, used by both.
+
 Each validator returns ``(clean_data, errors)``: ``errors`` maps a field
 name to a message the page or the API shows next to that field, and is
 empty when the input is acceptable.
@@ -96,38 +100,47 @@ def is_storable(text: str) -> bool:
     return True
 
 
-def _check_title(value: t.Any, errors: Errors) -> str | None:
-    """A note title: a non-blank string within the configured length."""
-    if value is None:
-        errors["title"] = "Title is required."
-        return None
-    if not isinstance(value, str):
-        errors["title"] = "Title must be a string."
-        return None
+def check_note_title(value: str) -> tuple[str, str | None]:
+    """A note title stripped, and what is wrong with it (``None`` if nothing).
+
+    It must be storable text, not blank, within ``MAX_TITLE_LENGTH``.
+    """
     if not is_storable(value):
-        errors["title"] = "Title must be valid Unicode text."
-        return None
+        return value, "Title must be valid Unicode text."
     title = value.strip()
     limit = current_app.config["MAX_TITLE_LENGTH"]
     if not title:
-        errors["title"] = "Title is required."
-    elif len(title) > limit:
-        errors["title"] = f"Title must be at most {limit} characters."
-    return title
+        return title, "Title is required."
+    if len(title) > limit:
+        return title, f"Title must be at most {limit} characters."
+    return title, None
 
 
-def _check_body(value: t.Any, errors: Errors) -> str | None:
-    """A note body: any string within the configured length, blank allowed."""
-    if not isinstance(value, str):
-        errors["body"] = "Body must be a string."
-        return None
+def check_note_body(value: str) -> tuple[str, str | None]:
+    """A note body (kept as sent, blank allowed), and what is wrong with it."""
     if not is_storable(value):
-        errors["body"] = "Body must be valid Unicode text."
-        return None
+        return value, "Body must be valid Unicode text."
     limit = current_app.config["MAX_TEXT_LENGTH"]
     if len(value) > limit:
-        errors["body"] = f"Body must be at most {limit} characters."
-    return value
+        return value, f"Body must be at most {limit} characters."
+    return value, None
+
+
+def _check_field(
+    data: t.Mapping[str, t.Any], name: str, default: t.Any, clean: dict[str, str], errors: Errors
+) -> None:
+    """Check one text field of a note form with its ``check_note_*`` rule."""
+    value = data.get(name, default)
+    if not isinstance(value, str):
+        missing = value is None and name == "title"
+        errors[name] = "Title is required." if missing else f"{name.title()} must be a string."
+        return
+    check = check_note_title if name == "title" else check_note_body
+    cleaned, problem = check(value)
+    if problem is None:
+        clean[name] = cleaned
+    else:
+        errors[name] = problem
 
 
 def validate_note(
@@ -139,12 +152,7 @@ def validate_note(
     """
     errors: Errors = {}
     clean: dict[str, str] = {}
-    if "title" in data or not partial:
-        title = _check_title(data.get("title"), errors)
-        if title is not None:
-            clean["title"] = title
-    if "body" in data or not partial:
-        body = _check_body(data.get("body", ""), errors)
-        if body is not None:
-            clean["body"] = body
+    for name, default in (("title", None), ("body", "")):
+        if name in data or not partial:
+            _check_field(data, name, default, clean, errors)
     return clean, errors
