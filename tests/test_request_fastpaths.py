@@ -156,3 +156,38 @@ def test_pinned_multidict_stores_each_keys_values_as_a_list() -> None:
     """``RequestMultiDict`` reads the stored lists with ``dict.get``."""
     probe = ImmutableMultiDict([("a", "1"), ("a", "2")])
     assert dict.get(probe, "a") == ["1", "2"]
+
+
+def test_an_urlencoded_form_leaves_files_for_first_use() -> None:
+    """No empty ``files`` is built (and nothing to close) unless a view asks for it."""
+    request = _form_request(b"a=1", "application/x-www-form-urlencoded")
+    assert request.form.to_dict() == {"a": "1"} and "files" not in request.__dict__
+    assert request.files == ImmutableMultiDict() and isinstance(request.files, ImmutableMultiDict)
+    assert request.__dict__["files"] is request.files
+
+
+_SET_NAMES = st.sampled_from(["X-Hook", "x-hook", "X-HOOK", "Vary", "Content-Type", "X-Other"])
+_SET_VALUES = st.sampled_from(["after", "", "a b", "é", "x\ny", "x\ry", 7, None])
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=st.lists(st.tuples(_SET_NAMES, st.sampled_from(["1", "2"])), max_size=4),
+       writes=st.lists(st.tuples(_SET_NAMES, _SET_VALUES), max_size=4))
+def test_response_header_assignment_matches_werkzeug(
+    start: list[tuple[str, str]], writes: list[tuple[str, t.Any]]
+) -> None:
+    """``response.headers[name] = value`` (what after-request hooks do) as in Werkzeug."""
+    from werkzeug.datastructures import Headers
+
+    from kolba.wrappers import Response
+
+    ours, theirs = Response("x").headers, Headers()
+    ours.clear()
+    ours.extend(start)
+    theirs.extend(start)
+    for name, value in writes:
+        mine, reference = _outcome(lambda: ours.__setitem__(name, value)), _outcome(
+            lambda: theirs.__setitem__(name, value)
+        )
+        assert mine[0] == reference[0]  # both store, or both refuse (with Kolba's own message)
+        assert ours.to_wsgi_list() == theirs.to_wsgi_list()

@@ -454,9 +454,15 @@ class Request(_WerkzeugRequest):
 
     @lazy_attribute
     def files(self) -> t.Any:
-        """The uploaded files of a multipart body, parsed on first access."""
+        """The uploaded files of a multipart body, parsed on first access.
+
+        An urlencoded body carries none; its parsing leaves ``files`` unset
+        (perf: no empty MultiDict to build, and nothing for ``close`` to
+        close), so the empty one is made here if a view asks.
+        """
         self._load_form_data()
-        return self.__dict__["files"]
+        files = self.__dict__.get("files")
+        return multidict(self.parameter_storage_class, []) if files is None else files
 
     def _load_form_data(self) -> None:
         if "form" in self.__dict__:
@@ -480,8 +486,7 @@ class Request(_WerkzeugRequest):
             body = self._get_stream_for_parsing().read()
         # Undecodable bytes stay percent-encoded, so no field is lost.
         items = parse_urlencoded(_lenient_text(body))
-        store = self.parameter_storage_class
-        self.__dict__.update(form=multidict(store, items), files=store())
+        self.__dict__["form"] = multidict(self.parameter_storage_class, items)
 
     def _explain_missing_files(self) -> None:
         """In debug mode, make ``request.files[key]`` explain a non-multipart form."""
@@ -948,6 +953,16 @@ class ResponseHeaders(Headers):
 
     def __setitem__(self, key: t.Any, value: t.Any) -> None:
         if type(key) is str:
+            if type(value) is str and "\n" not in value and "\r" not in value:
+                # perf: ``set``'s plain case inline, the usual one in after-request hooks.
+                items = self._list
+                wanted = key.lower()
+                for index, (name, _) in enumerate(items):
+                    if name.lower() == wanted:
+                        break
+                else:
+                    items.append((key, value))
+                    return
             self.set(key, value)
             return
         try:
