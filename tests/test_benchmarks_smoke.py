@@ -161,3 +161,27 @@ def test_a_timed_cell_posts_a_number_and_the_table_shows_it() -> None:
     assert cell.status == measure.OK and len(cell.rates) == 2
     assert cell.median is not None and cell.median > 0
     assert f"{cell.median:,.0f}" in report.table(hello, ["hello"], ["raw"])
+
+
+def test_not_found_rejects_an_empty_404() -> None:
+    """A 404 with no error page must not count as the ``not_found`` reply."""
+    from benchmarks.scenarios import BY_NAME as BY_SCENARIO
+
+    expect = BY_SCENARIO["not_found"].expect
+    assert expect.problems(Reply("404 NOT FOUND", [], b"")) == ["body b'' lacks 'Not Found'"]
+    assert expect.problems(Reply("404 NOT FOUND", [], b"<h1>Not Found</h1>")) == []
+
+
+@pytest.mark.parametrize("framework", ["raw", "kolba"])
+def test_the_session_scenario_rotates_through_distinct_cookies(framework: str) -> None:
+    """Every request of ``session`` carries a different signed cookie, then the cycle repeats."""
+    from benchmarks.scenarios import BY_NAME as BY_SCENARIO
+
+    scenario = BY_SCENARIO["session"]
+    module = importlib.import_module(BY_NAME[framework].module)
+    template = scenario.prepare(module).environ
+    sent = [template.copy()["HTTP_COOKIE"] for _ in range(scenario.cookie_count + 1)]
+    assert scenario.cookie_count == 1000
+    assert len(set(sent)) == 1000 and sent[0] == sent[-1]
+    single = BY_SCENARIO["session_one_cookie"].prepare(module).environ
+    assert single.copy()["HTTP_COOKIE"] == single.copy()["HTTP_COOKIE"]

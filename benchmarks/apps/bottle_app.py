@@ -20,6 +20,7 @@ from benchmarks.apps.common import (
     TEMPLATE_TITLE,
     make_session_serializer,
     signed_session_cookie,
+    signed_session_cookies,
 )
 
 templates = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True)
@@ -112,3 +113,8 @@ def me() -> str:
 def session_cookie() -> str:
     """Return the signed cookie ``me`` accepts."""
     return signed_session_cookie()
+
+
+def session_cookies(count: int) -> list[str]:
+    """Return ``count`` distinct signed cookies, all for the same user."""
+    return signed_session_cookies(count)

@@ -46,6 +46,21 @@ def signed_session_cookie() -> str:
     value = make_session_serializer().dumps({"user": "alice"})
     return f"{SESSION_COOKIE}={value}"
 
+
+def signed_session_cookies(count: int) -> list[str]:
+    """Return ``count`` distinct ``Cookie`` values, all for the benchmark user.
+
+    Each session also carries its own ``visit`` number, so every cookie's
+    signature differs and no verified-cookie cache can answer them all.
+    """
+    serializer = make_session_serializer()
+    return [f"{SESSION_COOKIE}={serializer.dumps(session_payload(i))}" for i in range(count)]
+
+
+def session_payload(visit: int) -> dict[str, object]:
+    """The session stored in the ``visit``-th rotating cookie."""
+    return {"user": "alice", "visit": visit}
+
 ORDERS_USER = "alice"
 """Who logs in for the ``extensions`` scenario and whose orders the page lists."""
 

@@ -17,6 +17,7 @@ from benchmarks.apps.common import (
     TEMPLATE_TITLE,
     make_session_serializer,
     signed_session_cookie,
+    signed_session_cookies,
 )
 
 templates = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True)
@@ -125,3 +126,8 @@ session_app.add_route("/me", MeResource())
 def session_cookie() -> str:
     """Return the signed cookie ``MeResource`` accepts."""
     return signed_session_cookie()
+
+
+def session_cookies(count: int) -> list[str]:
+    """Return ``count`` distinct signed cookies, all for the same user."""
+    return signed_session_cookies(count)

@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from kolba import Response
     from kolba.typing import ResponseReturnValue
 
-from benchmarks.apps.common import FILLER_ROUTES, ITEMS, SECRET_KEY, TEMPLATE_TITLE
+from benchmarks.apps.common import (
+    FILLER_ROUTES, ITEMS, SECRET_KEY, TEMPLATE_TITLE, session_payload,
+)
 
 app = Kolba(__name__)
 
@@ -98,6 +100,14 @@ def session_cookie() -> str:
     cookie = client.get_cookie(session_app.config["SESSION_COOKIE_NAME"])
     assert cookie is not None, "session_transaction set no cookie"
     return f"{cookie.key}={cookie.value}"
+
+
+def session_cookies(count: int) -> list[str]:
+    """Return ``count`` distinct cookies signed by the app's own session interface."""
+    serializer = session_app.session_interface.get_signing_serializer(session_app)  # type: ignore[attr-defined]
+    assert serializer is not None, "the session app has no secret key"
+    name = session_app.config["SESSION_COOKIE_NAME"]
+    return [f"{name}={serializer.dumps(session_payload(i))}" for i in range(count)]
 
 
 def make_routing_app(kind: str, count: int) -> Kolba:

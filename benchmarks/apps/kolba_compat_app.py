@@ -21,6 +21,7 @@ app = _module.app
 hooks_app = _module.hooks_app
 session_app = _module.session_app
 session_cookie = _module.session_cookie
+session_cookies = _module.session_cookies
 
 
 def __getattr__(name: str) -> Any:

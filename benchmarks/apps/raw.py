@@ -24,6 +24,7 @@ from benchmarks.apps.common import (
     TEMPLATE_TITLE,
     make_session_serializer,
     signed_session_cookie,
+    signed_session_cookies,
 )
 
 Environ = dict[str, Any]
@@ -169,3 +170,8 @@ def session_app(environ: Environ, start_response: StartResponse) -> Iterable[byt
 def session_cookie() -> str:
     """Return the signed cookie ``me`` accepts."""
     return signed_session_cookie()
+
+
+def session_cookies(count: int) -> list[str]:
+    """Return ``count`` distinct signed cookies, all for the same user."""
+    return signed_session_cookies(count)

@@ -92,8 +92,33 @@ class RequestHeaders(EnvironHeaders):
 
     def get(self, key: t.Any, default: t.Any = None, type: t.Any = None) -> t.Any:  # type: ignore[override]
         if type is None and key.__class__ is str:
-            return self.environ.get(_environ_key(key), default)
+            return self.environ.get(_ENVIRON_KEYS.get(key) or _environ_key(key), default)
         return super().get(key, default, type)
+
+
+def request_headers(environ: WSGIEnvironment) -> RequestHeaders:
+    """``RequestHeaders(environ)`` without running Werkzeug's two ``__init__`` methods.
+
+    perf: they only store the environ and an empty pair list (the state
+    ``tests/test_request_fastpaths.py`` pins), which is done here directly.
+    Should Werkzeug ever keep more state, the constructor is used instead.
+    """
+    if not _PLAIN_ENVIRON_HEADERS:
+        return RequestHeaders(environ)
+    headers = _new_request_headers(RequestHeaders)
+    headers.environ = environ
+    headers._list = []
+    return headers
+
+
+def _environ_headers_state() -> bool:
+    """Whether constructing ``EnvironHeaders`` stores exactly ``environ`` and an empty ``_list``."""
+    environ: dict[str, t.Any] = {}
+    return vars(EnvironHeaders(environ)) == {"_list": [], "environ": environ}
+
+
+_PLAIN_ENVIRON_HEADERS = _environ_headers_state()
+_new_request_headers = EnvironHeaders.__new__
 
 
 def _current_app_config() -> dict[str, t.Any] | None:
@@ -191,7 +216,7 @@ class Request(_WerkzeugRequest):
     @lazy_attribute
     def headers(self) -> EnvironHeaders:  # type: ignore[override]
         """The request headers, read from the environ (case-insensitive, immutable)."""
-        return RequestHeaders(self.environ)
+        return request_headers(self.environ)
 
     @lazy_attribute
     def remote_addr(self) -> str | None:
@@ -418,6 +443,29 @@ class Request(_WerkzeugRequest):
             return multidict(self.parameter_storage_class, parse_urlencoded(text))
         return super().args
 
+    @lazy_attribute
+    def form(self) -> t.Any:
+        """The form fields of the body (urlencoded or multipart), parsed on first access.
+
+        perf: Werkzeug's ``form`` is a caching property that still runs a
+        Python ``__get__`` on every read; as a lazy attribute, reads after
+        the first are plain instance-dict lookups.
+        """
+        self._load_form_data()
+        return self.__dict__["form"]
+
+    @lazy_attribute
+    def files(self) -> t.Any:
+        """The uploaded files of a multipart body, parsed on first access.
+
+        An urlencoded body carries none; its parsing leaves ``files`` unset
+        (perf: no empty MultiDict to build, and nothing for ``close`` to
+        close), so the empty one is made here if a view asks.
+        """
+        self._load_form_data()
+        files = self.__dict__.get("files")
+        return multidict(self.parameter_storage_class, []) if files is None else files
+
     def _load_form_data(self) -> None:
         if "form" in self.__dict__:
             return
@@ -440,8 +488,7 @@ class Request(_WerkzeugRequest):
             body = self._get_stream_for_parsing().read()
         # Undecodable bytes stay percent-encoded, so no field is lost.
         items = parse_urlencoded(_lenient_text(body))
-        store = self.parameter_storage_class
-        self.__dict__.update(form=multidict(store, items), files=store())
+        self.__dict__["form"] = multidict(self.parameter_storage_class, items)
 
     def _explain_missing_files(self) -> None:
         """In debug mode, make ``request.files[key]`` explain a non-multipart form."""
@@ -529,6 +576,7 @@ def multidict(cls: t.Any, pairs: list[tuple[str, str]]) -> t.Any:
     """
     if cls is not ImmutableMultiDict or not _FILL_DIRECTLY:
         return cls(pairs)
+    cls = RequestMultiDict
     grouped: dict[str, list[str]] = {}
     for key, value in pairs:
         values = grouped.get(key)
@@ -539,6 +587,39 @@ def multidict(cls: t.Any, pairs: list[tuple[str, str]]) -> t.Any:
     result = cls.__new__(cls)
     dict.update(result, grouped)
     return result
+
+
+class RequestMultiDict(ImmutableMultiDict[str, str]):
+    """The ``ImmutableMultiDict`` Kolba fills with parsed args, form fields and cookies.
+
+    It is Werkzeug's class in every respect (``isinstance`` holds, every
+    method and the ``repr`` are the same) except that the two reads views
+    make most, ``get`` and ``[]``, answer from the stored lists directly.
+    perf: Werkzeug's ``get`` goes through ``__getitem__`` (two Python
+    calls) and answers a missing key by raising and catching
+    ``BadRequestKeyError``.  A missing key in ``[]`` still raises
+    Werkzeug's own error.
+    """
+
+    def get(self, key: t.Any, default: t.Any = None, type: t.Any = None) -> t.Any:  # type: ignore[override]
+        values = dict.get(self, key)
+        if not values:
+            return default
+        if type is None:
+            return values[0]
+        try:
+            return type(values[0])
+        except (ValueError, TypeError):
+            return default
+
+    def __getitem__(self, key: t.Any) -> t.Any:
+        values = dict.get(self, key)
+        if values:
+            return values[0]
+        return ImmutableMultiDict.__getitem__(self, key)  # Werkzeug's BadRequestKeyError
+
+    def __repr__(self) -> str:
+        return f"ImmutableMultiDict({list(self.items(multi=True))!r})"
 
 
 def _lenient_text(raw: bytes) -> str:
@@ -885,6 +966,16 @@ class ResponseHeaders(Headers):
 
     def __setitem__(self, key: t.Any, value: t.Any) -> None:
         if type(key) is str:
+            if type(value) is str and "\n" not in value and "\r" not in value:
+                # perf: ``set``'s plain case inline, the usual one in after-request hooks.
+                items = self._list
+                wanted = key.lower()
+                for index, (name, _) in enumerate(items):
+                    if name.lower() == wanted:
+                        break
+                else:
+                    items.append((key, value))
+                    return
             self.set(key, value)
             return
         try:

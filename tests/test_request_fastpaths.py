@@ -1,0 +1,199 @@
+"""The request's read fast paths answer exactly as Werkzeug's classes do.
+
+``request.args``, ``request.form`` and ``request.cookies`` are
+``RequestMultiDict`` (an ``ImmutableMultiDict`` with quicker ``get`` and
+``[]``), ``request.headers`` is built without Werkzeug's constructors, and
+``request.form`` is read from the instance dict after the first access.
+Each is compared with Werkzeug's own answer on random and hostile input;
+the Werkzeug internals they rely on are pinned at the end.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import typing as t
+from copy import copy
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from werkzeug.datastructures import EnvironHeaders, ImmutableMultiDict, MultiDict
+from werkzeug.exceptions import BadRequestKeyError
+from werkzeug.wrappers import Request as WerkzeugRequest
+
+if t.TYPE_CHECKING:
+    from kolba.wrappers import Request
+
+
+def _wrappers() -> t.Any:
+    """Kolba's wrappers module, imported when a test runs (never against Flask)."""
+    import kolba.wrappers
+
+    return kolba.wrappers
+
+pytestmark = pytest.mark.kolba_only
+
+_TEXT = st.sampled_from(["", "a", "b", "page", "é", "1", "-2", "3.5", " 4 ", "x" * 50, "\x00", "１"])
+pairs_strategy = st.lists(st.tuples(_TEXT, _TEXT), max_size=8)
+
+
+def _type_error(value: str) -> int:
+    raise TypeError(value)
+
+
+_TYPES = st.sampled_from([None, int, float, str.upper, _type_error])
+
+
+def _outcome(fn: t.Callable[[], t.Any]) -> tuple[str, t.Any]:
+    try:
+        return "ok", fn()
+    except BadRequestKeyError as error:
+        return "missing", error.args
+    except Exception as error:  # noqa: BLE001 - the error class is the answer compared
+        return "error", type(error)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pairs=pairs_strategy, key=_TEXT, default=st.sampled_from([None, 0, "d"]), kind=_TYPES)
+def test_request_multidict_reads_like_werkzeug(
+    pairs: list[tuple[str, str]], key: str, default: t.Any, kind: t.Any
+) -> None:
+    ours, theirs = _wrappers().multidict(ImmutableMultiDict, pairs), ImmutableMultiDict(pairs)
+    assert type(ours) is _wrappers().RequestMultiDict and isinstance(ours, ImmutableMultiDict)
+    assert _outcome(lambda: ours.get(key, default, kind)) == _outcome(lambda: theirs.get(key, default, kind))
+    assert _outcome(lambda: ours.get(key)) == _outcome(lambda: theirs.get(key))
+    assert _outcome(lambda: ours[key]) == _outcome(lambda: theirs[key])
+    assert ours.getlist(key) == theirs.getlist(key)
+    assert list(ours.items(multi=True)) == list(theirs.items(multi=True))
+    assert ours.to_dict() == theirs.to_dict() and ours.to_dict(flat=False) == theirs.to_dict(flat=False)
+    assert repr(ours) == repr(theirs) and ours == theirs and len(ours) == len(theirs)
+    assert (key in ours) == (key in theirs) and list(ours) == list(theirs)
+    assert type(ours.copy()) is type(theirs.copy()) is MultiDict and ours.copy() == theirs.copy()
+    assert copy(ours) == theirs and pickle.loads(pickle.dumps(ours)) == theirs
+
+
+def test_request_multidict_stays_immutable_and_rejects_unhashable_keys() -> None:
+    ours = _wrappers().multidict(ImmutableMultiDict, [("a", "1")])
+    with pytest.raises(TypeError):
+        ours["b"] = "2"
+    with pytest.raises(TypeError):
+        ours.get([])  # type: ignore[arg-type]
+
+
+_ENVIRON_KEYS = st.sampled_from(
+    ["HTTP_X_REQUEST_ID", "HTTP_COOKIE", "CONTENT_TYPE", "CONTENT_LENGTH", "HTTP_", "HTTP_HOST",
+     "SERVER_NAME", "wsgi.input", "HTTP_X_A_B"]
+)
+_HEADER_NAMES = st.sampled_from(["X-Request-Id", "x-request-id", "X_Request_Id", "Cookie", "Content-Type",
+                                 "content-length", "Host", "", "X-A-B", "Missing"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(environ=st.dictionaries(_ENVIRON_KEYS, _TEXT, max_size=6), name=_HEADER_NAMES)
+def test_request_headers_read_like_environ_headers(environ: dict[str, str], name: str) -> None:
+    ours, theirs = _wrappers().request_headers(environ), EnvironHeaders(environ)
+    assert isinstance(ours, EnvironHeaders) and ours.environ is environ
+    assert list(ours) == list(theirs) and len(ours) == len(theirs)
+    assert ours.get(name) == theirs.get(name) and ours.getlist(name) == theirs.getlist(name)
+    assert (name in ours) == (name in theirs) and ours == theirs
+    assert _outcome(lambda: ours[name]) == _outcome(lambda: theirs[name])
+    assert ours.get(name, type=int) == theirs.get(name, type=int)
+
+
+def _form_request(body: bytes, content_type: str) -> Request:
+    return _wrappers().Request({  # type: ignore[no-any-return]
+        "REQUEST_METHOD": "POST", "CONTENT_TYPE": content_type, "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body), "SERVER_NAME": "x", "SERVER_PORT": "80",
+    })
+
+
+@pytest.mark.parametrize(
+    "body, content_type",
+    [
+        (b"a=1&a=2&b=%C3%A9", "application/x-www-form-urlencoded"),
+        (b'--B\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n'
+         b'--B\r\nContent-Disposition: form-data; name="f"; filename="x.txt"\r\n\r\nhi\r\n--B--\r\n',
+         "multipart/form-data; boundary=B"),
+        (b"{}", "application/json"),
+    ],
+    ids=["urlencoded", "multipart", "not-a-form"],
+)
+def test_form_and_files_read_once_and_match_werkzeug(body: bytes, content_type: str) -> None:
+    ours = _form_request(body, content_type)
+    theirs = WerkzeugRequest(_form_request(body, content_type).environ)
+    assert ours.form == theirs.form and list(ours.files) == list(theirs.files)
+    # Parsed once; later reads are the instance dict's (no descriptor runs).
+    assert ours.__dict__["form"] is ours.form and ours.__dict__["files"] is ours.files
+    files_first = _form_request(body, content_type)
+    assert list(files_first.files) == list(theirs.files) and files_first.form == theirs.form
+
+
+def test_args_reads_skip_werkzeugs_multidict_code() -> None:
+    from tests._calls import assert_not_called, calls_made
+
+    request = _wrappers().Request({"QUERY_STRING": "q=kolba&page=2", "REQUEST_METHOD": "GET"})
+    args = request.args
+    found, called = calls_made(lambda: (args.get("q"), args.get("page", 1, type=int), args["q"], args.get("x")))
+    assert found == ("kolba", 2, "kolba", None)
+    assert_not_called(
+        called,
+        "werkzeug.datastructures.structures.MultiDict.get",
+        "werkzeug.datastructures.structures.MultiDict.__getitem__",
+    )
+
+
+# --- Werkzeug internals the fast paths rely on; each fails loudly when Werkzeug changes
+
+
+def test_pinned_environ_headers_state_is_environ_and_an_empty_list() -> None:
+    """``request_headers`` builds an ``EnvironHeaders`` by setting exactly this state."""
+    environ = {"HTTP_X": "1"}
+    assert vars(EnvironHeaders(environ)) == {"_list": [], "environ": environ}
+
+
+def test_pinned_werkzeug_form_loading_stores_form_and_files_in_the_instance_dict() -> None:
+    """Kolba's lazy ``form`` returns what Werkzeug's ``_load_form_data`` leaves in ``__dict__``."""
+    body = b'--B\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--B--\r\n'
+    request = WerkzeugRequest(_form_request(body, "multipart/form-data; boundary=B").environ)
+    request._load_form_data()
+    assert request.__dict__["form"].to_dict() == {"a": "1"} and "files" in request.__dict__
+
+
+def test_pinned_multidict_stores_each_keys_values_as_a_list() -> None:
+    """``RequestMultiDict`` reads the stored lists with ``dict.get``."""
+    probe = ImmutableMultiDict([("a", "1"), ("a", "2")])
+    assert dict.get(probe, "a") == ["1", "2"]
+
+
+def test_an_urlencoded_form_leaves_files_for_first_use() -> None:
+    """No empty ``files`` is built (and nothing to close) unless a view asks for it."""
+    request = _form_request(b"a=1", "application/x-www-form-urlencoded")
+    assert request.form.to_dict() == {"a": "1"} and "files" not in request.__dict__
+    assert request.files == ImmutableMultiDict() and isinstance(request.files, ImmutableMultiDict)
+    assert request.__dict__["files"] is request.files
+
+
+_SET_NAMES = st.sampled_from(["X-Hook", "x-hook", "X-HOOK", "Vary", "Content-Type", "X-Other"])
+_SET_VALUES = st.sampled_from(["after", "", "a b", "é", "x\ny", "x\ry", 7, None])
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=st.lists(st.tuples(_SET_NAMES, st.sampled_from(["1", "2"])), max_size=4),
+       writes=st.lists(st.tuples(_SET_NAMES, _SET_VALUES), max_size=4))
+def test_response_header_assignment_matches_werkzeug(
+    start: list[tuple[str, str]], writes: list[tuple[str, t.Any]]
+) -> None:
+    """``response.headers[name] = value`` (what after-request hooks do) as in Werkzeug."""
+    from werkzeug.datastructures import Headers
+
+    ours, theirs = _wrappers().Response("x").headers, Headers()
+    ours.clear()
+    ours.extend(start)
+    theirs.extend(start)
+    for name, value in writes:
+        mine, reference = _outcome(lambda: ours.__setitem__(name, value)), _outcome(
+            lambda: theirs.__setitem__(name, value)
+        )
+        assert mine[0] == reference[0]  # both store, or both refuse (with Kolba's own message)
+        assert ours.to_wsgi_list() == theirs.to_wsgi_list()
