@@ -144,20 +144,17 @@ class Lane:
         self, planned: bool, lean: bool, shortcuts: bool, stock_errors: bool, signals: bool,
         epoch: int, error_steps_own: bool = False, middleware: bool = False,
     ) -> None:
-        self.planned = planned
-        self.lean = lean
-        #: Plain values are sent without a response object.
-        self.shortcuts = shortcuts
-        #: Unhandled stock HTTP errors are sent as pre-rendered pages.
-        self.stock_errors = stock_errors
-        #: The error steps are Kolba's own, so their async twins may stand in.
-        self.error_steps_own = error_steps_own
-        #: ``request_started``/``request_finished`` have receivers.
-        self.signals = signals
-        self.epoch = epoch
-        #: ``app.wsgi_app`` is wrapped (ProxyFix, ...) or overridden: the ASGI
-        #: door sends each request through it, as a WSGI server would.
-        self.middleware = middleware
+        # Whether the endpoint plans apply, and whether contexts are pushed lean.
+        self.planned, self.lean = planned, lean
+        # shortcuts: plain values are sent without a response object;
+        # stock_errors: unhandled stock HTTP errors are sent as pre-rendered pages.
+        self.shortcuts, self.stock_errors = shortcuts, stock_errors
+        # error_steps_own: the error steps are Kolba's own, so their async
+        # twins may stand in; signals: request_started/finished have receivers.
+        self.error_steps_own, self.signals = error_steps_own, signals
+        # middleware: ``app.wsgi_app`` is wrapped (ProxyFix, ...) or
+        # overridden, so the ASGI door sends each request through it.
+        self.middleware, self.epoch = middleware, epoch
 
     def __repr__(self) -> str:
         on = [name for name in self.__slots__[:5] if getattr(self, name)]
