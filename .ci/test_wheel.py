@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOT_INSTALLED = {"playwright", "gunicorn", "granian"}
 LEFT_OUT = [
     "tests/e2e", "tests/test_benchmarks_e2e.py",
+    "tests/api/test_docs_ui.py",  # the Swagger UI page in Chromium, like tests/e2e
     "tests/extensions", "tests/test_seed_examples.py",  # the seeds use Flask-WTF, Flask-SQLAlchemy
 ]
 #: Single tests left out, on every version ("all") or on one, with the reason.
