@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 # The Python versions the built wheel is tested on besides $(PY): the oldest
 # that requires-python admits and the newest this machine has.
-PYTHONS ?= 3.10 3.13
+PYTHONS ?= 3.13
 
 # .venv is filled in steps, each recorded by a stamp and redone when
 # pyproject.toml changes: `make run` installs Kolba with its `api` extra
