@@ -386,6 +386,54 @@ def test_session_proxy_inside_request(req_ctx: Any) -> None:
     assert req_ctx.session["a"] == 1
 
 
+def _read_through_every_proxy(app: kolba.Kolba) -> None:
+    with app.test_request_context("/?a=1"):
+        request.learned_probe = "set"
+        g.learned_probe = "set"
+        session["k"] = "v"
+        assert request.learned_probe == "set" and g.learned_probe == "set"
+        assert request.args["a"] == "1" and session.get("k") == "v"
+        assert current_app.import_name == app.import_name
+
+
+def test_proxy_reads_answer_alike_the_second_time(app: kolba.Kolba) -> None:
+    """Names read once (and so learned by Kolba's proxies) answer as before later."""
+    _read_through_every_proxy(app)
+    with app.test_request_context("/"):
+        # Read before, absent from this request: the usual AttributeError.
+        with pytest.raises(AttributeError, match="learned_probe"):
+            request.learned_probe
+        with pytest.raises(AttributeError, match="learned_probe"):
+            g.learned_probe
+        assert getattr(g, "learned_probe", "default") == "default"
+        assert not hasattr(request, "learned_probe")
+        assert request.args.get("a") is None
+    for proxy, message in ((request, NO_REQ), (g, NO_APP), (current_app, NO_APP), (session, NO_REQ)):
+        with pytest.raises(RuntimeError, match=message):
+            proxy.import_name if proxy is current_app else proxy.get
+
+
+@pytest.mark.kolba_only
+def test_proxies_learn_the_names_read_through_them(app: kolba.Kolba) -> None:
+    """perf: a name read once becomes a property of the proxy's own type."""
+    _read_through_every_proxy(app)
+    learned = [(request, "args"), (g, "learned_probe"), (current_app, "import_name"), (session, "get")]
+    for proxy, name in learned:
+        assert isinstance(vars(type(proxy)).get(name), property), name
+    assert type(request) is not type(g) and type(current_app) is not type(session)
+
+
+def test_proxies_do_not_learn_dunder_names(req_ctx: Any) -> None:
+    """Protocols look dunders up on the type, so those are never added to it."""
+    with pytest.raises(AttributeError):
+        request.__fspath__
+    assert "__fspath__" not in type(request).__dict__
+    with pytest.raises(TypeError):
+        import os
+
+        os.fspath(request)  # type: ignore[call-overload]
+
+
 def test_req_ctx_fixture(req_ctx: Any) -> None:
     assert request.path == "/"
     assert request.method == "GET"

@@ -234,13 +234,59 @@ class _ContextVarView:
 _cv_app = _ContextVarView("flask.app_ctx", 0)
 _cv_request = _ContextVarView("flask.request_ctx", 1)
 
-class _RequestProxy(ContextProxy["Request"]):
-    """``request``: attribute reads, by far its commonest use, in one step."""
+#: How many attribute names one proxy type learns (see ``_LearningProxy``).
+_MAX_LEARNED = 512
+
+
+class _LearningProxy(ContextProxy[_T]):
+    """A proxy that learns the attributes read through it.
+
+    perf: an attribute the proxy type lacks is found only after Python's
+    normal lookup has failed and raised ``AttributeError``, which costs
+    more than the read itself.  The first read of a name therefore adds a
+    property of that name to the proxy's own type, and from then on reads
+    of it go straight to the current object.  A property that finds no
+    such attribute raises ``AttributeError``, and Python falls back to
+    ``__getattr__``, so nothing a read answers changes.  Dunder names are
+    not learned: Python looks those up on types for protocols.
+    """
 
     __slots__ = ()
 
     def __getattr__(self, name: str) -> t.Any:
-        # perf: inlines _find_request and the context's lazy ``request``.
+        value = getattr(self._get_current_object(), name)
+        owner = type(self)
+        if not name.startswith("__") and len(owner.__dict__) < _MAX_LEARNED:
+            setattr(owner, name, owner._forwarder(name))
+        return value
+
+    @staticmethod
+    def _forwarder(name: str) -> property:
+        """A property reading ``name`` from the current object."""
+        raise NotImplementedError
+
+
+def _learning_proxy(find: t.Callable[[], _T]) -> t.Any:
+    """A learning proxy for ``find``'s object, with a type of its own to learn on."""
+
+    def forwarder(name: str) -> property:
+        def read(self: t.Any) -> t.Any:
+            return getattr(find(), name)
+
+        return property(read)
+
+    owner = type(
+        f"_{find.__name__.removeprefix('_find_').title()}Proxy",
+        (_LearningProxy,),
+        {"__slots__": (), "_forwarder": staticmethod(forwarder), "__module__": __name__},
+    )
+    return owner(find)
+
+
+def _request_forwarder(name: str) -> property:
+    """``request.<name>``, with the context lookup inline (the commonest read of all)."""
+
+    def read(self: t.Any) -> t.Any:
         frame = _cv_frame.get(None)
         if frame is None or frame[1] is None:
             raise RuntimeError(_no_req_msg)
@@ -250,17 +296,31 @@ class _RequestProxy(ContextProxy["Request"]):
             req = ctx.request
         return getattr(req, name)
 
+    return property(read)
 
-class _GlobalsProxy(ContextProxy["_AppCtxGlobals"]):
-    """``g``: attribute reads and writes in one step each."""
+
+class _RequestProxy(_LearningProxy["Request"]):
+    """``request``: attribute reads, by far its commonest use, in one step."""
 
     __slots__ = ()
+    _forwarder = staticmethod(_request_forwarder)
 
-    def __getattr__(self, name: str) -> t.Any:
+
+def _globals_forwarder(name: str) -> property:
+    def read(self: t.Any) -> t.Any:
         frame = _cv_frame.get(None)
         if frame is None:
             raise RuntimeError(_no_app_msg)
         return getattr(frame[0].g, name)
+
+    return property(read)
+
+
+class _GlobalsProxy(_LearningProxy["_AppCtxGlobals"]):
+    """``g``: attribute reads and writes in one step each."""
+
+    __slots__ = ()
+    _forwarder = staticmethod(_globals_forwarder)
 
     def __setattr__(self, name: str, value: t.Any) -> None:
         frame = _cv_frame.get(None)
@@ -278,10 +338,10 @@ class _WebSocketProxy(ContextProxy["WebSocket"]):
         return self._get_current_object().__aiter__()
 
 
-current_app: Kolba = ContextProxy(_find_app)  # type: ignore[assignment]
+current_app: Kolba = _learning_proxy(_find_app)
 g: _AppCtxGlobals = _GlobalsProxy(_find_g)  # type: ignore[assignment]
 request: Request = _RequestProxy(_find_request)  # type: ignore[assignment]
-session: SessionMixin = ContextProxy(_find_session)  # type: ignore[assignment]
+session: SessionMixin = _learning_proxy(_find_session)
 websocket: WebSocket = _WebSocketProxy(_find_websocket)  # type: ignore[assignment]
 app_ctx: AppContext = ContextProxy(_current_app_ctx)  # type: ignore[assignment]
 request_ctx: RequestContext = ContextProxy(_current_request_ctx)  # type: ignore[assignment]

@@ -8,6 +8,7 @@ first access, so a view that never reads the request never pays for parsing.
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import typing as t
@@ -440,7 +441,7 @@ class Request(_WerkzeugRequest):
             if not text.isascii():
                 # Undecodable bytes stay percent-encoded rather than failing.
                 text = _lenient_text(text.encode("latin1"))
-            return multidict(self.parameter_storage_class, parse_urlencoded(text))
+            return urlencoded_multidict(self.parameter_storage_class, text)
         return super().args
 
     @lazy_attribute
@@ -487,8 +488,8 @@ class Request(_WerkzeugRequest):
             # it was made; reading it checks the rest.
             body = self._get_stream_for_parsing().read()
         # Undecodable bytes stay percent-encoded, so no field is lost.
-        items = parse_urlencoded(_lenient_text(body))
-        self.__dict__["form"] = multidict(self.parameter_storage_class, items)
+        text = _lenient_text(body)
+        self.__dict__["form"] = urlencoded_multidict(self.parameter_storage_class, text)
 
     def _explain_missing_files(self) -> None:
         """In debug mode, make ``request.files[key]`` explain a non-multipart form."""
@@ -751,6 +752,93 @@ def parse_urlencoded(text: str) -> list[tuple[str, str]]:
     or bytes stay percent-encoded (Werkzeug's ``werkzeug.url_quote`` error
     handler).
     """
+    unescaped = _unescaped(text)
+    if unescaped is None:
+        return _parse_fields(text)
+    text, amp, eq = unescaped
+    items = []
+    for field in text.split(amp):
+        if field:
+            name, _, value = field.partition(eq)
+            if not name.isascii():
+                name = _from_latin(name)
+            if not value.isascii():
+                value = _from_latin(value)
+            items.append((name, value))
+    return items
+
+
+def urlencoded_multidict(cls: t.Any, text: str) -> t.Any:
+    """``multidict(cls, parse_urlencoded(text))``, grouping as it splits."""
+    if cls is not ImmutableMultiDict or not _FILL_DIRECTLY:
+        return cls(parse_urlencoded(text))
+    unescaped = _unescaped(text)
+    if unescaped is None:
+        return multidict(cls, _parse_fields(text))
+    text, amp, eq = unescaped
+    grouped: dict[str, list[str]] = {}
+    for field in text.split(amp):
+        if field:
+            name, _, value = field.partition(eq)
+            if not name.isascii():
+                name = _from_latin(name)
+            if not value.isascii():
+                value = _from_latin(value)
+            values = grouped.get(name)
+            if values is None:
+                grouped[name] = [value]
+            else:
+                values.append(value)
+    result = RequestMultiDict.__new__(RequestMultiDict)
+    dict.update(result, grouped)
+    return result
+
+
+# The separators of unescaped text: characters no ``%XX`` escape decodes to.
+_AMP = "\u0100"
+_EQ = "\u0101"
+
+
+def _unescaped(text: str) -> tuple[str, str, str] | None:
+    """``text`` with ``+`` and every escape decoded at once, and its two separators.
+
+    perf: one decoding step for the whole string instead of one per name
+    and value.  In ASCII text without backslashes, each ``%XX`` becomes the
+    escape ``\\xXX``, ``&`` becomes ``\\u0100`` and ``=`` ``\\u0101``,
+    and the ``unicode_escape`` codec decodes them all in C: each escape to
+    the character of its byte value (U+0000 to U+00FF), the separators to
+    characters no escape can produce, so ``%26`` and ``%3D`` stay data.
+    Pieces holding bytes above 127 are then decoded as UTF-8
+    (``_from_latin``).  None means the text needs the general path:
+    non-ASCII, a backslash, or an escape without two hex digits.
+    """
+    if not text.isascii():
+        return None
+    if "+" in text:
+        text = text.replace("+", " ")
+    if "%" not in text:
+        return text, "&", "="
+    if "\\" in text:
+        return None
+    escaped = text.replace("%", "\\x").replace("&", "\\u0100").replace("=", "\\u0101")
+    try:
+        return _unicode_escape_decode(escaped)[0], _AMP, _EQ
+    except UnicodeDecodeError:
+        return None
+
+
+def _from_latin(piece: str) -> str:
+    """The text of a piece of unescaped text: its characters are UTF-8 bytes.
+
+    A value keeps any ``=`` after the first, which unescaping made ``_EQ``.
+    """
+    if _EQ in piece:
+        piece = piece.replace(_EQ, "=")
+    return piece.encode("latin-1").decode("utf-8", "werkzeug.url_quote")
+
+
+def _parse_fields(text: str) -> list[tuple[str, str]]:
+    """``parse_urlencoded`` decoding each name and value on its own."""
     items = []
     for field in text.split("&"):
         if not field:
@@ -774,11 +862,32 @@ _HEX_BYTES = {
     for low in "0123456789abcdefABCDEF"
 }
 
+_unicode_escape_decode = codecs.unicode_escape_decode
+
 
 def _percent_decode(text: str) -> str:
     """``urllib.parse.unquote(text, errors="werkzeug.url_quote")``, in fewer steps.
 
-    perf: the standard function splits on non-ASCII runs and decodes each
+    perf: in ASCII text without backslashes, every ``%XX`` becomes the
+    escape ``\\xXX`` and the ``unicode_escape`` codec decodes them all in
+    C, each to the character of that byte value; encoding those as
+    latin-1 gives the bytes.  An escape without two hex digits makes the
+    codec fail, and such text is decoded piece by piece instead.
+    """
+    if text.isascii() and "\\" not in text:
+        try:
+            latin = _unicode_escape_decode(text.replace("%", "\\x"))[0]
+        except UnicodeDecodeError:
+            pass
+        else:
+            return _from_latin(latin)
+    return _percent_decode_pieces(text)
+
+
+def _percent_decode_pieces(text: str) -> str:
+    """``_percent_decode`` for any text: split at ``%``, decode each escape.
+
+    The standard function splits on non-ASCII runs and decodes each
     piece on its own; UTF-8 resynchronises after any bad byte, so decoding
     the whole byte string at once gives the same text.
     """
