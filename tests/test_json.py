@@ -237,6 +237,25 @@ def test_jsonify_is_the_app_response_class(app: kolba.Kolba) -> None:
         assert isinstance(kolba.jsonify(a=1), app.response_class)
 
 
+@pytest.mark.parametrize("base", ["app", "werkzeug"])
+def test_jsonify_runs_a_custom_response_constructor(app: kolba.Kolba, base: str) -> None:
+    """A response class with its own ``__init__`` gets it called by jsonify."""
+    parent: t.Any = app.response_class if base == "app" else WerkzeugResponse
+
+    class Stamped(parent):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.headers["X-Stamp"] = "yes"
+
+    app.response_class = Stamped
+    with app.app_context():
+        response = kolba.jsonify(a=1)
+    assert type(response) is Stamped
+    assert response.headers["X-Stamp"] == "yes"
+    assert response.get_json() == {"a": 1}
+    assert response.mimetype == "application/json"
+
+
 @pytest.mark.parametrize("debug", [False, True])
 def test_returned_dicts_and_lists_match_jsonify(app: kolba.Kolba, debug: bool) -> None:
     app.debug = debug

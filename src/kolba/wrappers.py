@@ -537,23 +537,38 @@ def _is_json_content_type(content_type: str | None) -> bool:
         return False
     return content_type == _JSON or content_type.startswith(_JSON + ";")
 
-# A Cookie header made only of ``name=value`` pairs without quotes or blanks
-# inside: what browsers send.  For these, splitting gives exactly what
-# Werkzeug's regex scanner gives; anything else goes to Werkzeug.
-_SIMPLE_COOKIES = re.compile(r'[^ \t=";]+=[^ \t";]*(?:;[ \t]*[^ \t=";]+=[^ \t";]*)*(?:;[ \t]*)?')
+_werkzeug_cookies: t.Callable[..., t.Any] = _parse_cookie
 
 
 def parse_cookie_header(header: str, cls: t.Any) -> t.Any:
-    """Werkzeug's ``parse_cookie`` result, faster for the usual header shape."""
-    if not header or _SIMPLE_COOKIES.fullmatch(header) is None:
+    """Werkzeug's ``parse_cookie`` result, faster for the usual header shape.
+
+    That shape is what browsers send: ``name=value`` pairs (or a bare
+    ``name``, an empty value) joined by ``;`` and spaces, no quotes, tabs
+    or blanks inside a pair, and at most one ``;`` (and spaces) at the end.  For it, splitting gives exactly
+    what Werkzeug's scanner gives; any other header goes to Werkzeug.
+    """
+    if (
+        not header or '"' in header or "\t" in header
+        or cls is not ImmutableMultiDict or not _FILL_DIRECTLY
+    ):
         return _parse_cookie(header, cls=cls)
-    pairs = []
-    for part in header.split(";"):
-        part = part.lstrip(" \t")
-        if part:
-            name, _, value = part.partition("=")
-            pairs.append((name, value))
-    return multidict(cls, pairs)
+    parts = header.split(";")
+    if len(parts) > 1 and not parts[-1].strip(" "):
+        parts.pop()  # the trailing separator
+    grouped: dict[str, list[str]] = {}
+    for part in parts:
+        if part[:1] == " ":
+            part = part.lstrip(" ")
+        name, _, value = part.partition("=")
+        if not name or " " in value or " " in name:
+            return _werkzeug_cookies(header, cls=cls)  # a blank pair, or blanks inside one
+        values = grouped.get(name)
+        if values is None:
+            grouped[name] = [value]
+        else:
+            values.append(value)
+    return _filled(grouped)
 
 
 def _groups_values_by_key() -> bool:
@@ -577,7 +592,6 @@ def multidict(cls: t.Any, pairs: list[tuple[str, str]]) -> t.Any:
     """
     if cls is not ImmutableMultiDict or not _FILL_DIRECTLY:
         return cls(pairs)
-    cls = RequestMultiDict
     grouped: dict[str, list[str]] = {}
     for key, value in pairs:
         values = grouped.get(key)
@@ -585,7 +599,15 @@ def multidict(cls: t.Any, pairs: list[tuple[str, str]]) -> t.Any:
             grouped[key] = [value]
         else:
             values.append(value)
-    result = cls.__new__(cls)
+    return _filled(grouped)
+
+
+def _filled(grouped: dict[str, list[str]]) -> RequestMultiDict:
+    """A ``RequestMultiDict`` holding ``grouped``, each key's list of values.
+
+    Only where ``_FILL_DIRECTLY`` holds: Werkzeug stores values so.
+    """
+    result = RequestMultiDict.__new__(RequestMultiDict)
     dict.update(result, grouped)
     return result
 
@@ -789,9 +811,7 @@ def urlencoded_multidict(cls: t.Any, text: str) -> t.Any:
                 grouped[name] = [value]
             else:
                 values.append(value)
-    result = RequestMultiDict.__new__(RequestMultiDict)
-    dict.update(result, grouped)
-    return result
+    return _filled(grouped)
 
 
 # The separators of unescaped text: characters no ``%XX`` escape decodes to.
@@ -923,11 +943,14 @@ class Response(_WerkzeugResponse):
     autocorrect_location_header = False
 
     _fast_init = True
+    #: Whether ``text_response`` may skip ``__init__`` (see there).
+    _fast_text = True
     _fast_call = True
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._fast_init = _inherits(cls, _INIT_STEPS)
+        cls._fast_text = cls._fast_init and _inherits(cls, ("__init__", "__new__"))
         cls._fast_call = _inherits(cls, _CALL_STEPS)
 
     def __init__(
@@ -949,29 +972,10 @@ class Response(_WerkzeugResponse):
         ):
             # perf: Werkzeug's __init__ runs header validation and the status
             # and content-type setters; this builds the same state directly.
-            body = response.encode() if kind is str else response
-            mimetype = mimetype or self.default_mimetype
-            try:
-                content_type = _content_types[mimetype]
-            except KeyError:
-                content_type = _content_type(mimetype)
-            headers = _new_headers(ResponseHeaders)
-            if content_type is None:
-                headers._list = [("Content-Length", str(len(body)))]
-            else:
-                headers._list = [
-                    ("Content-Type", content_type),
-                    ("Content-Length", str(len(body))),
-                ]
-            self.headers = headers
-            if status is None or status == 200:
-                self._status = "200 OK"
-                self._status_code = 200
-            else:
+            _fill(self, response.encode() if kind is str else response, mimetype or self.default_mimetype)
+            if status is not None and status != 200:
                 self._status, self._status_code = self._clean_status(status)
             self.direct_passthrough = direct_passthrough
-            self._on_close = []
-            self.response = [body]
             return
         try:
             super().__init__(response, status, headers, mimetype, content_type, direct_passthrough)
@@ -1012,6 +1016,39 @@ _CALL_STEPS = ("get_wsgi_headers", "get_app_iter", "get_wsgi_response", "iter_en
 
 def _inherits(cls: type, names: tuple[str, ...]) -> bool:
     return all(getattr(cls, name) is getattr(Response, name) for name in names)
+
+
+def _fill(response: Response, body: bytes, mimetype: str | None) -> None:
+    """Give a new response the state Werkzeug's ``__init__`` gives a 200 with this body."""
+    try:
+        content_type = _content_types[mimetype]
+    except KeyError:
+        content_type = _content_type(mimetype)
+    headers = _new_headers(ResponseHeaders)
+    if content_type is None:
+        headers._list = [("Content-Length", str(len(body)))]
+    else:
+        headers._list = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+    response.headers = headers
+    response._status = "200 OK"
+    response._status_code = 200
+    response.direct_passthrough = False
+    response._on_close = []
+    response.response = [body]
+
+
+def text_response(cls: type[Response], text: str, mimetype: str | None = None) -> Response:
+    """``cls(text, mimetype=mimetype)`` (``cls(text)`` without a mimetype), for an app's response class.
+
+    perf: for Kolba's ``Response`` (or a subclass that changes none of the
+    steps involved, ``__init__`` included) the state is set on a bare
+    instance, without the constructor call and its argument checks.
+    """
+    if getattr(cls, "_fast_text", False):
+        response = cls.__new__(cls)
+        _fill(response, text.encode(), mimetype or cls.default_mimetype)
+        return response
+    return cls(text) if mimetype is None else cls(text, mimetype=mimetype)
 
 
 _content_types: dict[str | None, str | None] = {None: None}

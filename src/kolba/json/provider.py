@@ -27,6 +27,8 @@ from json import encoder as _std_encoder
 
 from werkzeug.http import http_date
 
+from .. import wrappers as _wrappers  # a module object: wrappers imports kolba.json in turn
+
 if t.TYPE_CHECKING:  # pragma: no cover
     from ..wrappers import Response
 
@@ -298,6 +300,14 @@ class DefaultJSONProvider(JSONProvider):
 
     _encoders: dict[tuple[t.Any, ...], _Encode]
 
+    #: Whether ``dumps`` is this class's own, so ``response()`` may use the
+    #: prepared encoders; False for subclasses that replace it.
+    _own_dumps = True
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._own_dumps = cls.dumps is DefaultJSONProvider.dumps
+
     def _encoder(self, layout: int) -> _Encode:
         """Return the cached encoder for a layout and the current settings."""
         key = (layout, self.default, self.ensure_ascii, self.sort_keys)
@@ -337,19 +347,21 @@ class DefaultJSONProvider(JSONProvider):
         """Parse with :func:`json.loads`."""
         return json.loads(s, **kwargs)
 
-    def _response_layout(self) -> int:
-        """Indent in debug mode unless ``compact`` says otherwise."""
-        compact = self.compact
-        if compact is False or (compact is None and self._app.debug):
-            return _INDENT
-        return _COMPACT
-
     def dumps_for_response(self, obj: t.Any) -> str:
-        """Return the body text ``response(obj)`` would send."""
-        layout = self._response_layout()
-        if type(self).dumps is DefaultJSONProvider.dumps:
-            return f"{self._encoder(layout)(obj)}\n"
-        return f"{self.dumps(obj, **_LAYOUT_KWARGS[layout])}\n"
+        """Return the body text ``response(obj)`` would send.
+
+        It is indented in debug mode unless ``compact`` says otherwise.
+        """
+        compact = self.compact
+        layout = _INDENT if compact is False or (compact is None and self._app.debug) else _COMPACT
+        if not self._own_dumps:
+            return f"{self.dumps(obj, **_LAYOUT_KWARGS[layout])}\n"
+        # perf: ``_encoder``'s cache lookup, inline.
+        try:
+            encode = self._encoders[(layout, self.default, self.ensure_ascii, self.sort_keys)]
+        except (AttributeError, KeyError, TypeError):
+            encode = self._encoder(layout)
+        return f"{encode(obj)}\n"
 
     def fast_response_mimetype(self) -> str | None:
         """Return ``mimetype`` unless a subclass customises ``response()``."""
@@ -362,8 +374,8 @@ class DefaultJSONProvider(JSONProvider):
 
         The body follows ``compact`` (see above) and ends with a newline.
         """
-        body = self.dumps_for_response(self._prepare_response_obj(args, kwargs))
-        return self._app.response_class(body, mimetype=self.mimetype)
+        body = self.dumps_for_response(kwargs if kwargs and not args else self._prepare_response_obj(args, kwargs))
+        return _wrappers.text_response(self._app.response_class, body, self.mimetype)
 
 
 class OrJSONProvider(DefaultJSONProvider):
