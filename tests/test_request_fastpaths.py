@@ -18,7 +18,7 @@ from copy import copy
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from werkzeug.datastructures import EnvironHeaders, ImmutableMultiDict, MultiDict
+from werkzeug.datastructures import EnvironHeaders, Headers, ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequestKeyError
 from werkzeug.wrappers import Request as WerkzeugRequest
 
@@ -197,3 +197,12 @@ def test_response_header_assignment_matches_werkzeug(
         )
         assert mine[0] == reference[0]  # both store, or both refuse (with Kolba's own message)
         assert ours.to_wsgi_list() == theirs.to_wsgi_list()
+
+
+def test_pinned_headers_keep_their_pairs_in_order_in_list() -> None:
+    """Kolba's response fast paths read and extend ``Headers._list`` directly."""
+    headers = Headers([("Content-Type", "text/html")])
+    headers.add("Vary", "Accept")
+    headers["X-Hook"] = "after"
+    assert headers._list == [("Content-Type", "text/html"), ("Vary", "Accept"), ("X-Hook", "after")]
+    assert list(headers.items()) == headers._list

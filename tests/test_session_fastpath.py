@@ -24,6 +24,8 @@ from kolba.json.tag import TaggedJSONSerializer
 pytestmark = pytest.mark.kolba_only
 
 KEYS = ["old key", "current key"]
+#: With fallback keys itsdangerous tries each signer; with one, Kolba asks it directly.
+KEY_SETS = st.sampled_from([KEYS, KEYS[-1:]])
 
 
 def _reference(keys: list[str]) -> URLSafeTimedSerializer:
@@ -77,32 +79,36 @@ def _edited(cookie: str, changes: list[tuple[str, int, str]]) -> str:
 @settings(max_examples=400, deadline=None)
 @given(value=session_values, changes=edits, signer=st.sampled_from(KEYS + ["stranger"]),
        # -1: always expired (0 would straddle a second boundary between the two loads)
-       max_age=st.sampled_from([None, 3600, -1]))
+       max_age=st.sampled_from([None, 3600, -1]), keys=KEY_SETS)
 def test_cookie_loading_matches_itsdangerous(
-    value: dict[str, t.Any], changes: list[tuple[str, int, str]], signer: str, max_age: int | None
+    value: dict[str, t.Any], changes: list[tuple[str, int, str]], signer: str,
+    max_age: int | None, keys: list[str],
 ) -> None:
     cookie = _edited(_reference([signer]).dumps(value), changes)
     # Twice for Kolba: once checked, once (if valid) from the verified cache.
-    expected = _outcome(_reference(KEYS), cookie, max_age)
-    ours = _kolba(KEYS)
+    expected = _outcome(_reference(keys), cookie, max_age)
+    ours = _kolba(keys)
     assert _outcome(ours, cookie, max_age) == expected
     assert _outcome(ours, cookie, max_age) == expected
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("aAzZ09-_.=+/é\x00 ")), max_size=60))
-def test_junk_cookies_fail_as_in_itsdangerous(cookie: str) -> None:
-    assert _outcome(_kolba(KEYS), cookie, None) == _outcome(_reference(KEYS), cookie, None)
+@given(st.text(alphabet=st.sampled_from(list("aAzZ09-_.=+/é\x00 ")), max_size=60), KEY_SETS)
+def test_junk_cookies_fail_as_in_itsdangerous(cookie: str, keys: list[str]) -> None:
+    assert _outcome(_kolba(keys), cookie, None) == _outcome(_reference(keys), cookie, None)
 
 
+@pytest.mark.parametrize("keys", [KEYS, KEYS[-1:]])
 @pytest.mark.parametrize("age", [-10, 0, 99, 100, 101])
-def test_age_limits_match_itsdangerous(monkeypatch: pytest.MonkeyPatch, age: int) -> None:
+def test_age_limits_match_itsdangerous(
+    monkeypatch: pytest.MonkeyPatch, age: int, keys: list[str]
+) -> None:
     now = time.time()
     monkeypatch.setattr(time, "time", lambda: now)
-    cookie = _reference(KEYS).dumps({"user": "alice"})
+    cookie = _reference(keys).dumps({"user": "alice"})
     monkeypatch.setattr(time, "time", lambda: now + age)
-    expected = _outcome(_reference(KEYS), cookie, 100)
-    assert _outcome(_kolba(KEYS), cookie, 100) == expected
+    expected = _outcome(_reference(keys), cookie, 100)
+    assert _outcome(_kolba(keys), cookie, 100) == expected
 
 
 def test_a_first_seen_cookie_skips_itsdangerous_verification() -> None:
@@ -116,3 +122,13 @@ def test_a_first_seen_cookie_skips_itsdangerous_verification() -> None:
     assert_not_called(
         called, "itsdangerous.signer.Signer.unsign", "itsdangerous.encoding.base64_decode"
     )
+
+
+def test_one_key_skips_itsdangerous_signer_loop() -> None:
+    from tests._calls import assert_not_called, calls_made
+
+    ours = _kolba(KEYS[-1:])
+    cookie = _reference(KEYS[-1:]).dumps({"user": "alice"})
+    value, called = calls_made(lambda: ours.loads(cookie, max_age=3600))
+    assert value == {"user": "alice"}
+    assert_not_called(called, "itsdangerous.timed.TimedSerializer.loads")

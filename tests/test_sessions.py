@@ -369,6 +369,14 @@ def test_vary_keeps_other_values(app: kolba.Kolba, client: t.Any) -> None:
     assert "Accept-Encoding" in vary and "Cookie" in vary
 
 
+def test_vary_in_lower_case_is_merged_not_repeated(app: kolba.Kolba, client: t.Any) -> None:
+    @app.route("/")
+    def index() -> t.Any:
+        return str(kolba.session.get("x")), {"vary": "Accept"}
+
+    assert client.get("/").headers.getlist("Vary") == ["Accept, Cookie"]
+
+
 def test_cookie_attributes_from_config(app: kolba.Kolba, client: t.Any) -> None:
     app.config.update(
         SESSION_COOKIE_NAME="sid",

@@ -359,6 +359,25 @@ class _SignerCachingSerializer(URLSafeTimedSerializer):
             signer = cache[salt] = super().make_signer(salt)
         return signer
 
+    def loads(  # type: ignore[override]
+        self,
+        s: str | bytes,
+        max_age: int | None = None,
+        return_timestamp: bool = False,
+        salt: str | bytes | None = None,
+    ) -> t.Any:
+        """Verify and decode ``s``; with one key, straight through its signer.
+
+        perf: with a single secret key there is one signer to try, so its
+        verdict (a value, or the ``BadSignature`` or ``SignatureExpired``
+        it raises) is the answer, without itsdangerous's loop over
+        signers.  Fallback keys, timestamps and other salts take that loop.
+        """
+        if return_timestamp or salt is not None or len(self.secret_keys) != 1:
+            return super().loads(s, max_age, return_timestamp, salt)
+        value = self.make_signer(self.salt).unsign(s, max_age=max_age)  # type: ignore[call-arg]
+        return self.load_payload(value)
+
     def load_payload(
         self, payload: bytes, *args: t.Any, serializer: t.Any = None, **kwargs: t.Any
     ) -> t.Any:
@@ -504,9 +523,12 @@ def _vary_on_cookie(response: Response) -> None:
     The common case, no ``Vary`` header yet, sets it directly; otherwise
     Werkzeug's header set merges it, keeping existing entries.
     """
-    # perf: ``response.vary`` parses and re-serialises the header on every use.
-    # perf: ``in`` on Headers raises and catches a KeyError when absent.
-    if not response.headers.getlist("Vary"):
-        response.headers.add("Vary", "Cookie")
-    else:
-        response.vary.add("Cookie")
+    # perf: ``response.vary`` parses and re-serialises the header on every
+    # use, and ``Headers.getlist`` is a general loop; Werkzeug's pair list
+    # (``_list``, pinned in tests/test_request_fastpaths.py) answers directly.
+    headers = response.headers
+    for name, _ in headers._list:
+        if name == "Vary" or name.lower() == "vary":
+            response.vary.add("Cookie")
+            return
+    headers.add("Vary", "Cookie")
