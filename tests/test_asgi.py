@@ -1303,6 +1303,21 @@ def test_a_generator_middleware_that_starts_late_is_streamed_and_closed(app: kol
     assert (reply.status, reply.text, closed) == (200, "one two", [True])
 
 
+def test_a_middleware_that_never_starts_is_an_error_and_is_closed(app: kolba.Kolba) -> None:
+    closed: list[bool] = []
+
+    def silent(environ: dict[str, t.Any], start_response: t.Any) -> t.Iterator[bytes]:
+        try:
+            yield b"never started"
+        finally:
+            closed.append(True)
+
+    app.wsgi_app = silent  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError, match="without calling start_response"):
+        call(app, "/anything")
+    assert closed == [True]
+
+
 def test_a_subclass_overriding_wsgi_app_is_called_under_asgi() -> None:
     seen: list[str] = []
 

@@ -632,8 +632,9 @@ def call_wsgi(wsgi_app: t.Callable[..., t.Iterable[bytes]], environ: WSGIEnviron
     body = wsgi_app(environ, start_response)
     if not started:  # a generator app starts the response with its first chunk
         body = _Started(body)
-    if not started:
-        raise RuntimeError("The WSGI application returned without calling start_response.")
+        if not started:
+            body.close()
+            raise RuntimeError("The WSGI application returned without calling start_response.")
     status, headers = started[-1]
     if type(body) is tuple:
         body = list(body)
@@ -673,7 +674,5 @@ def materialize(result: Result, environ: WSGIEnvironment, sink: None) -> Result:
     """
     if type(result) is tuple or hasattr(getattr(result, "response", None), "__aiter__"):
         return result
-    started: list[t.Any] = []
-    body = result(environ, lambda status, headers, exc_info=None: started.append((status, headers)))  # type: ignore[operator]
-    return (started[0][0], started[0][1], body)
+    return call_wsgi(result, environ)  # type: ignore[arg-type]
 

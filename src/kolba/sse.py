@@ -212,11 +212,9 @@ class EventStream:
                     return
                 if item is _END:
                     return
-                frame = self._encode(item)
+                frame = self._frame_for(item, last)
                 if frame is None:
-                    if keep_alive is None or time.monotonic() - last < keep_alive:
-                        continue
-                    frame = _KEEP_ALIVE_FRAME
+                    continue
                 last = time.monotonic()
                 yield frame
         finally:
@@ -233,6 +231,21 @@ class EventStream:
                 close = getattr(items, "close", None)
                 if close is not None:
                     await run_in_request_thread(close)
+
+    def _frame_for(self, item: t.Any, last: float) -> bytes | None:
+        """The bytes to send for ``item``, or None to send nothing yet.
+
+        ``None`` from the source means "nothing to send": a keep-alive goes
+        out instead once ``keep_alive`` seconds have passed since ``last``,
+        the time the previous frame went out.
+        """
+        frame = self._encode(item)
+        if frame is not None:
+            return frame
+        keep_alive = self.keep_alive
+        if keep_alive is None or time.monotonic() - last < keep_alive:
+            return None
+        return _KEEP_ALIVE_FRAME
 
     # -- a plain server thread (WSGI) -------------------------------------------
 
@@ -252,17 +265,13 @@ class EventStream:
         time the comments itself, but a ``stream_with_context`` generator
         must end in the thread that started it.)
         """
-        keep_alive = self.keep_alive
-        encode = self._encode
         items = iter(source)
         last = time.monotonic()
         try:
             for item in items:
-                frame = encode(item)
+                frame = self._frame_for(item, last)
                 if frame is None:
-                    if keep_alive is None or time.monotonic() - last < keep_alive:
-                        continue
-                    frame = _KEEP_ALIVE_FRAME
+                    continue
                 last = time.monotonic()
                 yield frame
         finally:
