@@ -50,6 +50,20 @@ def test_parse_urlencoded_matches_parse_qsl(text: str) -> None:
     assert parse_urlencoded(text) == _werkzeug_pairs(text)
 
 
+@settings(max_examples=600, deadline=None)
+@given(query_text)
+def test_grouped_urlencoded_matches_parse_qsl(text: str) -> None:
+    """The one-step unescaping groups exactly what Werkzeug's pairs group to."""
+    from kolba.wrappers import grouped_urlencoded
+
+    expected: dict[str, list[str]] = {}
+    for name, value in _werkzeug_pairs(text):
+        expected.setdefault(name, []).append(value)
+    grouped = grouped_urlencoded(text)
+    assert grouped == expected
+    assert list(grouped) == list(expected)  # keys in order of first appearance
+
+
 _ESCAPE_ALPHABET = st.sampled_from(
     list("a%+é€\U0001f600\\") + ["%C3", "%A9", "%e2%82", "%AC", "%ff", "%4", "%zz", "%%", "%0A", "%41", "%5c", "x"]
 )

@@ -563,11 +563,7 @@ def parse_cookie_header(header: str, cls: t.Any) -> t.Any:
         name, _, value = part.partition("=")
         if not name or " " in value or " " in name:
             return _werkzeug_cookies(header, cls=cls)  # a blank pair, or blanks inside one
-        values = grouped.get(name)
-        if values is None:
-            grouped[name] = [value]
-        else:
-            values.append(value)
+        grouped.setdefault(name, []).append(value)
     return _filled(grouped)
 
 
@@ -592,14 +588,15 @@ def multidict(cls: t.Any, pairs: list[tuple[str, str]]) -> t.Any:
     """
     if cls is not ImmutableMultiDict or not _FILL_DIRECTLY:
         return cls(pairs)
+    return _filled(_group(pairs))
+
+
+def _group(pairs: t.Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Each key's values, in order, keys in order of first appearance."""
     grouped: dict[str, list[str]] = {}
     for key, value in pairs:
-        values = grouped.get(key)
-        if values is None:
-            grouped[key] = [value]
-        else:
-            values.append(value)
-    return _filled(grouped)
+        grouped.setdefault(key, []).append(value)
+    return grouped
 
 
 def _filled(grouped: dict[str, list[str]]) -> RequestMultiDict:
@@ -772,31 +769,42 @@ def parse_urlencoded(text: str) -> list[tuple[str, str]]:
 
     Blank values are kept, ``+`` means space, and invalid percent-escapes
     or bytes stay percent-encoded (Werkzeug's ``werkzeug.url_quote`` error
-    handler).
+    handler).  Each name and value is decoded on its own; request parsing
+    takes the quicker :func:`grouped_urlencoded`.
     """
-    unescaped = _unescaped(text)
-    if unescaped is None:
-        return _parse_fields(text)
-    text, amp, eq = unescaped
     items = []
-    for field in text.split(amp):
-        if field:
-            name, _, value = field.partition(eq)
-            if not name.isascii():
-                name = _from_latin(name)
-            if not value.isascii():
-                value = _from_latin(value)
-            items.append((name, value))
+    for field in text.split("&"):
+        if not field:
+            continue
+        name, _, value = field.partition("=")
+        if "+" in name:
+            name = name.replace("+", " ")
+        if "%" in name:
+            name = _percent_decode(name)
+        if "+" in value:
+            value = value.replace("+", " ")
+        if "%" in value:
+            value = _percent_decode(value)
+        items.append((name, value))
     return items
 
 
 def urlencoded_multidict(cls: t.Any, text: str) -> t.Any:
-    """``multidict(cls, parse_urlencoded(text))``, grouping as it splits."""
+    """``multidict(cls, parse_urlencoded(text))``, by way of :func:`grouped_urlencoded`."""
     if cls is not ImmutableMultiDict or not _FILL_DIRECTLY:
         return cls(parse_urlencoded(text))
+    return _filled(grouped_urlencoded(text))
+
+
+def grouped_urlencoded(text: str) -> dict[str, list[str]]:
+    """Each name's values in ``text``, grouped as it is split: what MultiDicts hold.
+
+    The same answers as grouping :func:`parse_urlencoded`'s pairs, with the
+    whole text unescaped at once when ``_unescaped`` can.
+    """
     unescaped = _unescaped(text)
     if unescaped is None:
-        return multidict(cls, _parse_fields(text))
+        return _group(parse_urlencoded(text))
     text, amp, eq = unescaped
     grouped: dict[str, list[str]] = {}
     for field in text.split(amp):
@@ -806,12 +814,8 @@ def urlencoded_multidict(cls: t.Any, text: str) -> t.Any:
                 name = _from_latin(name)
             if not value.isascii():
                 value = _from_latin(value)
-            values = grouped.get(name)
-            if values is None:
-                grouped[name] = [value]
-            else:
-                values.append(value)
-    return _filled(grouped)
+            grouped.setdefault(name, []).append(value)
+    return grouped
 
 
 # The separators of unescaped text: characters no ``%XX`` escape decodes to.
@@ -855,25 +859,6 @@ def _from_latin(piece: str) -> str:
     if _EQ in piece:
         piece = piece.replace(_EQ, "=")
     return piece.encode("latin-1").decode("utf-8", "werkzeug.url_quote")
-
-
-def _parse_fields(text: str) -> list[tuple[str, str]]:
-    """``parse_urlencoded`` decoding each name and value on its own."""
-    items = []
-    for field in text.split("&"):
-        if not field:
-            continue
-        name, _, value = field.partition("=")
-        if "+" in name:
-            name = name.replace("+", " ")
-        if "%" in name:
-            name = _percent_decode(name)
-        if "+" in value:
-            value = value.replace("+", " ")
-        if "%" in value:
-            value = _percent_decode(value)
-        items.append((name, value))
-    return items
 
 
 _HEX_BYTES = {

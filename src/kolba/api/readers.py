@@ -16,7 +16,7 @@ import typing as t
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..wrappers import _FILL_DIRECTLY, _lenient_text, parse_urlencoded
+from ..wrappers import _FILL_DIRECTLY, _lenient_text, grouped_urlencoded
 
 from ._types import is_sequence, split_annotated
 from .engines import REQUIRED, Engine, FieldError, GroupField, engine_for, engine_for_all
@@ -117,14 +117,7 @@ def _query_lists(ctx: RequestContext) -> _Lists:
     text = ctx.environ.get("QUERY_STRING", "")
     if not text.isascii():
         text = _lenient_text(text.encode("latin1"))
-    grouped: dict[str, list[str]] = {}
-    for key, value in parse_urlencoded(text):
-        found = grouped.get(key)
-        if found is None:
-            grouped[key] = [value]
-        else:
-            found.append(value)
-    return grouped.get
+    return grouped_urlencoded(text).get
 
 
 def _form_lists(ctx: RequestContext) -> _Lists:
