@@ -282,39 +282,6 @@ def test_the_input_of_a_bodiless_request_stays_empty_and_open(app: kolba.Kolba) 
         assert call(app, "/").text == "b'' b'' b'' False b''"
 
 
-def test_header_pairs_read_alike_as_lists_tuples_and_the_second_time() -> None:
-    """Header pairs a client repeats are remembered; personal and long ones are not."""
-    from kolba import asgi
-
-    long_value = b"x" * 200
-    pairs = [
-        (b"host", b"example.test"), (b"cookie", b"sid=1"), (b"x-long", long_value),
-        (b"accept", b"*/*"), (b"accept", b"text/html"),
-    ]
-    expected = {
-        "HTTP_HOST": "example.test", "HTTP_COOKIE": "sid=1", "HTTP_X_LONG": "x" * 200,
-        "HTTP_ACCEPT": "*/*,text/html",
-    }
-    asgi._header_entries.clear()
-    for headers in (pairs, pairs, [list(pair) for pair in pairs]):
-        environ = asgi.environ_for(make_scope("/", "GET", headers=()) | {"headers": headers})
-        assert {key: environ[key] for key in expected} == expected
-    remembered = set(asgi._header_entries)
-    assert {(b"host", b"example.test"), (b"accept", b"*/*"), (b"accept", b"text/html")} <= remembered
-    assert (b"cookie", b"sid=1") not in remembered
-    assert (b"x-long", long_value) not in remembered
-
-
-def test_remembered_header_pairs_are_bounded() -> None:
-    from kolba import asgi
-
-    asgi._header_entries.clear()
-    for n in range(4100):
-        environ = asgi.environ_for(make_scope("/", "GET") | {"headers": [(b"x-n", str(n).encode())]})
-        assert environ["HTTP_X_N"] == str(n)
-        assert 1 <= len(asgi._header_entries) <= 4096
-
-
 def test_headers_are_sent_as_lowercase_bytes(app: kolba.Kolba) -> None:
     @app.route("/")
     def view() -> kolba.Response:

@@ -79,31 +79,6 @@ def _environ_key(name: bytes) -> str:
     return key
 
 
-#: ``(environ key, text)`` per header pair as ASGI gives it, for values a
-#: client repeats request after request (Host, Accept, User-Agent, ...).
-_header_entries: dict[tuple[bytes, bytes], tuple[str, str]] = {}
-
-#: Names whose values differ per client or per request: never remembered.
-_PERSONAL_HEADERS = frozenset((b"cookie", b"authorization", b"proxy-authorization", b"content-length"))
-
-
-def _header_entry(pair: t.Sequence[bytes]) -> tuple[str, str]:
-    """The environ key and text of one ASGI header pair, remembered if it may repeat.
-
-    perf: decoding the value and looking up the key cost more than the
-    rest of the environ entry.  Short values of headers other than the
-    personal ones are kept (bounded in number and size, emptied when full),
-    so a returning client's headers are a dictionary lookup each.
-    """
-    name, value = pair
-    entry = (_environ_keys.get(name) or _environ_key(name), value.decode("latin-1"))
-    if len(value) <= 128 and name not in _PERSONAL_HEADERS and type(pair) is tuple:
-        if len(_header_entries) >= 4096:
-            _header_entries.clear()  # atomic, unlike evicting one entry, so thread-safe
-        _header_entries[pair] = entry
-    return entry
-
-
 def _wsgi_text(text: str) -> str:
     """ASGI's decoded text as WSGI carries it: UTF-8 bytes seen as latin-1."""
     return text.encode("utf-8").decode("latin-1")
@@ -207,12 +182,10 @@ def environ_for(scope: Scope, body: t.IO[bytes] = t.cast("t.IO[bytes]", NO_BODY)
     environ["wsgi.input"] = body
     environ["wsgi.errors"] = sys.stderr
     environ["asgi.scope"] = scope
-    entries = _header_entries
-    for pair in scope["headers"]:
-        try:
-            key, text = entries.get(pair) or _header_entry(pair)
-        except TypeError:  # a pair given as a list
-            key, text = _header_entry(pair)
+    known = _environ_keys
+    for name, value in scope["headers"]:
+        key = known.get(name) or _environ_key(name)
+        text = value.decode("latin-1")
         if key in environ:
             text = environ[key] + ("; " if key == "HTTP_COOKIE" else ",") + text
         environ[key] = text
