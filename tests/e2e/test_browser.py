@@ -245,8 +245,9 @@ def expect_styled_error(page: Page, code: int, title: str) -> None:
     """The page is the showcase's own error page, stylesheet applied."""
     expect(page).to_have_title(f"{title} · Kolba Showcase")
     expect(page.locator(".error-code")).to_have_text(str(code))
-    color = page.eval_on_selector(".error-code", "el => getComputedStyle(el).color")
-    assert color == "rgb(37, 99, 235)"
+    # The text can be in the DOM before the stylesheet has arrived; the assertion
+    # retries until the computed colour is the stylesheet's (or the timeout).
+    expect(page.locator(".error-code")).to_have_css("color", "rgb(37, 99, 235)")
     expect(nav(page, "Home")).to_be_visible()
 
 
@@ -305,8 +306,9 @@ def test_custom_404_page(page: Page) -> None:
     assert response is not None and response.status == 404
     expect(page).to_have_title("Page Not Found · Kolba Showcase")
     expect(page.locator("main h1")).to_have_text("Page not found")
-    color = page.eval_on_selector(".error-code", "el => getComputedStyle(el).color")
-    assert color == "rgb(37, 99, 235)"
+    # The text can be in the DOM before the stylesheet has arrived; the assertion
+    # retries until the computed colour is the stylesheet's (or the timeout).
+    expect(page.locator(".error-code")).to_have_css("color", "rgb(37, 99, 235)")
     page.get_by_role("link", name="Back to Home").click()
     expect(page).to_have_url(re.compile(r"/$"))
 
