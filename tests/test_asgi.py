@@ -554,6 +554,11 @@ def test_a_chunked_body_over_the_limit_is_413_and_not_read_to_the_end(app: kolba
     assert reply.receive_calls_before_start == 2  # stopped at the first chunk over the limit
     reply = call(app, "/", "POST", headers=headers, body=[b"a=12", b"3456"])
     assert (reply.status, reply.text) == (200, "123456")
+    # The whole body in one message, over the limit or within it.
+    reply = call(app, "/", "POST", headers=headers, body=[b"a=123456789"])
+    assert (reply.status, reply.receive_calls_before_start) == (413, 1)
+    reply = call(app, "/", "POST", headers=headers, body=[b"a=12345678"])
+    assert (reply.status, reply.text) == (200, "12345678")
 
 
 def test_a_view_that_ignores_an_oversized_body_still_answers(app: kolba.Kolba) -> None:

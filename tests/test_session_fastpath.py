@@ -132,3 +132,27 @@ def test_one_key_skips_itsdangerous_signer_loop() -> None:
     value, called = calls_made(lambda: ours.loads(cookie, max_age=3600))
     assert value == {"user": "alice"}
     assert_not_called(called, "itsdangerous.timed.TimedSerializer.loads")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.binary(max_size=150), st.binary(max_size=300))
+def test_hmac_sha1_matches_the_standard_library(key: bytes, message: bytes) -> None:
+    """Keys shorter, equal to and longer than SHA-1's 64-byte block, asked twice (remembered)."""
+    import hmac
+
+    from kolba.sessions import hmac_sha1
+
+    expected = hmac.digest(key, message, "sha1")
+    assert hmac_sha1(key, message) == expected
+    assert hmac_sha1(key, message) == expected
+
+
+def test_hmac_sha1_keys_around_the_block_size() -> None:
+    import hmac
+
+    from kolba.sessions import hmac_sha1
+
+    for size in (0, 1, 20, 63, 64, 65, 128, 1000):
+        key = bytes(range(256))[:size] * (1 + size // 256)
+        key = key[:size]
+        assert hmac_sha1(key, b"value.stamp") == hmac.digest(key, b"value.stamp", "sha1"), size

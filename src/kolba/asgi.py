@@ -258,10 +258,17 @@ async def read_body(receive: Receive, limit: int | None) -> tuple[t.IO[bytes], b
     Reading stops at the first byte over the limit, so an oversized body is
     never held; the request then answers 413 when the view reads it.
     """
+    message = await receive()
+    if message["type"] != "http.disconnect" and not message.get("more_body", False):
+        # perf: the whole body in one message, the usual case: the file
+        # reads that bytes object itself, with nothing copied.
+        chunk = message.get("body", _EMPTY)
+        if limit is not None and len(chunk) > limit:
+            return io.BytesIO(), True
+        return io.BytesIO(chunk), False
     buffer: t.IO[bytes] = io.BytesIO()
     size = 0
     while True:
-        message = await receive()
         kind = message["type"]
         if kind == "http.disconnect":
             raise ClientDisconnected()
@@ -276,6 +283,7 @@ async def read_body(receive: Receive, limit: int | None) -> tuple[t.IO[bytes], b
         if not message.get("more_body", False):
             buffer.seek(0)
             return buffer, False
+        message = await receive()
 
 
 def _spill(memory: io.BytesIO) -> t.IO[bytes]:

@@ -214,7 +214,7 @@ def _sha1(data: bytes = b"") -> t.Any:
 
 
 class _OneShotSHA1(SigningAlgorithm):
-    """HMAC-SHA1 through :func:`hmac.digest`, the C one-shot.
+    """HMAC-SHA1 by :func:`hmac_sha1`, from hash states prepared once per key.
 
     perf: given a digest constructor that is a Python function (as ``_sha1``
     is), :func:`hmac.new` falls back to its pure-Python HMAC, which builds
@@ -224,7 +224,41 @@ class _OneShotSHA1(SigningAlgorithm):
     """
 
     def get_signature(self, key: bytes, value: bytes) -> bytes:
-        return hmac.digest(key, value, "sha1")
+        return hmac_sha1(key, value)
+
+
+#: HMAC's two keyed SHA-1 states per signing key, each with its padded key
+#: already hashed in (RFC 2104).  A signing key is long-lived; bounded.
+_sha1_pads: dict[bytes, tuple[t.Any, t.Any]] = {}
+
+_SHA1_BLOCK = 64
+_INNER_PAD = bytes(x ^ 0x36 for x in range(256))
+_OUTER_PAD = bytes(x ^ 0x5C for x in range(256))
+
+
+def _pads_for(key: bytes) -> tuple[t.Any, t.Any]:
+    short = hashlib.sha1(key).digest() if len(key) > _SHA1_BLOCK else key
+    block = short.ljust(_SHA1_BLOCK, b"\0")
+    pads = (hashlib.sha1(block.translate(_INNER_PAD)), hashlib.sha1(block.translate(_OUTER_PAD)))
+    if len(_sha1_pads) >= 64:
+        _sha1_pads.clear()
+    _sha1_pads[key] = pads
+    return pads
+
+
+def hmac_sha1(key: bytes, message: bytes) -> bytes:
+    """``hmac.digest(key, message, "sha1")``, from the key's remembered hash states.
+
+    perf: the one-shot sets up OpenSSL's HMAC for the key on every call,
+    about twice the work of copying two prepared SHA-1 states and feeding
+    each one block; a session cookie is verified once per request.
+    """
+    pads = _sha1_pads.get(key) or _pads_for(key)
+    inner = pads[0].copy()
+    inner.update(message)
+    outer = pads[1].copy()
+    outer.update(inner.digest())
+    return outer.digest()  # type: ignore[no-any-return]
 
 
 class _KeyCachingSigner(TimestampSigner):
@@ -313,7 +347,7 @@ class _KeyCachingSigner(TimestampSigner):
         except binascii.Error:
             return None
         for secret_key in reversed(self.secret_keys):
-            if hmac.compare_digest(hmac.digest(self.derive_key(secret_key), rest, "sha1"), wanted):
+            if hmac.compare_digest(hmac_sha1(self.derive_key(secret_key), rest), wanted):
                 break
         else:
             return None

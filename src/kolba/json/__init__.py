@@ -13,6 +13,7 @@ import json as _stdlib_json
 import typing as t
 
 from ..globals import _cv_frame, current_app
+from .parsing import parse
 from .provider import _default
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -55,7 +56,7 @@ def loads(s: str | bytes, **kwargs: t.Any) -> t.Any:
     """Parse JSON text or UTF-8 bytes, through the app's provider if there is one."""
     provider = _provider()
     if provider is None:
-        return _stdlib_json.loads(s, **kwargs)
+        return _stdlib_json.loads(s, **kwargs) if kwargs else parse(s)
     return provider.loads(s, **kwargs)
 
 

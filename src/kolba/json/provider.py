@@ -27,6 +27,7 @@ from json import encoder as _std_encoder
 
 from werkzeug.http import http_date
 
+from .parsing import parse
 from .. import wrappers as _wrappers  # a module object: wrappers imports kolba.json in turn
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -344,8 +345,10 @@ class DefaultJSONProvider(JSONProvider):
         return json.dumps(obj, **{**settings, **kwargs})
 
     def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
-        """Parse with :func:`json.loads`."""
-        return json.loads(s, **kwargs)
+        """Parse with :func:`json.loads` (without options, through :func:`~kolba.json.parsing.parse`)."""
+        if kwargs:
+            return json.loads(s, **kwargs)
+        return parse(s)
 
     def dumps_for_response(self, obj: t.Any) -> str:
         """Return the body text ``response(obj)`` would send.

@@ -260,7 +260,7 @@ class TaggedJSONSerializer:
     found to the tag that rebuilds the value.
     """
 
-    __slots__ = ("order", "tags")
+    __slots__ = ("order", "tags", "_spaced_keys")
 
     #: The tag classes every new serializer starts with, in the order they
     #: are tried (a dict shaped like a tag must be caught before plain dicts).
@@ -271,6 +271,8 @@ class TaggedJSONSerializer:
     def __init__(self) -> None:
         self.tags: dict[str, JSONTag] = {}
         self.order: list[JSONTag] = []
+        #: Whether every key in :attr:`tags` starts with a space (see :meth:`loads`).
+        self._spaced_keys = True
         for tag_class in self.default_tags:
             self.register(tag_class)
 
@@ -287,6 +289,7 @@ class TaggedJSONSerializer:
             if not force and tag.key in self.tags:
                 raise KeyError(f"Tag '{tag.key}' is already registered.")
             self.tags[tag.key] = tag
+            self._spaced_keys = all(key[:1] == " " for key in self.tags)
         self.order.insert(len(self.order) if index is None else index, tag)
 
     def tag(self, value: t.Any) -> t.Any:
@@ -321,5 +324,13 @@ class TaggedJSONSerializer:
         return _json.dumps(self.tag(value), separators=(",", ":"))
 
     def loads(self, value: str | bytes) -> t.Any:
-        """Read tagged JSON text or bytes and rebuild the values it stands for."""
+        """Read tagged JSON text or bytes and rebuild the values it stands for.
+
+        perf: text in which no string starts with a space (and nothing is
+        escaped) can hold no tag, when every registered key starts with one,
+        as the built-in keys do; its parsed value is already the answer,
+        without walking it.
+        """
+        if self._spaced_keys and type(value) is str and '" ' not in value and "\\" not in value:
+            return _json.loads(value)
         return self._rebuild(_json.loads(value))
