@@ -1339,3 +1339,57 @@ def test_a_subclass_overriding_wsgi_app_is_called_under_asgi() -> None:
 
     assert call(app, "/x").text == "x"
     assert seen == ["/x"]
+
+
+# -- responses made into what the door sends -----------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["async", "sync"])
+def test_a_response_class_that_overrides_call_is_still_called(app: kolba.Kolba, kind: str) -> None:
+    class Stamped(kolba.Response):
+        def __call__(self, environ: t.Any, start_response: t.Any) -> t.Any:
+            self.headers["X-Stamped"] = environ["REQUEST_METHOD"]
+            return super().__call__(environ, start_response)
+
+    app.response_class = Stamped
+
+    if kind == "async":
+        @app.get("/")
+        async def view() -> str:
+            return "hi"
+    else:
+        @app.get("/")
+        def view() -> str:
+            return "hi"
+
+    reply = call(app, "/")
+    assert (reply.status, reply.body) == (200, b"hi")
+    assert reply.headers["x-stamped"] == "GET"
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_plain_response_is_sent_without_running_it_as_wsgi(app: kolba.Kolba, method: str) -> None:
+    """perf: a response object with a list body becomes status, headers and body directly."""
+    from kolba import core
+
+    @app.get("/")
+    async def view() -> kolba.Response:
+        return kolba.jsonify(ok=True)
+
+    calls: list[t.Any] = []
+    original = core.call_wsgi
+
+    def counting(*args: t.Any) -> t.Any:
+        calls.append(args)
+        return original(*args)
+
+    core.call_wsgi = counting  # type: ignore[assignment]
+    try:
+        reply = call(app, "/", method)
+    finally:
+        core.call_wsgi = original  # type: ignore[assignment]
+    assert reply.status == 200
+    assert reply.headers["content-type"] == "application/json"
+    assert reply.body == (b"" if method == "HEAD" else b'{"ok":true}\n')
+    assert reply.headers["content-length"] == "12"
+    assert calls == []

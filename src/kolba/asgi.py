@@ -245,27 +245,12 @@ def _whole_file_path(file: t.IO[bytes]) -> str | None:
 # -- the request body ------------------------------------------------------------------
 
 
-def _declared_length(environ: dict[str, t.Any]) -> int | None:
-    raw = environ.get("CONTENT_LENGTH")
-    if raw is None or not raw.isdigit():
-        return None
-    return int(raw)
-
-
-async def read_body(receive: Receive, limit: int | None) -> tuple[t.IO[bytes], bool]:
-    """The whole body as a readable file, and whether it went over ``limit``.
+async def read_body(receive: Receive, limit: int | None, message: Message) -> tuple[t.IO[bytes], bool]:
+    """The whole body, from its first ``message`` on, as a readable file, and whether it went over ``limit``.
 
     Reading stops at the first byte over the limit, so an oversized body is
     never held; the request then answers 413 when the view reads it.
     """
-    message = await receive()
-    if message["type"] != "http.disconnect" and not message.get("more_body", False):
-        # perf: the whole body in one message, the usual case: the file
-        # reads that bytes object itself, with nothing copied.
-        chunk = message.get("body", _EMPTY)
-        if limit is not None and len(chunk) > limit:
-            return io.BytesIO(), True
-        return io.BytesIO(chunk), False
     buffer: t.IO[bytes] = io.BytesIO()
     size = 0
     while True:
@@ -661,7 +646,29 @@ class ASGIDoor:
             if "CONTENT_LENGTH" not in environ:
                 environ["wsgi.input_terminated"] = True
             return
-        await self._load_body(environ, receive)
+        # Otherwise the body is read into ``wsgi.input`` now, within the app's size limit.
+        limit = self.app.config["MAX_CONTENT_LENGTH"]
+        raw = environ.get("CONTENT_LENGTH")
+        declared = int(raw) if raw is not None and raw.isdigit() else None
+        if limit is not None and declared is not None and declared > limit:
+            # Werkzeug answers 413 from the declared length before any read.
+            environ["wsgi.input"] = _OverLimit()
+            return
+        message = await receive()
+        if message["type"] == "http.disconnect" or message.get("more_body", False):
+            body, over = await read_body(receive, limit, message)
+        else:
+            # perf: the whole body in one message, the usual case, without a
+            # coroutine; the file reads that bytes object itself, uncopied.
+            chunk = message.get("body", _EMPTY)
+            body, over = io.BytesIO(chunk), limit is not None and len(chunk) > limit
+        if over:
+            environ["wsgi.input"] = _OverLimit()
+            environ["wsgi.input_terminated"] = True
+            return
+        environ["wsgi.input"] = body
+        if declared is None:
+            environ["wsgi.input_terminated"] = True
 
     def _streams_without_plan(self, environ: dict[str, t.Any]) -> bool:
         """Whether the matched view streams its body, when the core made no plan (general lane)."""
@@ -672,23 +679,6 @@ class ASGIDoor:
         ctx.match_request()
         view = app.view_functions.get(ctx._matched_endpoint())  # type: ignore[arg-type]
         return bool(getattr(view, "kolba_streams_body", False))
-
-    async def _load_body(self, environ: dict[str, t.Any], receive: Receive) -> None:
-        """Read the body into ``wsgi.input`` now, within the app's size limit."""
-        limit = self.app.config["MAX_CONTENT_LENGTH"]
-        declared = _declared_length(environ)
-        if limit is not None and declared is not None and declared > limit:
-            # Werkzeug answers 413 from the declared length before any read.
-            environ["wsgi.input"] = _OverLimit()
-            return
-        body, over = await read_body(receive, limit)
-        if over:
-            environ["wsgi.input"] = _OverLimit()
-            environ["wsgi.input_terminated"] = True
-            return
-        environ["wsgi.input"] = body
-        if declared is None:
-            environ["wsgi.input_terminated"] = True
 
     async def lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Run the ``before_serving`` and ``after_serving`` hooks once per worker."""

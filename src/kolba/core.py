@@ -48,7 +48,7 @@ from .globals import _cv_frame
 from .plans import EndpointPlan, awaitable, run_after_hooks, run_preprocessors
 from .dispatch import save_session
 from .responses import Triple, direct_result, stock_error_result
-from .wrappers import Response
+from .wrappers import Response, plain_triple
 
 if t.TYPE_CHECKING:
     import asyncio
@@ -672,7 +672,12 @@ def materialize(result: Result, environ: WSGIEnvironment, sink: None) -> Result:
     body is an async iterator stays as it is: only the event loop can
     iterate it.
     """
-    if type(result) is tuple or hasattr(getattr(result, "response", None), "__aiter__"):
+    if type(result) is tuple:
+        return result
+    triple = plain_triple(result, environ)  # perf: most responses, without a WSGI call
+    if triple is not None:
+        return triple
+    if hasattr(getattr(result, "response", None), "__aiter__"):
         return result
     return call_wsgi(result, environ)  # type: ignore[arg-type]
 

@@ -996,6 +996,7 @@ class Response(_WerkzeugResponse):
         """Emit the response; a simple one skips Werkzeug's general header pass."""
         body = self.response
         if self._fast_call and type(body) is list and not self._on_close:
+            # perf: plain_triple, inline (a call less per WSGI response)
             headers = _plain_wsgi_headers(self, body)
             if headers is not None:
                 start_response(self._status, headers)
@@ -1233,6 +1234,26 @@ _new_headers = Headers.__new__
 _PLAIN_HEADERS = frozenset(
     ("Content-Type", "Vary", "Set-Cookie", "Cache-Control", "ETag", "Last-Modified", "Expires")
 )
+
+
+def plain_triple(response: t.Any, environ: WSGIEnvironment) -> tuple[str, list[tuple[str, str]], list[t.Any]] | None:
+    """What ``response(environ, start_response)`` starts and returns, when that is simple.
+
+    ``(status, headers, body)`` for a response of Kolba's class (or a
+    subclass that changes none of the steps) whose body is a list of
+    bytes and whose headers need no rewriting; None otherwise.
+    """
+    if not getattr(response, "_fast_call", False) or type(response).__call__ is not Response.__call__:
+        return None
+    body = response.response
+    if type(body) is not list or response._on_close:
+        return None
+    headers = _plain_wsgi_headers(response, body)
+    if headers is None:
+        return None
+    if environ.get("REQUEST_METHOD") == "HEAD" or response._status_code < 200:
+        return response._status, headers, []
+    return response._status, headers, body
 
 
 def _plain_wsgi_headers(response: Response, body: list[t.Any]) -> list[tuple[str, str]] | None:
