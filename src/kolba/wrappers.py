@@ -474,7 +474,9 @@ class Request(_WerkzeugRequest):
             self._load_urlencoded()
         else:
             super()._load_form_data()
-        self._explain_missing_files()
+        frame = _cv_frame.get(None)
+        if frame is not None and frame[0].app.config.get("DEBUG"):  # perf: _debugging(), inline
+            self._explain_missing_files()
 
     def _load_urlencoded(self) -> None:
         """Werkzeug's urlencoded form parsing without its general parser set-up."""
@@ -492,8 +494,8 @@ class Request(_WerkzeugRequest):
         self.__dict__["form"] = urlencoded_multidict(self.parameter_storage_class, text)
 
     def _explain_missing_files(self) -> None:
-        """In debug mode, make ``request.files[key]`` explain a non-multipart form."""
-        if not _debugging() or self.files or self.mimetype == "multipart/form-data":
+        """Make ``request.files[key]`` explain a non-multipart form (called in debug mode)."""
+        if self.files or self.mimetype == "multipart/form-data":
             return
         from .debughelpers import attach_enctype_error_multidict
 
