@@ -345,7 +345,7 @@ class DefaultJSONProvider(JSONProvider):
         return json.dumps(obj, **{**settings, **kwargs})
 
     def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
-        """Parse with :func:`json.loads` (without options, through :func:`~kolba.json.parsing.parse`)."""
+        """Parse with :func:`json.loads` (without options, through ``kolba.json.parsing.parse``)."""
         if kwargs:
             return json.loads(s, **kwargs)
         return parse(s)
