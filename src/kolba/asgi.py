@@ -28,7 +28,7 @@ from werkzeug.exceptions import ClientDisconnected as _WerkzeugClientDisconnecte
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .concurrency import call_either, run_in_request_thread
-from .wrappers import InputMisuse
+from .wrappers import AT_END, InputMisuse
 
 if t.TYPE_CHECKING:
     from .app import Kolba
@@ -122,24 +122,8 @@ def _port_text(port: int) -> str:
     return text
 
 
-class _NoBody(io.RawIOBase):
-    """``wsgi.input`` of a request without a body: always at its end.
-
-    One instance serves every such request (perf: no stream made per
-    request); it has no state to share, and closing it does nothing.
-    """
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: t.Any) -> int:
-        return 0
-
-    def close(self) -> None:
-        """Stay open: the next request without a body reads this same object."""
-
-
-NO_BODY = _NoBody()
+#: ``wsgi.input`` of a request without a body (perf: no stream made per request).
+NO_BODY = AT_END
 
 
 def environ_for(scope: Scope, body: t.IO[bytes] = t.cast("t.IO[bytes]", NO_BODY)) -> dict[str, t.Any]:

@@ -341,7 +341,7 @@ class Request(_WerkzeugRequest):
                 raise _unreadable(error) from error
             if len(data) < length:
                 data = read_rest(source, data, length)
-        self.__dict__["stream"] = io.BytesIO()  # consumed, as Werkzeug's would be
+        self.__dict__["stream"] = AT_END  # consumed, as Werkzeug's would be
         return data
 
     def get_json(
@@ -377,10 +377,10 @@ class Request(_WerkzeugRequest):
         """The largest body this request may carry; larger ones give 413."""
         if self._max_content_length is not None:
             return self._max_content_length
-        config = _current_app_config()
-        if config is None:
+        frame = _cv_frame.get(None)  # perf: _current_app_config(), inline
+        if frame is None:
             return super().max_content_length
-        return config["MAX_CONTENT_LENGTH"]  # type: ignore[no-any-return]
+        return frame[0].app.config["MAX_CONTENT_LENGTH"]  # type: ignore[no-any-return]
 
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:
@@ -510,6 +510,26 @@ class Request(_WerkzeugRequest):
             if keep_detail:
                 raise
             raise BadRequest() from bad
+
+
+class _AtEnd(io.RawIOBase):
+    """A stream always at its end: a body that is empty or already read.
+
+    One instance serves every request (perf: no stream made per request);
+    it has no state to share, and closing it does nothing.
+    """
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: t.Any) -> int:
+        return 0
+
+    def close(self) -> None:
+        """Stay open: the next request reads this same object."""
+
+
+AT_END = _AtEnd()
 
 
 def _request_inherits(cls: type, names: tuple[str, ...]) -> bool:
