@@ -920,13 +920,13 @@ def test_the_signer_keeps_itsdangerous_unsign_signature(app: kolba.Kolba) -> Non
 
 
 @pytest.mark.kolba_only
-def test_sha1_signatures_take_the_one_shot_hmac(app: kolba.Kolba) -> None:
+def test_sha1_signatures_take_the_prepared_hmac(app: kolba.Kolba) -> None:
     import hmac
 
-    from kolba.sessions import _OneShotSHA1
+    from kolba.sessions import _PreparedSHA1
 
     signer = _signer(app)
-    assert isinstance(signer.algorithm, _OneShotSHA1)
+    assert isinstance(signer.algorithm, _PreparedSHA1)
     key, value = b"k" * 20, b"payload"
     assert signer.algorithm.get_signature(key, value) == hmac.new(key, value, hashlib.sha1).digest()
     assert signer.algorithm.verify_signature(key, value, hmac.new(key, value, hashlib.sha1).digest())

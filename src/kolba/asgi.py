@@ -122,12 +122,8 @@ def _port_text(port: int) -> str:
     return text
 
 
-#: ``wsgi.input`` of a request without a body (perf: no stream made per request).
-NO_BODY = AT_END
-
-
-def environ_for(scope: Scope, body: t.IO[bytes] = t.cast("t.IO[bytes]", NO_BODY)) -> dict[str, t.Any]:
-    """The WSGI environ of an http (or websocket) scope, reading from ``body``.
+def environ_for(scope: Scope, body: t.IO[bytes] = t.cast("t.IO[bytes]", AT_END)) -> dict[str, t.Any]:
+    """The WSGI environ of an http (or websocket) scope, reading from ``body`` (by default the shared empty stream).
 
     perf: built over a copy of a remembered base for the scope's server,
     setting only what differs; a dict display of every key costs several

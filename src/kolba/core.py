@@ -667,10 +667,11 @@ def _lazy(result: Result) -> bool:
 def materialize(result: Result, environ: WSGIEnvironment, sink: None) -> Result:
     """A result as a ``(status, headers, body)`` triple, made while the request is current.
 
-    A response object is run as a WSGI application; its body may stay a
-    lazy iterable (a stream), which the door sends later.  A response whose
-    body is an async iterator stays as it is: only the event loop can
-    iterate it.
+    A plain response object (a list body, headers that need no rewriting)
+    gives its triple directly (``plain_triple``); any other is run as a
+    WSGI application, and its body may stay a lazy iterable (a stream),
+    which the door sends later.  A response whose body is an async
+    iterator stays as it is: only the event loop can iterate it.
     """
     if type(result) is tuple:
         return result

@@ -213,7 +213,7 @@ def _sha1(data: bytes = b"") -> t.Any:
     return hashlib.sha1(data)
 
 
-class _OneShotSHA1(SigningAlgorithm):
+class _PreparedSHA1(SigningAlgorithm):
     """HMAC-SHA1 by :func:`hmac_sha1`, from hash states prepared once per key.
 
     perf: given a digest constructor that is a Python function (as ``_sha1``
@@ -279,7 +279,7 @@ class _KeyCachingSigner(TimestampSigner):
         # The interface never passes an algorithm, so itsdangerous made the
         # HMAC one for ``digest_method``; SHA-1 gets the quicker equivalent.
         if self.digest_method in (_sha1, hashlib.sha1):
-            self.algorithm = _OneShotSHA1()
+            self.algorithm = _PreparedSHA1()
         self._verified: dict[str | bytes, tuple[bytes, int, datetime]] = {}
 
     def unsign(  # type: ignore[override]
@@ -326,7 +326,7 @@ class _KeyCachingSigner(TimestampSigner):
         everything else, including every failure, to itsdangerous, so its
         errors are unchanged.
         """
-        if type(self.algorithm) is not _OneShotSHA1 or self.sep != b".":
+        if type(self.algorithm) is not _PreparedSHA1 or self.sep != b".":
             return None
         # itsdangerous's serializers pass bytes; a direct caller may pass text.
         if type(signed_value) is bytes:
