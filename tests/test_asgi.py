@@ -1393,3 +1393,159 @@ def test_a_plain_response_is_sent_without_running_it_as_wsgi(app: kolba.Kolba, m
     assert reply.body == (b"" if method == "HEAD" else b'{"ok":true}\n')
     assert reply.headers["content-length"] == "12"
     assert calls == []
+
+
+# -- the environ on demand (requests that carry no data) ---------------------------------
+# A request without a body or a query string is matched and answered from the
+# scope; its environ is built only when something reads it.  Each of these
+# runs an ``async def`` view, which stays on the loop with that context.
+
+
+def _counting_environs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record each environ the door builds (by path) from now on."""
+    from kolba import asgi
+
+    built: list[str] = []
+    original = asgi.environ_for
+
+    def counting(scope: dict[str, t.Any], *args: t.Any) -> dict[str, t.Any]:
+        built.append(scope["path"])
+        return original(scope, *args)
+
+    monkeypatch.setattr(asgi, "environ_for", counting)
+    return built
+
+
+@pytest.mark.skipif(
+    os.environ.get("KOLBA_TESTS_LANE") == "general", reason="Flask's steps (the general lane) read the request"
+)
+def test_a_request_that_reads_nothing_builds_no_environ(app: kolba.Kolba, monkeypatch: pytest.MonkeyPatch) -> None:
+    @app.get("/hello/<int:n>")
+    async def hello(n: int) -> kolba.Response:
+        return kolba.jsonify(n=n)
+
+    built = _counting_environs(monkeypatch)
+    reply = call(app, "/hello/7")
+    assert (reply.status, reply.body) == (200, b'{"n":7}\n')
+    assert built == []
+    # HEAD keeps GET's headers without the body, from the scope's method.
+    head = call(app, "/hello/7", "HEAD")
+    assert (head.status, head.body, head.headers["content-length"]) == (200, b"", "8")
+    assert built == []
+    # A query string is data: that request's environ is built up front.
+    assert call(app, "/hello/7", query=b"x=1").status == 200
+    assert built == ["/hello/7"]
+
+
+def test_reading_the_request_builds_the_same_environ(app: kolba.Kolba, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, t.Any] = {}
+
+    @app.get("/who")
+    async def who() -> str:
+        seen["environ"] = dict(request.environ)
+        return " ".join([
+            request.method, request.url, request.host, str(request.remote_addr),
+            request.headers["User-Agent"], request.cookies.get("k", "-"), request.endpoint or "-",
+        ])
+
+    built = _counting_environs(monkeypatch)
+    headers = [("Host", "example.org"), ("User-Agent", "probe/1"), ("Cookie", "k=v")]
+    reply = call(app, "/who", headers=headers)
+    assert reply.text == "GET http://example.org/who example.org 127.0.0.1 probe/1 v who"
+    assert built == ["/who"]
+    from kolba.asgi import environ_for
+
+    expected = environ_for(make_scope("/who", headers=headers))
+    lazy = seen["environ"]
+    for key in ("wsgi.input", "wsgi.errors", "asgi.scope", "werkzeug.request"):
+        lazy.pop(key, None)
+        expected.pop(key, None)
+    assert lazy == expected
+
+
+def test_hooks_sessions_and_errors_read_the_request_on_demand(app: kolba.Kolba) -> None:
+    @app.before_request
+    async def before() -> None:
+        g.path = request.path
+
+    @app.get("/set")
+    async def set_value() -> str:
+        session["n"] = 41
+        return g.path
+
+    @app.get("/get")
+    async def get_value() -> str:
+        return f"{g.path} {session.get('n')}"
+
+    @app.get("/permanent")
+    async def make_permanent() -> str:
+        session.permanent = True
+        return "ok"
+
+    @app.get("/plain")
+    async def plain() -> str:
+        return "plain"
+
+    client = app.test_client(door="asgi")
+    assert client.get("/set").text == "/set"
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    # Read back through the door in process, with the cookie as a browser sends it.
+    reply = call(app, "/get", headers=[("Cookie", f"session={cookie.value}")])
+    assert reply.text == "/get 41"
+    # The session cookie in a second Cookie header (a repeated name, which
+    # only the environ joins) is found too.
+    reply = call(app, "/get", headers=[("Cookie", "a=1"), ("Cookie", f"session={cookie.value}")])
+    assert reply.text == "/get 41"
+    # A view that never touches a permanent session still refreshes its
+    # cookie: the door saw the cookie without building the environ.
+    client.get("/permanent")
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    reply = call(app, "/plain", headers=[("Cookie", f"session={cookie.value}")])
+    assert reply.text == "plain"
+    assert reply.header_list("set-cookie")[0].startswith("session=")
+    missing = call(app, "/nowhere")
+    wsgi = app.test_client(door="wsgi").get("/nowhere")
+    assert (missing.status, missing.body) == (404, wsgi.data)
+
+
+def test_the_host_is_checked_from_the_scope(app: kolba.Kolba) -> None:
+    @app.get("/")
+    async def index() -> str:
+        return "ok"
+
+    bad = "\u00e9xample..org".encode("utf-8").decode("latin-1")
+    for _ in range(2):  # an acceptable host is remembered; a bad one never is
+        assert call(app, "/", headers=[("Host", bad)]).status == 400
+        assert call(app, "/", headers=[("Host", "example.org")]).text == "ok"
+
+
+def test_options_405_and_root_paths_without_an_environ(app: kolba.Kolba) -> None:
+    @app.route("/item", methods=["GET", "POST"])
+    async def item() -> str:
+        return f"{request.script_root}|{request.path}"
+
+    options = call(app, "/item", "OPTIONS")
+    assert options.status == 200
+    assert set(options.headers["allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}
+    assert call(app, "/item", "DELETE").status == 405
+    assert call(app, "/api/item", root_path="/api").text == "/api|/item"
+
+
+def test_a_copied_context_and_a_get_with_a_body(app: kolba.Kolba) -> None:
+    @app.get("/copy")
+    async def copy() -> str:
+        @kolba.copy_current_request_context
+        def later() -> str:
+            return request.path
+
+        return await asyncio.get_running_loop().run_in_executor(None, later)
+
+    @app.get("/body")
+    async def body() -> str:
+        return request.get_data(as_text=True)
+
+    assert call(app, "/copy").text == "/copy"
+    reply = call(app, "/body", headers=[("Content-Length", "5")], body=(b"hello",))
+    assert reply.text == "hello"

@@ -27,7 +27,10 @@ import typing as t
 from werkzeug.exceptions import ClientDisconnected as _WerkzeugClientDisconnected
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from werkzeug.exceptions import BadHost, NotFound
+
 from .concurrency import call_either, run_in_request_thread
+from .ctx import _UNSET, PRESERVE_CONTEXT, RequestContext, _acceptable_host
 from .wrappers import AT_END, InputMisuse
 
 if t.TYPE_CHECKING:
@@ -177,6 +180,132 @@ def environ_for(scope: Scope, body: t.IO[bytes] = t.cast("t.IO[bytes]", AT_END))
             # Entries the in-process test client carries over (see kolba._asgi_client).
             environ.update(extensions["kolba.environ"])
     return environ
+
+
+# -- the request context ------------------------------------------------------------
+
+class DoorContext(RequestContext):
+    """The context of a request through the ASGI door: what the core's event-loop lane asks, at hand.
+
+    :meth:`kolba.core.Core.serve_async` reads the method, the Cookie header
+    and whether the test client keeps the contexts from these slots, not
+    from the environ (which a :class:`ScopeContext` may not have built).
+    """
+
+    __slots__ = ("_method", "_cookie", "_kept")
+
+    def __init__(self, app: Kolba, environ: dict[str, t.Any]) -> None:
+        RequestContext.__init__(self, app, environ)
+        self._method: str = environ.get("REQUEST_METHOD", "GET")
+        self._cookie: str | None = environ.get("HTTP_COOKIE")
+        self._kept: bool = PRESERVE_CONTEXT in environ
+
+
+class ScopeContext(DoorContext):
+    """The context of a request that carries no data, whose environ is built when first read.
+
+    perf: building the environ costs about as much as the rest of a small
+    request.  The door makes this context for a request without a body or
+    a query string (a hello, a ``jsonify`` of its URL arguments), which is
+    matched and often answered from the scope alone; reading ``request``,
+    an error page or a session builds the environ as :func:`environ_for`
+    always has.  A request that carries data will be read, so the door
+    gives it a plain context over its environ, built up front.
+    """
+
+    __slots__ = ("scope", "_environ", "_headers")
+
+    def __init__(self, app: Kolba, scope: Scope, headers: dict[bytes, bytes]) -> None:
+        # perf: the base class's __init__ without ``environ``, inline
+        self.app = app
+        self.scope = scope
+        #: Stands in for the base class's ``environ`` slot, which stays empty.
+        self._environ: dict[str, t.Any] | None = None
+        #: The scope's headers by name (the door checked no name repeats).
+        self._headers = headers
+        self._request = None
+        self._session = None
+        self._adapter = _UNSET
+        self.url_rule = None
+        self.view_args = None
+        self.routing_exception = None
+        self.flashes = None
+        self._after_request_functions = []
+        self._pushes = []
+        self._app_ctx = None
+        self._tasks = None
+        self._method = scope["method"]  # ASGI's are upper-case
+        cookie = headers.get(b"cookie")
+        self._cookie = None if cookie is None else cookie.decode("latin-1")
+        extensions = scope.get("extensions")
+        self._kept = extensions is not None and PRESERVE_CONTEXT in extensions.get("kolba.environ", ())
+
+    @property
+    def environ(self) -> dict[str, t.Any]:
+        """The WSGI environ of the scope, built on first read."""
+        environ = self._environ
+        if environ is None:
+            environ = self._environ = environ_for(self.scope)
+        return environ
+
+    @environ.setter
+    def environ(self, value: dict[str, t.Any]) -> None:
+        self._environ = value
+
+    def match_request(self) -> None:
+        """Match by the scope's path when that alone decides (see the base class)."""
+        app = self.app
+        config = app.config
+        path = self.scope["path"]
+        if (
+            self.routing_exception is not None
+            or not app._path_only_routing
+            or config["TRUSTED_HOSTS"] is not None
+            or not path.isascii()
+        ):
+            RequestContext.match_request(self)
+            return
+        host = self._headers.get(b"host")
+        if host is not None and host not in _checked_host_bytes and config["SERVER_NAME"] is None:
+            if not _acceptable_host(host.decode("latin-1")):
+                self._record_match(None, None, BadHost())
+                return
+            if len(_checked_host_bytes) >= 1024:
+                _checked_host_bytes.clear()
+            _checked_host_bytes.add(host)
+        url_map = app.url_map
+        try:
+            found = url_map.match_fast(url_map.default_subdomain, path, self._method)
+        except NotFound as miss:
+            self._record_match(None, None, miss)
+            return
+        if found is None:
+            self._match_with_adapter()
+        else:
+            self.url_rule, self.view_args = found  # no request object yet
+
+    def copy(self) -> RequestContext:
+        return RequestContext(self.app, self.environ, self.request, self._open_session())
+
+
+def _data_free_headers(scope: Scope) -> dict[bytes, bytes] | None:
+    """The headers by name of a request (of a bodiless method) a ScopeContext can serve, else None.
+
+    That is one without a body or a query string, without a root path (the
+    path then needs the environ's split) and without a repeated header
+    name (the environ joins repeated values).
+    """
+    if scope.get("query_string") or scope.get("root_path"):
+        return None
+    pairs = scope["headers"]
+    by_name = dict(pairs)
+    if len(by_name) != len(pairs) or b"content-length" in by_name or b"transfer-encoding" in by_name:
+        return None
+    return by_name
+
+
+#: Host headers (as bytes) already found acceptable, as ``kolba.ctx`` keeps them as text.
+_checked_host_bytes: set[bytes] = set()
 
 
 class PathFile:
@@ -573,14 +702,20 @@ class ASGIDoor:
         kind = scope["type"]
         if kind == "http":
             # perf: the http scope is served inline (a coroutine less per request)
-            environ = environ_for(scope)
+            by_name = _data_free_headers(scope) if scope["method"] in _BODILESS else None
+            ctx: DoorContext
             body = None
-            if environ["REQUEST_METHOD"] not in _BODILESS or (
-                "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ
-            ):
-                body = functools.partial(self._prepare_body, environ, receive)
+            if by_name is not None:
+                ctx = ScopeContext(self.app, scope, by_name)
+            else:
+                environ = environ_for(scope)
+                ctx = DoorContext(self.app, environ)
+                if ctx._method not in _BODILESS or (
+                    "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ
+                ):
+                    body = functools.partial(self._prepare_body, ctx, receive)
             try:
-                ready = await self._serve(environ, self._emit, (send, receive), body)
+                ready = await self._serve(ctx, self._emit, (send, receive), body)
             except ClientDisconnected:
                 return
             if ready is not None:
@@ -618,8 +753,9 @@ class ASGIDoor:
         else:
             await responder.send_response(result, environ)
 
-    async def _prepare_body(self, environ: dict[str, t.Any], receive: Receive, plan: EndpointPlan | None) -> None:
+    async def _prepare_body(self, ctx: RequestContext, receive: Receive, plan: EndpointPlan | None) -> None:
         """Once the endpoint is known: stream the body to its view, or read it now."""
+        environ = ctx.environ
         streams = plan.streams_body if plan is not None else self._streams_without_plan(environ)
         if streams:
             environ["wsgi.input"] = RequestBody(receive, asyncio.get_running_loop())

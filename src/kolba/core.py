@@ -42,7 +42,7 @@ from werkzeug.routing import RequestRedirect, RoutingException
 from .concurrency import (
     call_either, pin, run_in_worker, run_in_worker_keeping, settle, track_request_tasks, unpin,
 )
-from .ctx import AppContext, RequestContext, _send
+from .ctx import PRESERVE_CONTEXT, AppContext, RequestContext, _send
 from .errors import explain_missing_key, renders_itself
 from .globals import _cv_frame
 from .plans import EndpointPlan, awaitable, run_after_hooks, run_preprocessors
@@ -56,6 +56,7 @@ if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
     from .app import Kolba
+    from .asgi import DoorContext
 
 _R = t.TypeVar("_R")
 _S = t.TypeVar("_S")
@@ -65,8 +66,6 @@ Result = t.Union[Response, Triple]
 Emit = t.Callable[[Result, "WSGIEnvironment", _S], _R]
 AsyncEmit = t.Callable[[Result, "WSGIEnvironment", _S], t.Awaitable[None]]
 
-#: Set by the test client when it keeps the contexts after a request.
-PRESERVE_CONTEXT = "werkzeug.debug.preserve_context"
 
 #: Flask steps the planned lane stands in for; replacing one means general dispatch.
 DISPATCH_STEPS = frozenset(
@@ -165,12 +164,11 @@ class Lane:
 _UNDECIDED = Lane(False, False, False, False, False, epoch=-1)
 
 
-def _may_carry_session(app: Kolba, environ: WSGIEnvironment) -> bool:
-    """Over-approximates "the client sent a session cookie", without parsing."""
-    header = environ.get("HTTP_COOKIE")
-    if not header:
+def _may_carry_session(app: Kolba, cookie: str | None) -> bool:
+    """Over-approximates "the client sent a session cookie" from the Cookie header, without parsing."""
+    if not cookie:
         return False
-    return app.config["SESSION_COOKIE_NAME"] in header
+    return app.config["SESSION_COOKIE_NAME"] in cookie
 
 
 def _running_loop() -> asyncio.AbstractEventLoop:
@@ -340,7 +338,11 @@ class Core:
                 else:
                     rv = plan.view(**(ctx.view_args if req is None else req.view_args))  # type: ignore[arg-type]
         except HTTPException as e:
-            stock = self._stock_error(ctx, plan, e) if lane.stock_errors else None
+            environ = ctx.environ
+            stock = (
+                self._stock_error(ctx, plan, e, environ.get("REQUEST_METHOD"), environ.get("HTTP_COOKIE"))
+                if lane.stock_errors else None
+            )
             if stock is not None:
                 return stock
             rv = app.handle_user_exception(e)
@@ -355,17 +357,17 @@ class Core:
             and (not cookie or app.config["SESSION_COOKIE_NAME"] not in cookie)
             and not lane.signals
         ):
-            return self._unprocessed(rv, environ, lane)
+            return self._unprocessed(rv, environ.get("REQUEST_METHOD"), lane)
         return self._finish(ctx, plan, rv, lane)
 
-    def _unprocessed(self, rv: t.Any, environ: WSGIEnvironment, lane: Lane) -> Result:
+    def _unprocessed(self, rv: t.Any, method: str | None, lane: Lane) -> Result:
         """The result when ``process_response`` would change nothing.
 
         No hooks, no session to save or refresh: a plain value needs no
         response object at all.
         """
         if lane.shortcuts:
-            direct = direct_result(self.app, rv, environ)
+            direct = direct_result(self.app, rv, method)
             if direct is not None:
                 return direct
         return self.app.make_response(rv)
@@ -394,31 +396,38 @@ class Core:
         return response
 
     def _stock_error(
-        self, ctx: RequestContext, plan: EndpointPlan, error: HTTPException
+        self, ctx: RequestContext, plan: EndpointPlan, error: HTTPException,
+        method: str | None, cookie: str | None,
     ) -> Result | None:
-        """The error's own page, when nothing would handle or change it."""
+        """The error's own page, when nothing would handle or change it.
+
+        ``method`` and ``cookie`` (the Cookie header) are the request's, as
+        the door's context knows them without building an environ.
+        """
         app = self.app
         if (
             isinstance(error, (RoutingException, BadRequestKeyError))
             or plan.after
             or ctx._after_request_functions
             or ctx._session is not None
-            or _may_carry_session(app, ctx.environ)
+            or _may_carry_session(app, cookie)
             or app.trap_http_exception(error)
             or app._find_error_handler(error, plan.blueprints) is not None
         ):
             return None
-        return stock_error_result(error, ctx.environ)
+        return stock_error_result(error, method, ctx)
 
     # -- the same lifecycle on an event loop (the ASGI door) -------------------
 
     async def serve_async(
-        self, environ: WSGIEnvironment, emit: AsyncEmit[_S], sink: _S,
+        self, ctx: DoorContext, emit: AsyncEmit[_S], sink: _S,
         prepare: t.Callable[[EndpointPlan | None], t.Awaitable[None]] | None = None,
     ) -> Triple | None:
         """Serve one request from the event loop.
 
-        A plain answer (a triple whose body is a list of bytes) is returned
+        ``ctx`` is the request's context, not yet matched or pushed; the
+        ASGI door's builds its environ only when something reads it.  A
+        plain answer (a triple whose body is a list of bytes) is returned
         for the door to send after the request's teardown, as a WSGI server
         sends what the app returned; anything else (streams, files, async
         bodies) is sent from here by ``await emit(result, environ, sink)``
@@ -437,9 +446,9 @@ class Core:
         app = self.app
         plan = None
         if lane.planned and not lane.middleware:
-            ctx = RequestContext(app, environ)
             ctx.match_request()  # before the push: the endpoint decides where to run
-            endpoint = ctx._matched_endpoint()
+            rule = ctx.url_rule  # matching sets it, whether or not it made a request object
+            endpoint = None if rule is None else rule.endpoint
             plan = self.plans.get(endpoint) or self.plan_for(endpoint)
         if prepare is not None:
             await prepare(plan)
@@ -448,6 +457,7 @@ class Core:
             track_request_tasks(loop)
             self.loop = loop
         if plan is None or not plan.on_loop:
+            environ = ctx.environ
             if lane.middleware:
                 ready, pinned = await run_in_worker_keeping(_lazy, call_wsgi, app.wsgi_app, environ)
             else:
@@ -464,7 +474,7 @@ class Core:
                 unpin(token)
                 pinned.release()
             return None
-        lean = lane.lean and PRESERVE_CONTEXT not in environ
+        lean = lane.lean and not ctx._kept
         if lean:
             outer = _cv_frame.get(None)
             app_ctx = outer[0] if outer is not None and outer[0].app is app else AppContext(app)
@@ -483,10 +493,12 @@ class Core:
                 error = sys.exc_info()[1]
                 raise
             if type(result) is not tuple:
-                result = materialize(result, environ, None)  # while current, as under WSGI
+                # While current, as under WSGI; perf: a plain response object
+                # (jsonify's) is made a triple without the environ.
+                result = plain_triple(result, ctx._method) or materialize(result, ctx.environ, None)
             if type(result) is tuple and type(result[2]) is list:
                 return result  # perf: no coroutine to send it; the door does, after teardown
-            await emit(result, environ, sink)
+            await emit(result, ctx.environ, sink)
             return None
         finally:
             if ctx._tasks:
@@ -509,7 +521,7 @@ class Core:
         # Plain teardown callbacks run in the worker; async ones come back here.
         await run_in_worker(ctx.pop, error)
 
-    async def dispatch_async(self, ctx: RequestContext, plan: EndpointPlan, lane: Lane) -> Result:
+    async def dispatch_async(self, ctx: DoorContext, plan: EndpointPlan, lane: Lane) -> Result:
         """:meth:`dispatch` with every hook and the view awaited."""
         app = self.app
         req = ctx._request
@@ -532,7 +544,7 @@ class Core:
                 error = ctx.routing_exception if req is None else req.routing_exception
                 if error is not None or rule is None:
                     rv = self._routing_failure(ctx, error)
-                elif (method := ctx.environ.get("REQUEST_METHOD", "GET")) != "GET" and method.upper() == "OPTIONS" and getattr(
+                elif (method := ctx._method) != "GET" and method.upper() == "OPTIONS" and getattr(
                     rule, "provide_automatic_options", False
                 ):
                     rv = app.make_default_options_response()
@@ -540,14 +552,13 @@ class Core:
                     view_args = ctx.view_args if req is None else req.view_args
                     rv = await plan.view_async(**view_args)  # type: ignore[arg-type]
         except HTTPException as e:
-            stock = self._stock_error(ctx, plan, e) if lane.stock_errors else None
+            stock = self._stock_error(ctx, plan, e, ctx._method, ctx._cookie) if lane.stock_errors else None
             if stock is not None:
                 return stock
             rv = await self._user_error_async(e, plan, lane)
         except Exception as e:
             rv = await self._user_error_async(e, plan, lane)
-        environ = ctx.environ
-        cookie = environ.get("HTTP_COOKIE")
+        cookie = ctx._cookie
         if (
             not plan.after
             and not ctx._after_request_functions
@@ -555,7 +566,11 @@ class Core:
             and (not cookie or app.config["SESSION_COOKIE_NAME"] not in cookie)
             and not lane.signals
         ):
-            return self._unprocessed(rv, environ, lane)
+            if lane.shortcuts:  # perf: _unprocessed, inline
+                direct = direct_result(app, rv, ctx._method)
+                if direct is not None:
+                    return direct
+            return app.make_response(rv)
         return await self._finish_async(ctx, plan, rv, lane)
 
     async def _finish_async(
@@ -675,7 +690,7 @@ def materialize(result: Result, environ: WSGIEnvironment, sink: None) -> Result:
     """
     if type(result) is tuple:
         return result
-    triple = plain_triple(result, environ)  # perf: most responses, without a WSGI call
+    triple = plain_triple(result, environ.get("REQUEST_METHOD"))  # perf: most responses, without a WSGI call
     if triple is not None:
         return triple
     if hasattr(getattr(result, "response", None), "__aiter__"):

@@ -457,6 +457,9 @@ def _mismatch_answer(websocket: bool, error: WebsocketMismatch) -> HTTPException
     return UpgradeRequired()
 
 
+#: Set in the environ by the test client when it keeps the contexts after a request.
+PRESERVE_CONTEXT = "werkzeug.debug.preserve_context"
+
 #: Werkzeug's ``Request.close``, which only closes uploaded files.
 _plain_close = KolbaRequest.close
 

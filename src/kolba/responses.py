@@ -107,8 +107,8 @@ def _triple(status: str, content_type: str, body: bytes, method: str | None) -> 
     return (status, headers, [] if method == "HEAD" else [body])
 
 
-def direct_result(app: Kolba, rv: t.Any, environ: WSGIEnvironment) -> Triple | None:
-    """The triple for a plain ``str``/``bytes``/``dict``/``list`` view value.
+def direct_result(app: Kolba, rv: t.Any, method: str | None) -> Triple | None:
+    """The triple for a plain ``str``/``bytes``/``dict``/``list`` view value, answering ``method``.
 
     None when the value needs a response object (anything else, or a JSON
     provider whose responses are not plain ``application/json``).
@@ -127,7 +127,7 @@ def direct_result(app: Kolba, rv: t.Any, environ: WSGIEnvironment) -> Triple | N
         return None
     # perf: _triple, inline
     headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
-    return ("200 OK", headers, [] if environ.get("REQUEST_METHOD") == "HEAD" else [body])
+    return ("200 OK", headers, [] if method == "HEAD" else [body])
 
 
 #: Rendered stock error pages, one per exception class and code.
@@ -145,7 +145,7 @@ def _renders_as_stock(error: HTTPException) -> bool:
     )
 
 
-def stock_error_result(error: HTTPException, environ: WSGIEnvironment) -> Triple | Response | None:
+def stock_error_result(error: HTTPException, method: str | None, ctx: RequestContext) -> Triple | Response | None:
     """Werkzeug's page for an HTTP error that nothing handles or changes.
 
     The general path reaches the same bytes by running the error as a WSGI
@@ -161,8 +161,8 @@ def stock_error_result(error: HTTPException, environ: WSGIEnvironment) -> Triple
         if page is None:
             rendered = error.get_response()
             page = _stock_pages[key] = (rendered.status, rendered.get_data())
-        return _triple(page[0], HTML, page[1], environ.get("REQUEST_METHOD"))
-    rendered = error.get_response(environ)
+        return _triple(page[0], HTML, page[1], method)
+    rendered = error.get_response(ctx.environ)
     if type(rendered) is not WerkzeugResponse:
         return None
     rendered.__class__ = Response  # same state; Kolba's class adds no fields

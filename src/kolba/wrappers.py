@@ -1258,8 +1258,8 @@ _PLAIN_HEADERS = frozenset(
 )
 
 
-def plain_triple(response: t.Any, environ: WSGIEnvironment) -> tuple[str, list[tuple[str, str]], list[t.Any]] | None:
-    """What ``response(environ, start_response)`` starts and returns, when that is simple.
+def plain_triple(response: t.Any, method: str | None) -> tuple[str, list[tuple[str, str]], list[t.Any]] | None:
+    """What ``response(environ, start_response)`` starts and returns for a ``method`` request, when that is simple.
 
     ``(status, headers, body)`` for a response of Kolba's class (or a
     subclass that changes none of the steps) whose body is a list of
@@ -1273,7 +1273,7 @@ def plain_triple(response: t.Any, environ: WSGIEnvironment) -> tuple[str, list[t
     headers = _plain_wsgi_headers(response, body)
     if headers is None:
         return None
-    if environ.get("REQUEST_METHOD") == "HEAD" or response._status_code < 200:
+    if method == "HEAD" or response._status_code < 200:
         return response._status, headers, []
     return response._status, headers, body
 
