@@ -17,6 +17,8 @@ import time
 import typing as t
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kolba
 from kolba import current_app, g, request, session, stream_with_context
@@ -1549,3 +1551,28 @@ def test_a_copied_context_and_a_get_with_a_body(app: kolba.Kolba) -> None:
     assert call(app, "/copy").text == "/copy"
     reply = call(app, "/body", headers=[("Content-Length", "5")], body=(b"hello",))
     assert reply.text == "hello"
+
+
+_header_names = st.sampled_from(
+    [b"host", b"cookie", b"x-dup", b"accept", b"content-type", b"content-length", b"x-\xe9t\xe9"]
+) | st.binary(min_size=1, max_size=12).map(lambda raw: raw.lower().replace(b"_", b"-") or b"x")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_header_names, st.binary(max_size=16)), max_size=8))
+def test_header_entries_of_the_environ(pairs: list[tuple[bytes, bytes]]) -> None:
+    """Each name's values, in order, joined as WSGI joins them ("; " for cookies)."""
+    from kolba.asgi import environ_for
+
+    expected: dict[str, list[str]] = {}
+    for name, value in pairs:
+        key = name.decode("latin-1").upper().replace("-", "_")
+        if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            key = "HTTP_" + key
+        expected.setdefault(key, []).append(value.decode("latin-1"))
+    scope = make_scope("/")
+    scope["headers"] = pairs
+    environ = environ_for(scope)
+    base = environ_for(make_scope("/"))
+    got = {key: value for key, value in environ.items() if key not in base}
+    assert got == {key: ("; " if key == "HTTP_COOKIE" else ",").join(parts) for key, parts in expected.items()}

@@ -93,6 +93,7 @@ _BASE_ENVIRON: dict[str, t.Any] = {
     "SERVER_NAME": "localhost", "SERVER_PORT": "80",
     "wsgi.version": (1, 0), "wsgi.url_scheme": "http",
     "wsgi.multithread": True, "wsgi.multiprocess": True, "wsgi.run_once": False,
+    "wsgi.input": AT_END,
 }
 
 #: :data:`_BASE_ENVIRON` with a server's name and port filled in, per ``scope["server"]``.
@@ -125,7 +126,11 @@ def _port_text(port: int) -> str:
     return text
 
 
-def environ_for(scope: Scope, body: t.IO[bytes] = t.cast("t.IO[bytes]", AT_END)) -> dict[str, t.Any]:
+#: The shared empty input of a bodiless request, in the base environ.
+_EMPTY_INPUT = t.cast("t.IO[bytes]", AT_END)
+
+
+def environ_for(scope: Scope, body: t.IO[bytes] = _EMPTY_INPUT) -> dict[str, t.Any]:
     """The WSGI environ of an http (or websocket) scope, reading from ``body`` (by default the shared empty stream).
 
     perf: built over a copy of a remembered base for the scope's server,
@@ -146,7 +151,7 @@ def environ_for(scope: Scope, body: t.IO[bytes] = t.cast("t.IO[bytes]", AT_END))
             path = path[len(root):]  # servers that follow the newer spec include it
         environ["SCRIPT_NAME"] = root if root.isascii() else _wsgi_text(root)
     environ["PATH_INFO"] = path if path.isascii() else _wsgi_text(path)
-    query = scope.get("query_string")
+    query = scope["query_string"]
     if query:
         environ["QUERY_STRING"] = query.decode("latin-1")
     version = scope.get("http_version")
@@ -162,16 +167,23 @@ def environ_for(scope: Scope, body: t.IO[bytes] = t.cast("t.IO[bytes]", AT_END))
         environ["REMOTE_ADDR"] = client[0]
         port = client[1]
         environ["REMOTE_PORT"] = _port_texts.get(port) or _port_text(port)
-    environ["wsgi.input"] = body
+    if body is not _EMPTY_INPUT:
+        environ["wsgi.input"] = body
     environ["wsgi.errors"] = sys.stderr
     environ["asgi.scope"] = scope
     known = _environ_keys
-    for name, value in scope["headers"]:
-        key = known.get(name) or _environ_key(name)
-        text = value.decode("latin-1")
-        if key in environ:
-            text = environ[key] + ("; " if key == "HTTP_COOKIE" else ",") + text
-        environ[key] = text
+    pairs = scope["headers"]
+    size = len(environ)
+    try:
+        for name, value in pairs:
+            environ[known[name]] = value.decode("latin-1")  # perf: a subscript, not .get()
+    except KeyError:  # a name not seen before: the loop again, learning it
+        for name, value in pairs:
+            environ[known.get(name) or _environ_key(name)] = value.decode("latin-1")
+    if len(environ) - size != len(pairs):
+        # perf: a name came twice (no header's key is in the base), so the
+        # values are set again, joined; testing each key in the loop costs more.
+        _join_repeated(environ, pairs)
     extensions = scope.get("extensions")
     if extensions:
         if "http.response.pathsend" in extensions:
@@ -194,11 +206,11 @@ class DoorContext(RequestContext):
 
     __slots__ = ("_method", "_cookie", "_kept")
 
-    def __init__(self, app: Kolba, environ: dict[str, t.Any]) -> None:
-        RequestContext.__init__(self, app, environ)
-        self._method: str = environ.get("REQUEST_METHOD", "GET")
-        self._cookie: str | None = environ.get("HTTP_COOKIE")
-        self._kept: bool = PRESERVE_CONTEXT in environ
+    #: The method, the Cookie header (or None) and whether the test client
+    #: keeps the contexts after the request; the door sets them.
+    _method: str
+    _cookie: str | None
+    _kept: bool
 
 
 class ScopeContext(DoorContext):
@@ -289,13 +301,14 @@ class ScopeContext(DoorContext):
 
 
 def _data_free_headers(scope: Scope) -> dict[bytes, bytes] | None:
-    """The headers by name of a request (of a bodiless method) a ScopeContext can serve, else None.
+    """The headers by name of a request a ScopeContext can serve, else None.
 
-    That is one without a body or a query string, without a root path (the
-    path then needs the environ's split) and without a repeated header
-    name (the environ joins repeated values).
+    The door asks only for a request of a bodiless method without a query
+    string.  It must also declare no body (no length, no transfer
+    encoding), have no root path (the path then needs the environ's split)
+    and repeat no header name (the environ joins repeated values).
     """
-    if scope.get("query_string") or scope.get("root_path"):
+    if scope.get("root_path"):
         return None
     pairs = scope["headers"]
     by_name = dict(pairs)
@@ -306,6 +319,15 @@ def _data_free_headers(scope: Scope) -> dict[bytes, bytes] | None:
 
 #: Host headers (as bytes) already found acceptable, as ``kolba.ctx`` keeps them as text.
 _checked_host_bytes: set[bytes] = set()
+
+
+def _join_repeated(environ: dict[str, t.Any], pairs: t.Iterable[tuple[bytes, bytes]]) -> None:
+    """Set each header's value in ``environ`` again, a repeated name's values joined as WSGI joins them."""
+    values: dict[str, list[str]] = {}
+    for name, value in pairs:
+        values.setdefault(_environ_keys.get(name) or _environ_key(name), []).append(value.decode("latin-1"))
+    for key, parts in values.items():
+        environ[key] = ("; " if key == "HTTP_COOKIE" else ",").join(parts)
 
 
 class PathFile:
@@ -702,7 +724,10 @@ class ASGIDoor:
         kind = scope["type"]
         if kind == "http":
             # perf: the http scope is served inline (a coroutine less per request)
-            by_name = _data_free_headers(scope) if scope["method"] in _BODILESS else None
+            by_name = (
+                _data_free_headers(scope)
+                if scope["method"] in _BODILESS and not scope["query_string"] else None
+            )
             ctx: DoorContext
             body = None
             if by_name is not None:
@@ -710,9 +735,11 @@ class ASGIDoor:
             else:
                 environ = environ_for(scope)
                 ctx = DoorContext(self.app, environ)
-                if ctx._method not in _BODILESS or (
-                    "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ
-                ):
+                # perf: DoorContext's own fields, set here (a call less)
+                ctx._method = method = environ["REQUEST_METHOD"]
+                ctx._cookie = environ.get("HTTP_COOKIE")
+                ctx._kept = PRESERVE_CONTEXT in environ
+                if method not in _BODILESS or "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ:
                     body = functools.partial(self._prepare_body, ctx, receive)
             try:
                 ready = await self._serve(ctx, self._emit, (send, receive), body)
@@ -723,10 +750,13 @@ class ASGIDoor:
                 # responder object and no extra coroutine per request.
                 status, headers, chunks = ready
                 pairs = _raw_pairs
+                raw = []
+                for pair in headers:  # perf: a loop, not a comprehension (a function call in 3.11)
+                    raw.append(pairs.get(pair) or _raw_pair(pair))
                 await send({
                     "type": "http.response.start",
                     "status": _status_codes.get(status) or _status_code(status),
-                    "headers": [pairs.get(pair) or _raw_pair(pair) for pair in headers],
+                    "headers": raw,
                 })
                 # serve_async returns only list bodies
                 whole = chunks[0] if len(chunks) == 1 else _EMPTY.join(chunks)  # type: ignore[index, arg-type]

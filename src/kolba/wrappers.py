@@ -1265,7 +1265,8 @@ def plain_triple(response: t.Any, method: str | None) -> tuple[str, list[tuple[s
     subclass that changes none of the steps) whose body is a list of
     bytes and whose headers need no rewriting; None otherwise.
     """
-    if not getattr(response, "_fast_call", False) or type(response).__call__ is not Response.__call__:
+    # Only Kolba's responses have Response.__call__, and so ``_fast_call``.
+    if type(response).__call__ is not Response.__call__ or not response._fast_call:
         return None
     body = response.response
     if type(body) is not list or response._on_close:
