@@ -90,9 +90,12 @@ def test_tasks_left_behind_never_run_during_a_later_request(app: kolba.Kolba) ->
     client = app.test_client()
     assert client.get("/one").text == "one"
     assert client.get("/two").text == "two"
-    # Cancelled before /one's teardown: whether or not it had started, it
-    # never ran on during /two.
-    assert seen in ([], ["cancelled"])
+    # Finished or cancelled before /one's teardown, never run on during /two
+    # (which would see "/two") or after /one's teardown (None). Where the
+    # view ran on a server's loop from a worker thread (the ASGI door's
+    # general lane), the loop is free while the thread finishes the request,
+    # so the task may end during /one.
+    assert seen in ([], ["cancelled"], ["/one"])
 
 
 @pytest.mark.kolba_only  # Flask (asgiref) refuses: "You cannot use AsyncToSync in the same thread as an async event loop"
