@@ -337,6 +337,18 @@ def test_overridden_response_shapes_view_responses(app: kolba.Kolba) -> None:
     assert rv.headers["X-Envelope"] == "yes"
 
 
+def test_jsonify_keyword_arguments_go_through_an_overridden_response(app: kolba.Kolba) -> None:
+    app.json = EnvelopeProvider(app)
+
+    @app.route("/")
+    def index() -> t.Any:
+        return kolba.jsonify(a=1, b="x")
+
+    rv = app.test_client().get("/")
+    assert rv.get_data() == b'{"data":{"a":1,"b":"x"}}\n'
+    assert rv.headers["X-Envelope"] == "yes"
+
+
 class MinimalProvider(JSONProvider):
     def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
         return json.dumps(obj, sort_keys=True)

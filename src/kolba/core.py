@@ -367,8 +367,6 @@ class Core:
         response object at all.
         """
         if lane.shortcuts:
-            if type(rv) is Response:
-                return rv  # perf: make_response gives a response of the app's class as it is
             direct = direct_result(self.app, rv, method)
             if direct is not None:
                 return direct
@@ -569,8 +567,6 @@ class Core:
             and not lane.signals
         ):
             if lane.shortcuts:  # perf: _unprocessed, inline
-                if type(rv) is Response:
-                    return rv
                 direct = direct_result(app, rv, ctx._method)
                 if direct is not None:
                     return direct

@@ -107,15 +107,21 @@ def _triple(status: str, content_type: str, body: bytes, method: str | None) -> 
     return (status, headers, [] if method == "HEAD" else [body])
 
 
-def direct_result(app: Kolba, rv: t.Any, method: str | None) -> Triple | None:
-    """The triple for a plain ``str``/``bytes``/``dict``/``list`` view value, answering ``method``.
+def direct_result(app: Kolba, rv: t.Any, method: str | None) -> Triple | Response | None:
+    """What to send for a view value that needs no conversion, answering ``method``.
 
-    None when the value needs a response object (anything else, or a JSON
-    provider whose responses are not plain ``application/json``).
+    The triple for a plain ``str``/``bytes``/``dict``/``list``; the value
+    itself for a response of Kolba's class (``make_response`` would return
+    it unchanged).  None when the value needs ``make_response`` (anything
+    else, or a JSON provider whose responses are not plain
+    ``application/json``).  Only for an app whose ``response_class`` is
+    Kolba's (the core's shortcut lane).
     """
     kind = type(rv)
     if kind is str:
         body, content_type = rv.encode(), HTML
+    elif kind is Response:
+        return rv  # type: ignore[no-any-return]
     elif kind is bytes:
         body, content_type = rv, HTML
     elif kind is dict or kind is list:

@@ -14,7 +14,11 @@ import typing as t
 
 from ..globals import _cv_frame, current_app
 from .parsing import parse
-from .provider import _default
+from ..wrappers import text_response as _text_response
+from .provider import DefaultJSONProvider, _default
+
+#: The provider's own ``response``, which :func:`jsonify` may stand in for.
+_default_response = DefaultJSONProvider.response
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from ..wrappers import Response
@@ -80,5 +84,10 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
     # Outside a context the proxy raises the usual "outside of application
     # context" error.
     app: t.Any = current_app if frame is None else frame[0].app
-    response: Response = app.json.response(*args, **kwargs)
+    provider = app.json
+    if kwargs and not args and type(provider).response is _default_response:
+        # perf: DefaultJSONProvider.response(**kwargs), inline (a call
+        # that packs the arguments again, less)
+        return _text_response(provider._app.response_class, provider.dumps_for_response(kwargs), provider.mimetype)
+    response: Response = provider.response(*args, **kwargs)
     return response
