@@ -1576,3 +1576,19 @@ def test_header_entries_of_the_environ(pairs: list[tuple[bytes, bytes]]) -> None
     base = environ_for(make_scope("/"))
     got = {key: value for key, value in environ.items() if key not in base}
     assert got == {key: ("; " if key == "HTTP_COOKIE" else ",").join(parts) for key, parts in expected.items()}
+
+
+def test_a_scope_context_sets_every_field_the_base_context_sets(app: kolba.Kolba) -> None:
+    """ScopeContext.__init__ stands in for RequestContext.__init__ (perf); a field added there must be added here."""
+    from kolba.asgi import ScopeContext, environ_for
+    from kolba.ctx import RequestContext
+
+    scope = make_scope("/")
+    base = RequestContext(app, environ_for(scope))
+    lazy = ScopeContext(app, scope, {})
+    for klass in RequestContext.__mro__:
+        for name in getattr(klass, "__slots__", ()):
+            if name in ("__dict__", "__weakref__"):
+                continue
+            assert hasattr(lazy, name) == hasattr(base, name), name
+    assert vars(lazy) == vars(base)

@@ -24,13 +24,11 @@ import sys
 import tempfile
 import typing as t
 
+from werkzeug.exceptions import BadHost, NotFound, RequestEntityTooLarge
 from werkzeug.exceptions import ClientDisconnected as _WerkzeugClientDisconnected
-from werkzeug.exceptions import RequestEntityTooLarge
-
-from werkzeug.exceptions import BadHost, NotFound
 
 from .concurrency import call_either, run_in_request_thread
-from .ctx import _UNSET, PRESERVE_CONTEXT, RequestContext, _acceptable_host
+from .ctx import _UNSET, PRESERVE_CONTEXT, RequestContext, _acceptable_host, _remember_host
 from .wrappers import AT_END, InputMisuse
 
 if t.TYPE_CHECKING:
@@ -282,9 +280,7 @@ class ScopeContext(DoorContext):
             if not _acceptable_host(host.decode("latin-1")):
                 self._record_match(None, None, BadHost())
                 return
-            if len(_checked_host_bytes) >= 1024:
-                _checked_host_bytes.clear()
-            _checked_host_bytes.add(host)
+            _remember_host(host, _checked_host_bytes)
         url_map = app.url_map
         try:
             found = url_map.match_fast(url_map.default_subdomain, path, self._method)

@@ -465,13 +465,15 @@ _plain_close = KolbaRequest.close
 
 #: Host headers already found acceptable, so the IDNA check runs once per host.
 _checked_hosts: set[str] = set()
+_H = t.TypeVar("_H", str, bytes)
 _CHECKED_HOSTS_LIMIT = 1024
 
 
-def _remember_host(host: str) -> None:
-    if len(_checked_hosts) >= _CHECKED_HOSTS_LIMIT:
-        _checked_hosts.clear()
-    _checked_hosts.add(host)
+def _remember_host(host: _H, checked: set[_H] = _checked_hosts) -> None:  # type: ignore[assignment]
+    """Add an acceptable host to ``checked`` (text here; the ASGI door keeps bytes), bounded."""
+    if len(checked) >= _CHECKED_HOSTS_LIMIT:
+        checked.clear()
+    checked.add(host)
 
 
 def _acceptable_host(host: str) -> bool:
