@@ -92,7 +92,7 @@ _HEADER_NAMES = st.sampled_from(["X-Request-Id", "x-request-id", "X_Request_Id",
 @settings(max_examples=300, deadline=None)
 @given(environ=st.dictionaries(_ENVIRON_KEYS, _TEXT, max_size=6), name=_HEADER_NAMES)
 def test_request_headers_read_like_environ_headers(environ: dict[str, str], name: str) -> None:
-    ours, theirs = _wrappers().request_headers(environ), EnvironHeaders(environ)
+    ours, theirs = _wrappers().Request(environ, populate_request=False).headers, EnvironHeaders(environ)
     assert isinstance(ours, EnvironHeaders) and ours.environ is environ
     assert list(ours) == list(theirs) and len(ours) == len(theirs)
     assert ours.get(name) == theirs.get(name) and ours.getlist(name) == theirs.getlist(name)
@@ -147,7 +147,7 @@ def test_args_reads_skip_werkzeugs_multidict_code() -> None:
 
 
 def test_pinned_environ_headers_state_is_environ_and_an_empty_list() -> None:
-    """``request_headers`` builds an ``EnvironHeaders`` by setting exactly this state."""
+    """``Request.headers`` builds an ``EnvironHeaders`` by setting exactly this state."""
     environ = {"HTTP_X": "1"}
     assert vars(EnvironHeaders(environ)) == {"_list": [], "environ": environ}
 

@@ -48,7 +48,7 @@ from .globals import _cv_frame
 from .plans import EndpointPlan, awaitable, run_after_hooks, run_preprocessors
 from .dispatch import save_session
 from .responses import Triple, direct_result, stock_error_result
-from .wrappers import Response, plain_triple
+from .wrappers import Response, _fill, plain_triple
 
 if t.TYPE_CHECKING:
     import asyncio
@@ -66,6 +66,8 @@ Result = t.Union[Response, Triple]
 Emit = t.Callable[[Result, "WSGIEnvironment", _S], _R]
 AsyncEmit = t.Callable[[Result, "WSGIEnvironment", _S], t.Awaitable[None]]
 
+# perf: a bare Response for ``_fill``, without the constructor's argument checks.
+_new_response = Response.__new__
 
 #: Flask steps the planned lane stands in for; replacing one means general dispatch.
 DISPATCH_STEPS = frozenset(
@@ -384,7 +386,13 @@ class Core:
     def _finish(self, ctx: RequestContext, plan: EndpointPlan, rv: t.Any, lane: Lane) -> Response:
         """``finalize_request`` by the plan: after hooks and the session, then the signal."""
         app = self.app
-        response = app.make_response(rv)
+        if type(rv) is str and lane.shortcuts:
+            # perf: make_response's str case, inline (the shortcut lane
+            # means the app's response class is Response itself).
+            response = _new_response(Response)
+            _fill(response, rv.encode(), "text/html", headers_now=True)  # the hooks will read them
+        else:
+            response = app.make_response(rv)
         callbacks = ctx._after_request_functions
         if callbacks:
             response = run_after_hooks(response, map(app.ensure_sync, callbacks))

@@ -311,7 +311,9 @@ def _globals_forwarder(name: str) -> property:
         frame = _cv_frame.get(None)
         if frame is None:
             raise RuntimeError(_no_app_msg)
-        return getattr(frame[0].g, name)
+        # perf: the context's stored ``g``; its ``g`` property makes one if none yet
+        g = frame[0]._g
+        return getattr(frame[0].g if g is None else g, name)
 
     return property(read)
 
@@ -326,7 +328,8 @@ class _GlobalsProxy(_LearningProxy["_AppCtxGlobals"]):
         frame = _cv_frame.get(None)
         if frame is None:
             raise RuntimeError(_no_app_msg)
-        setattr(frame[0].g, name, value)
+        g = frame[0]._g  # perf: as in _globals_forwarder
+        setattr(frame[0].g if g is None else g, name, value)
 
 
 class _WebSocketProxy(ContextProxy["WebSocket"]):

@@ -56,8 +56,12 @@ class lazy_attribute(t.Generic[_T]):
     def __get__(self, obj: object | None, owner: type | None = None) -> t.Any:
         if obj is None:
             return self  # read on the class: the descriptor itself
-        # Stored under the attribute's name, the instance dict answers next time.
-        obj.__dict__[self._name] = computed = self._fn(obj)
+        # Stored under the attribute's name, the instance answers next time.
+        # perf: setattr, not ``obj.__dict__[...]``: reading ``__dict__``
+        # makes CPython build a dict for an object that keeps its attribute
+        # values inline, and slows its later attribute reads.
+        computed = self._fn(obj)
+        setattr(obj, self._name, computed)
         return computed
 
 
@@ -95,21 +99,6 @@ class RequestHeaders(EnvironHeaders):
         if type is None and key.__class__ is str:
             return self.environ.get(_ENVIRON_KEYS.get(key) or _environ_key(key), default)
         return super().get(key, default, type)
-
-
-def request_headers(environ: WSGIEnvironment) -> RequestHeaders:
-    """``RequestHeaders(environ)`` without running Werkzeug's two ``__init__`` methods.
-
-    perf: they only store the environ and an empty pair list (the state
-    ``tests/test_request_fastpaths.py`` pins), which is done here directly.
-    Should Werkzeug ever keep more state, the constructor is used instead.
-    """
-    if not _PLAIN_ENVIRON_HEADERS:
-        return RequestHeaders(environ)
-    headers = _new_request_headers(RequestHeaders)
-    headers.environ = environ
-    headers._list = []
-    return headers
 
 
 def _environ_headers_state() -> bool:
@@ -209,15 +198,38 @@ class Request(_WerkzeugRequest):
         """The path below :attr:`root_path`, decoded, always starting with ``/``."""
         return "/" + wsgi_decode(self.environ.get("PATH_INFO") or "").lstrip("/")
 
-    @lazy_attribute
+    #: A query string assigned to the request, which then replaces the environ's.
+    _assigned_query: bytes | None = None
+
+    @property
     def query_string(self) -> bytes:
-        """The raw query string, as bytes, not decoded."""
-        return str(self.environ.get("QUERY_STRING", "")).encode("latin1")
+        """The raw query string, as bytes, not decoded; assignable."""
+        assigned = self._assigned_query
+        if assigned is None:
+            return str(self.environ.get("QUERY_STRING", "")).encode("latin1")
+        return assigned
+
+    @query_string.setter
+    def query_string(self, value: bytes) -> None:
+        # perf: kept apart, so ``args`` learns of it without reading the
+        # instance dict (which CPython would have to build).
+        self._assigned_query = value
 
     @lazy_attribute
     def headers(self) -> EnvironHeaders:  # type: ignore[override]
-        """The request headers, read from the environ (case-insensitive, immutable)."""
-        return request_headers(self.environ)
+        """The request headers, read from the environ (case-insensitive, immutable).
+
+        perf: Werkzeug's two ``__init__`` methods only store the environ and
+        an empty pair list (the state ``tests/test_request_fastpaths.py``
+        pins), which is done here directly.  Should Werkzeug ever keep more
+        state, the constructor is used instead.
+        """
+        if not _PLAIN_ENVIRON_HEADERS:
+            return RequestHeaders(self.environ)
+        headers = _new_request_headers(RequestHeaders)
+        headers.environ = self.environ
+        headers._list = []
+        return headers
 
     @lazy_attribute
     def remote_addr(self) -> str | None:
@@ -436,12 +448,15 @@ class Request(_WerkzeugRequest):
     @lazy_attribute
     def args(self) -> t.Any:
         """The parsed query string, as Werkzeug parses it."""
-        if self._fast_parsing and "query_string" not in self.__dict__:
+        if self._fast_parsing and self._assigned_query is None:
             text = self.environ.get("QUERY_STRING", "")
             if not text.isascii():
                 # Undecodable bytes stay percent-encoded rather than failing.
                 text = _lenient_text(text.encode("latin1"))
-            return urlencoded_multidict(self.parameter_storage_class, text)
+            cls = self.parameter_storage_class
+            if cls is ImmutableMultiDict and _FILL_DIRECTLY:
+                return _filled(grouped_urlencoded(text))  # perf: urlencoded_multidict, inline
+            return urlencoded_multidict(cls, text)
         return super().args
 
     @lazy_attribute
@@ -848,14 +863,18 @@ def grouped_urlencoded(text: str) -> dict[str, list[str]]:
     if unescaped is None:
         return _group(parse_urlencoded(text))
     text, amp, eq = unescaped
+    # Text without escapes is ASCII (``_unescaped`` checked), so its pieces
+    # need no UTF-8 decoding.
+    decoded = amp is _AMP
     grouped: dict[str, list[str]] = {}
     for field in text.split(amp):
         if field:
             name, _, value = field.partition(eq)
-            if not name.isascii():
-                name = _from_latin(name)
-            if not value.isascii():
-                value = _from_latin(value)
+            if decoded:
+                if not name.isascii():
+                    name = _from_latin(name)
+                if not value.isascii():
+                    value = _from_latin(value)
             grouped.setdefault(name, []).append(value)
     return grouped
 
@@ -969,6 +988,13 @@ class Response(_WerkzeugResponse):
     json_module: t.Any = _json
     autocorrect_location_header = False
 
+    #: ``(Content-Type, Content-Length)`` of a response made by ``_fill``
+    #: whose :attr:`headers` nobody has read yet; None for any other.
+    #: perf: most responses leave without anyone reading their headers, so
+    #: the headers object is built only when read, and the WSGI and ASGI
+    #: doors send these two headers as they are.
+    _plain: tuple[str | None, str] | None = None
+
     _fast_init = True
     #: Whether ``text_response`` may skip ``__init__`` (see there).
     _fast_text = True
@@ -1012,6 +1038,19 @@ class Response(_WerkzeugResponse):
         if type(made) is Headers and made is not headers:
             made.__class__ = ResponseHeaders  # built here, so no one else holds it
 
+    @lazy_attribute
+    def headers(self) -> Headers:
+        """The headers of a response made by ``_fill``, built when first read.
+
+        Any other response has its headers in the instance dict, which is
+        read first; this runs only for a ``_fill`` response, once.
+        """
+        plain = self._plain
+        if plain is None:
+            raise AttributeError("headers")  # a bare instance that __init__ never set up
+        self._plain = None  # from now on the headers object is the truth
+        return plain_headers(plain)
+
     def __call__(
         self, environ: WSGIEnvironment, start_response: t.Callable[..., t.Any]
     ) -> t.Iterable[bytes]:
@@ -1046,23 +1085,36 @@ def _inherits(cls: type, names: tuple[str, ...]) -> bool:
     return all(getattr(cls, name) is getattr(Response, name) for name in names)
 
 
-def _fill(response: Response, body: bytes, mimetype: str | None) -> None:
-    """Give a new response the state Werkzeug's ``__init__`` gives a 200 with this body."""
+def _fill(response: Response, body: bytes, mimetype: str | None, headers_now: bool = False) -> None:
+    """Give a new response the state Werkzeug's ``__init__`` gives a 200 with this body.
+
+    The headers object is built when first read (see ``Response.headers``),
+    or here with ``headers_now``, for a caller about to read it.
+    """
     try:
         content_type = _content_types[mimetype]
     except KeyError:
         content_type = _content_type(mimetype)
-    headers = _new_headers(ResponseHeaders)
-    if content_type is None:
-        headers._list = [("Content-Length", str(len(body)))]
+    if headers_now:
+        response.headers = plain_headers((content_type, str(len(body))))
     else:
-        headers._list = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
-    response.headers = headers
+        response._plain = (content_type, str(len(body)))
     response._status = "200 OK"
     response._status_code = 200
     response.direct_passthrough = False
     response._on_close = []
     response.response = [body]
+
+
+def plain_headers(plain: tuple[str | None, str]) -> ResponseHeaders:
+    """The headers object for ``Response._plain``: Content-Type (if any) and Content-Length."""
+    headers = _new_headers(ResponseHeaders)
+    content_type, length = plain
+    if content_type is None:
+        headers._list = [("Content-Length", length)]
+    else:
+        headers._list = [("Content-Type", content_type), ("Content-Length", length)]
+    return headers
 
 
 def text_response(cls: type[Response], text: str, mimetype: str | None = None) -> Response:
@@ -1144,7 +1196,7 @@ class ResponseHeaders(Headers):
                 # perf: ``set``'s plain case inline, the usual one in after-request hooks.
                 items = self._list
                 wanted = key.lower()
-                for index, (name, _) in enumerate(items):
+                for name, _ in items:
                     if name.lower() == wanted:
                         break
                 else:
@@ -1289,6 +1341,16 @@ def _plain_wsgi_headers(response: Response, body: list[t.Any]) -> list[tuple[str
     code = response._status_code
     if code == 204 or code == 304 or code < 200:
         return None
+    plain = response._plain
+    if plain is not None:
+        # perf: headers nobody has read are the two ``_fill`` chose
+        for item in body:
+            if type(item) is not bytes:
+                return None
+        content_type, length = plain
+        if content_type is None:
+            return [("Content-Length", length)]
+        return [("Content-Type", content_type), ("Content-Length", length)]
     has_length = False
     for key, _ in response.headers._list:
         if key in _PLAIN_HEADERS:
