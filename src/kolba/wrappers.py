@@ -455,7 +455,7 @@ class Request(_WerkzeugRequest):
                 text = _lenient_text(text.encode("latin1"))
             cls = self.parameter_storage_class
             if cls is ImmutableMultiDict and _FILL_DIRECTLY:
-                return _filled(grouped_urlencoded(text))  # perf: urlencoded_multidict, inline
+                return grouped_urlencoded(text, _new_multidict(RequestMultiDict))  # perf: urlencoded_multidict, inline
             return urlencoded_multidict(cls, text)
         return super().args
 
@@ -596,16 +596,13 @@ def parse_cookie_header(header: str, cls: t.Any) -> t.Any:
         return _cookies_spaced_otherwise(header, cls)
     # perf: every space and every ``;`` is in a "; " separator, as browsers
     # join cookies; the pairs need no stripping and no blank tests.
-    grouped: dict[str, list[str]] = {}
+    result = _new_multidict(RequestMultiDict)  # filled directly (see _setdefault)
     for part in parts:
         name, _, value = part.partition("=")
-        if name in grouped:
-            grouped[name].append(value)
-        else:
-            grouped[name] = [value]
-    if "" in grouped:
+        _setdefault(result, name, []).append(value)
+    if "" in result:
         return _werkzeug_cookies(header, cls=cls)  # a pair without a name
-    return _filled(grouped)
+    return result
 
 
 def _cookies_spaced_otherwise(header: str, cls: t.Any) -> t.Any:
@@ -661,9 +658,16 @@ def _filled(grouped: dict[str, list[str]]) -> RequestMultiDict:
 
     Only where ``_FILL_DIRECTLY`` holds: Werkzeug stores values so.
     """
-    result = RequestMultiDict.__new__(RequestMultiDict)
+    result: RequestMultiDict = _new_multidict(RequestMultiDict)
     dict.update(result, grouped)
     return result
+
+
+# perf: an empty multidict without MultiDict's constructor, and dict's own
+# setdefault to fill one (a MultiDict's setdefault stores a single value).
+# Only where ``_FILL_DIRECTLY`` holds.
+_new_multidict: t.Callable[[type], t.Any] = dict.__new__
+_setdefault: t.Callable[[t.Any, str, list[str]], list[str]] = dict.setdefault
 
 
 class RequestMultiDict(ImmutableMultiDict[str, str]):
@@ -850,23 +854,28 @@ def urlencoded_multidict(cls: t.Any, text: str) -> t.Any:
     """``multidict(cls, parse_urlencoded(text))``, by way of :func:`grouped_urlencoded`."""
     if cls is not ImmutableMultiDict or not _FILL_DIRECTLY:
         return cls(parse_urlencoded(text))
-    return _filled(grouped_urlencoded(text))
+    return grouped_urlencoded(text, _new_multidict(RequestMultiDict))
 
 
-def grouped_urlencoded(text: str) -> dict[str, list[str]]:
+def grouped_urlencoded(text: str, grouped: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
     """Each name's values in ``text``, grouped as it is split: what MultiDicts hold.
 
     The same answers as grouping :func:`parse_urlencoded`'s pairs, with the
-    whole text unescaped at once when ``_unescaped`` can.
+    whole text unescaped at once when ``_unescaped`` can.  They go into
+    ``grouped`` (a new dict by default): request parsing passes a new
+    ``RequestMultiDict`` to fill (perf: no dict to copy into it after).
     """
+    if grouped is None:
+        grouped = {}
     unescaped = _unescaped(text)
     if unescaped is None:
-        return _group(parse_urlencoded(text))
+        for name, value in parse_urlencoded(text):
+            _setdefault(grouped, name, []).append(value)
+        return grouped
     text, amp, eq = unescaped
     # Text without escapes is ASCII (``_unescaped`` checked), so its pieces
     # need no UTF-8 decoding.
     decoded = amp is _AMP
-    grouped: dict[str, list[str]] = {}
     for field in text.split(amp):
         if field:
             name, _, value = field.partition(eq)
@@ -875,7 +884,8 @@ def grouped_urlencoded(text: str) -> dict[str, list[str]]:
                     name = _from_latin(name)
                 if not value.isascii():
                     value = _from_latin(value)
-            grouped.setdefault(name, []).append(value)
+            # dict's own setdefault: a MultiDict's stores the value, not a list
+            _setdefault(grouped, name, []).append(value)
     return grouped
 
 
