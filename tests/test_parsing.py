@@ -14,11 +14,12 @@ from werkzeug.wrappers import Request as WerkzeugRequest
 
 pytestmark = pytest.mark.kolba_only
 
-# ASCII text takes Kolba's whole-string decoding unless an escape hides a
-# separator (%26, %3D, %3d); backslashes and bad escapes take the slow path.
-_ASCII_TOKENS = list("ab=&+%2FfE0~ -_.\\") + [
+# ASCII text takes Kolba's whole-string decoding; an escaped separator (%26,
+# %3D, %3d) is marked with a control character, so those characters (raw or
+# escaped) are here too.  Backslashes and bad escapes take the slow path.
+_ASCII_TOKENS = list("ab=&+%2FfE0~ -_.\\\x00\x01") + [
     "%e9", "%C3%A9", "%zz", "%", "%4", "%4g", "%41", "%26", "%3D", "%3d", "%2B", "%25",
-    "%0A", "%E2%82", "%e2%82%ac", "%ff", "%5C",
+    "%0A", "%E2%82", "%e2%82%ac", "%ff", "%5C", "%00", "%01", "%C3", "%F0%9F",
 ]
 _ALPHABET = st.sampled_from([*_ASCII_TOKENS, "é", "\xff"])
 query_text = st.one_of(

@@ -904,9 +904,10 @@ def _unescaped(text: str) -> tuple[str, str, str] | None:
     the character of its byte value (U+0000 to U+00FF), the separators to
     characters no escape can produce, so ``%26`` and ``%3D`` stay data.
     ``=`` stays itself unless the text escapes one (perf: a replacement
-    less, and fields of ASCII text).
-    Pieces holding bytes above 127 are then decoded as UTF-8
-    (``_from_latin``).  None means the text needs the general path:
+    less, and fields of ASCII text).  Pieces holding bytes above 127 are
+    then decoded as UTF-8 (``_from_latin``).  Text that escapes neither
+    separator keeps both as they are and is decoded from UTF-8 whole
+    (perf: no separator replaced and no piece to test).  None means the text needs the general path:
     non-ASCII, a backslash, or an escape without two hex digits.
     """
     if not text.isascii():
@@ -917,9 +918,23 @@ def _unescaped(text: str) -> tuple[str, str, str] | None:
         return text, "&", "="
     if "\\" in text:
         return None
-    escaped = text.replace("%", "\\x").replace("&", "\\u0100")
+    escaped = text.replace("%", "\\x")
+    escapes_eq = "%3" in text and ("%3D" in text or "%3d" in text)
+    if not escapes_eq and "%26" not in text:
+        # No escape makes a separator, so they stay "&" and "=", and the
+        # whole text is decoded from UTF-8 at once (no sequence spans an
+        # ASCII separator, and the error handler escapes each bad byte
+        # alike): its pieces need nothing more.
+        try:
+            latin = _unicode_escape_decode(escaped)[0]
+        except UnicodeDecodeError:
+            return None
+        if latin.isascii():
+            return latin, "&", "="
+        return latin.encode("latin-1").decode("utf-8", "werkzeug.url_quote"), "&", "="
+    escaped = escaped.replace("&", "\\u0100")
     eq = "="
-    if "%3" in text and ("%3D" in text or "%3d" in text):
+    if escapes_eq:
         # An escaped "=" is data: the separator becomes one no escape makes.
         escaped = escaped.replace("=", "\\u0101")
         eq = _EQ
