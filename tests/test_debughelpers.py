@@ -152,3 +152,12 @@ def test_template_loading_explanation_is_reachable_here() -> None:
     assert callable(explain)
     with pytest.raises(AttributeError):
         kolba.debughelpers.no_such_helper  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_files_read_after_the_form_are_explained_in_debug(upload_app: kolba.Kolba) -> None:
+    """Reading ``request.form`` first (its quick urlencoded path) still attaches the hint."""
+    upload_app.debug = True
+    with upload_app.test_request_context("/upload", method="POST", data={"upload": "report.pdf"}):
+        assert request.form["upload"] == "report.pdf"
+        with pytest.raises(DebugFilesKeyError, match="This was submitted: 'report.pdf'$"):
+            request.files["upload"]

@@ -299,6 +299,44 @@ def test_sized_body_over_the_limit_is_413_and_short_body_is_400() -> None:
         WerkzeugRequest(_environ(body=b"abc", content_type="text/plain") | {"CONTENT_LENGTH": "10"}).get_data()
 
 
+def test_a_length_read_before_is_still_checked_against_each_limit() -> None:
+    """Content-Length values are remembered as numbers; every request still checks its own limit."""
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    from kolba.wrappers import Request
+
+    assert Request(_environ(body=b"a=1234567", content_type="text/plain")).get_data() == b"a=1234567"
+    small = Request(_environ(body=b"a=1234567", content_type="application/x-www-form-urlencoded"))
+    small.max_content_length = 5
+    with pytest.raises(RequestEntityTooLarge):
+        small.form  # noqa: B018
+    def odd() -> dict:  # type: ignore[type-arg]
+        return _environ(body=b"abc", content_type="text/plain") | {"CONTENT_LENGTH": "3 "}
+
+    assert Request(odd()).get_data() == WerkzeugRequest(odd()).get_data()
+
+
+@pytest.mark.parametrize("door", ["form", "get_data"])
+def test_a_subclass_limit_holds_on_the_quick_body_read(door: str) -> None:
+    """A subclass's own ``max_content_length`` is the limit, not the app's config."""
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    import kolba
+    from kolba.wrappers import Request
+
+    class Strict(Request):
+        max_content_length = 4  # type: ignore[assignment]
+
+    app = kolba.Kolba(__name__)
+    environ = _environ(body=b"a=123456", content_type="application/x-www-form-urlencoded")
+    with app.app_context():
+        request = Strict(environ)
+        with pytest.raises(RequestEntityTooLarge):
+            request.form if door == "form" else request.get_data()  # noqa: B018
+    with app.app_context():
+        assert Request(_environ(body=b"a=123456", content_type="application/x-www-form-urlencoded")).form["a"] == "123456"
+
+
 _JSON_BODIES = [b'{"a": [1, 2]}', b"[1,", b"", b'"\xff"', b"null"]
 _JSON_TYPES = [
     "application/json",

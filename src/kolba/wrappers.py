@@ -157,9 +157,14 @@ class Request(_WerkzeugRequest):
     #: for subclasses that customise how the body or its type are read.
     _fast_json = True
 
+    #: Whether ``max_content_length`` is this class's (the app's config
+    #: unless set on the request); off for subclasses that replace it.
+    _limits_from_config = True
+
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._fast_parsing = _request_inherits(cls, _PARSING_STEPS)
+        cls._limits_from_config = _request_inherits(cls, ("max_content_length",))
         cls._fast_json = _request_inherits(cls, _JSON_STEPS)
 
     def __init__(self, environ: WSGIEnvironment, populate_request: bool = True, shallow: bool = False) -> None:
@@ -331,15 +336,20 @@ class Request(_WerkzeugRequest):
         """
         environ = self.environ
         raw = environ.get("CONTENT_LENGTH")
-        if (
-            raw is None
-            or not (raw.isascii() and raw.isdigit() and len(raw) < 16)
-            or self.shallow
-            or "HTTP_TRANSFER_ENCODING" in environ
-        ):
+        if raw is None or self.shallow or "HTTP_TRANSFER_ENCODING" in environ:
             return None
-        length = int(raw)
-        limit = self.max_content_length
+        length = _known_lengths.get(raw)
+        if length is None:
+            if not (raw.isascii() and raw.isdigit() and len(raw) < 16):
+                return None
+            length = _known_length(raw)
+        limit = self._max_content_length
+        if limit is None:
+            frame = _cv_frame.get(None)
+            if frame is not None and self._limits_from_config:
+                limit = frame[0].app.config["MAX_CONTENT_LENGTH"]  # perf: max_content_length, inline
+            else:
+                limit = self.max_content_length
         if limit is not None and length > limit:
             raise RequestEntityTooLarge()
         data = b""
@@ -467,6 +477,24 @@ class Request(_WerkzeugRequest):
         Python ``__get__`` on every read; as a lazy attribute, reads after
         the first are plain instance-dict lookups.
         """
+        if self._fast_parsing:
+            # perf: an urlencoded body read by its length, parsed in place
+            # (``_load_form_data``'s steps for it, inline)
+            content_type = self.environ.get("CONTENT_TYPE")
+            if (
+                content_type is not None
+                and (content_type == _URLENCODED or content_type.startswith(_URLENCODED_PARAMS))
+                and getattr(self, "_cached_data", None) is None
+                and "stream" not in self.__dict__
+            ):
+                body = self._read_sized_body()
+                if body is not None:
+                    form = urlencoded_multidict(self.parameter_storage_class, _lenient_text(body))
+                    frame = _cv_frame.get(None)
+                    if frame is not None and frame[0].app.config.get("DEBUG"):
+                        self.form = form
+                        self._explain_missing_files()
+                    return form
         self._load_form_data()
         return self.__dict__["form"]
 
@@ -565,6 +593,7 @@ _PARSING_STEPS = (
 _JSON_STEPS = ("is_json", "mimetype", "get_data", "_read_sized_body")
 
 _URLENCODED = "application/x-www-form-urlencoded"
+_URLENCODED_PARAMS = _URLENCODED + ";"
 _JSON = "application/json"
 
 
@@ -716,6 +745,21 @@ def _lenient_text(raw: bytes) -> str:
         return "".join(chr(b) if b < 0x80 else f"%{b:02X}" for b in raw)
 
 
+#: Content-Length values already read, as numbers: a keep-alive client
+#: sends the same lengths again and again (perf: ``int()`` and the digit
+#: checks cost more than the lookup).
+_known_lengths: dict[str, int] = {}
+
+
+def _known_length(raw: str) -> int:
+    """``int(raw)`` for a Content-Length of digits, remembered for the next request."""
+    length = int(raw)
+    if len(_known_lengths) >= 1024:
+        _known_lengths.clear()
+    _known_lengths[raw] = length
+    return length
+
+
 #: The 400 description for a body the server could not deliver.
 UNREADABLE_BODY = "The request body could not be read."
 
@@ -822,7 +866,7 @@ _READ_SIZE = 64 * 1024
 def _is_urlencoded(content_type: str | None) -> bool:
     if not content_type:
         return False
-    return content_type == _URLENCODED or content_type.startswith(_URLENCODED + ";")
+    return content_type == _URLENCODED or content_type.startswith(_URLENCODED_PARAMS)
 
 
 def parse_urlencoded(text: str) -> list[tuple[str, str]]:
