@@ -1410,9 +1410,9 @@ def _counting_environs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     built: list[str] = []
     original = asgi.environ_for
 
-    def counting(scope: dict[str, t.Any], *args: t.Any) -> dict[str, t.Any]:
+    def counting(scope: dict[str, t.Any], *args: t.Any, **kwargs: t.Any) -> dict[str, t.Any]:
         built.append(scope["path"])
-        return original(scope, *args)
+        return original(scope, *args, **kwargs)
 
     monkeypatch.setattr(asgi, "environ_for", counting)
     return built
@@ -1434,9 +1434,136 @@ def test_a_request_that_reads_nothing_builds_no_environ(app: kolba.Kolba, monkey
     head = call(app, "/hello/7", "HEAD")
     assert (head.status, head.body, head.headers["content-length"]) == (200, b"", "8")
     assert built == []
-    # A query string is data: that request's environ is built up front.
+    # A query string alone builds none either.
     assert call(app, "/hello/7", query=b"x=1").status == 200
-    assert built == ["/hello/7"]
+    assert built == []
+
+
+@pytest.mark.skipif(
+    os.environ.get("KOLBA_TESTS_LANE") == "general", reason="Flask's steps (the general lane) read the request"
+)
+def test_what_views_read_most_comes_from_the_scope(app: kolba.Kolba, monkeypatch: pytest.MonkeyPatch) -> None:
+    """method, path, args, headers, cookies and remote_addr build no environ, and answer as the environ would."""
+    from kolba.asgi import ScopeRequest
+
+    seen: dict[str, t.Any] = {}
+
+    @app.get("/read/<part>")
+    async def read(part: str) -> str:
+        seen["request"] = request._get_current_object()  # type: ignore[attr-defined]
+        return " ".join([
+            request.method, request.path, repr(request.args.getlist("a")), request.args.get("b", "-"),
+            request.headers.get("X-Probe", "-"), repr(request.headers.get("X-Missing")),
+            request.cookies.get("k", "-"), str(request.remote_addr),
+        ])
+
+    built = _counting_environs(monkeypatch)
+    headers = [("X-Probe", "p1"), ("Cookie", "k=v; j=w")]
+    reply = call(app, "/read/x", query=b"a=1&a=%C3%A9&b=+2", headers=headers)
+    assert reply.text == "GET /read/x ['1', 'é'] " + " 2 p1 None v 127.0.0.1"
+    assert built == []
+    assert type(seen["request"]) is ScopeRequest
+    assert "environ" not in vars(seen["request"])  # so teardown had no environ to clear
+
+
+@pytest.mark.parametrize("first", ["headers", "headers.get", "environ"])
+def test_a_scope_request_builds_one_environ_whichever_is_read_first(
+    app: kolba.Kolba, monkeypatch: pytest.MonkeyPatch, first: str
+) -> None:
+    """``request.headers.environ`` is ``request.environ`` is the context's environ, built once."""
+    from kolba.asgi import environ_for
+    from kolba.globals import _cv_frame
+
+    seen: dict[str, t.Any] = {}
+
+    @app.get("/both")
+    async def both() -> str:
+        if first == "headers":
+            seen["agent"] = request.headers["User-Agent"]
+        elif first == "headers.get":
+            seen["agent"] = request.headers.get("User-Agent")
+        environ = request.environ
+        seen["same"] = (request.headers.environ is environ, _cv_frame.get()[1].environ is environ)
+        seen["holds"] = environ["werkzeug.request"] is request._get_current_object()  # type: ignore[attr-defined]
+        seen["environ"] = dict(environ)
+        seen["url"] = request.url
+        return "ok"
+
+    built = _counting_environs(monkeypatch)
+    headers = [("User-Agent", "probe/1"), ("X-A", "1"), ("Content-Type", "text/plain")]
+    assert call(app, "/both", query=b"q=1", headers=headers).text == "ok"
+    assert built == ["/both"]
+    assert seen["same"] == (True, True) and seen["holds"]
+    assert seen["url"] == "http://127.0.0.1:8000/both?q=1"
+    expected = environ_for(make_scope("/both", query=b"q=1", headers=headers))
+    for key in ("wsgi.input", "wsgi.errors", "asgi.scope", "werkzeug.request"):
+        seen["environ"].pop(key, None)
+        expected.pop(key, None)
+    assert seen["environ"] == expected
+
+
+_SCOPE_QUERIES = st.lists(
+    st.sampled_from(["a", "=", "&", "%41", "%C3%A9", "%zz", "+", "\xe9", "\xff", "b", "%26"]), max_size=12
+).map(lambda parts: "".join(parts).encode("latin-1"))
+_SCOPE_HEADER_NAMES = st.sampled_from(
+    ["x-probe", "x_probe", "X-Probe", "x-probess", "user-agent", "content-type", "content-length", "cookie"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    path=st.sampled_from(["/", "/a", "//a/b/", "/caf\u00e9", "a"]),
+    method=st.sampled_from(["GET", "HEAD", "get"]),
+    query=_SCOPE_QUERIES,
+    headers=st.lists(st.tuples(_SCOPE_HEADER_NAMES, st.sampled_from(["1", "v w", "k=v; j=w", "\xe9"])), max_size=4),
+    client=st.sampled_from([("10.0.0.1", 5), None]),
+)
+def test_a_scope_request_answers_as_a_request_over_its_environ(
+    path: str, method: str, query: bytes, headers: list[tuple[str, str]], client: t.Any
+) -> None:
+    """Each attribute a ScopeRequest reads from the scope equals the one Request reads from environ_for(scope)."""
+    from kolba.asgi import ScopeRequest, _data_free_headers, environ_for
+
+    scope = make_scope(path, method, query=query, client=client)
+    scope["headers"] = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers]  # case kept
+    if client is None:
+        del scope["client"]
+    by_name = _data_free_headers(scope)
+    if by_name is None:
+        return  # the door serves repeated names (and bodies) through the environ
+    cookie = by_name.get(b"cookie")
+    ours = ScopeRequest.from_scope(scope, None if cookie is None else cookie.decode("latin-1"))
+    theirs = kolba.Request(environ_for(scope))
+    for name in ("method", "path", "root_path", "remote_addr"):
+        assert getattr(ours, name) == getattr(theirs, name), name
+    assert list(ours.args.items(multi=True)) == list(theirs.args.items(multi=True))
+    assert type(ours.args) is type(theirs.args)
+    assert list(ours.headers.items()) == list(theirs.headers.items())
+    for name in ("X-Probe", "x_probe", "Content-Type", "Content-Length", "Absent", "X-Probe\u00df", "Cookie"):
+        assert ours.headers.get(name) == theirs.headers.get(name), name
+        assert ours.headers.get(name, "dflt") == theirs.headers.get(name, "dflt"), name
+    assert list(ours.cookies.items(multi=True)) == list(theirs.cookies.items(multi=True))
+    assert ("environ" in vars(ours)) is not query.isascii()  # undecodable bytes take the environ's path
+    assert ours.query_string == theirs.query_string and ours.url == theirs.url
+    assert "environ" in vars(ours) and ours.environ["werkzeug.request"] is ours
+
+
+def test_an_app_request_class_of_its_own_reads_the_environ(app: kolba.Kolba) -> None:
+    """A subclass of Request may read anything from the environ, so it gets one."""
+
+    class Own(kolba.Request):
+        pass
+
+    app.request_class = Own
+    seen: list[type] = []
+
+    @app.get("/own")
+    async def own() -> str:
+        seen.append(type(request._get_current_object()))  # type: ignore[attr-defined]
+        return request.args.get("q", "-")
+
+    assert call(app, "/own", query=b"q=1").text == "1"
+    assert seen == [Own]
 
 
 def test_reading_the_request_builds_the_same_environ(app: kolba.Kolba, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,12 +24,22 @@ import sys
 import tempfile
 import typing as t
 
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadHost, NotFound, RequestEntityTooLarge
 from werkzeug.exceptions import ClientDisconnected as _WerkzeugClientDisconnected
 
 from .concurrency import call_either, run_in_request_thread
 from .ctx import _UNSET, PRESERVE_CONTEXT, RequestContext, _acceptable_host, _remember_host
-from .wrappers import AT_END, InputMisuse
+from .wrappers import (
+    AT_END,
+    InputMisuse,
+    Request,
+    RequestHeaders,
+    lazy_attribute,
+    parse_cookie_header,
+    request_headers_over,
+    urlencoded_multidict,
+)
 
 if t.TYPE_CHECKING:
     from .app import Kolba
@@ -128,19 +138,27 @@ def _port_text(port: int) -> str:
 _EMPTY_INPUT = t.cast("t.IO[bytes]", AT_END)
 
 
-def environ_for(scope: Scope, body: t.IO[bytes] = _EMPTY_INPUT) -> dict[str, t.Any]:
+def environ_for(
+    scope: Scope, body: t.IO[bytes] = _EMPTY_INPUT, headers: dict[str, t.Any] | None = None
+) -> dict[str, t.Any]:
     """The WSGI environ of an http (or websocket) scope, reading from ``body`` (by default the shared empty stream).
 
     perf: built over a copy of a remembered base for the scope's server,
     setting only what differs; a dict display of every key costs several
-    times as much.
+    times as much.  ``headers``, the scope's header entries built before
+    (by :attr:`ScopeRequest.headers`), is completed in place instead.
     """
     server = scope.get("server")
     try:
         base = _server_bases.get(server) or _base_for(server)
     except TypeError:  # a server given as a list
         base = _base_for(server)
-    environ = base.copy()
+    if headers is None:
+        environ = base.copy()
+        _add_headers(environ, scope["headers"])
+    else:
+        environ = headers
+        environ.update(base)
     environ["REQUEST_METHOD"] = scope.get("method", "GET")
     path = scope["path"]
     root = scope.get("root_path")
@@ -169,8 +187,19 @@ def environ_for(scope: Scope, body: t.IO[bytes] = _EMPTY_INPUT) -> dict[str, t.A
         environ["wsgi.input"] = body
     environ["wsgi.errors"] = sys.stderr
     environ["asgi.scope"] = scope
+    extensions = scope.get("extensions")
+    if extensions:
+        if "http.response.pathsend" in extensions:
+            environ["wsgi.file_wrapper"] = PathFile  # send_file hands whole files to the server
+        if "kolba.environ" in extensions:
+            # Entries the in-process test client carries over (see kolba._asgi_client).
+            environ.update(extensions["kolba.environ"])
+    return environ
+
+
+def _add_headers(environ: dict[str, t.Any], pairs: list[tuple[bytes, bytes]]) -> None:
+    """Set the environ entry of each header, a repeated name's values joined as WSGI joins them."""
     known = _environ_keys
-    pairs = scope["headers"]
     size = len(environ)
     try:
         for name, value in pairs:
@@ -182,14 +211,92 @@ def environ_for(scope: Scope, body: t.IO[bytes] = _EMPTY_INPUT) -> dict[str, t.A
         # perf: a name came twice (no header's key is in the base), so the
         # values are set again, joined; testing each key in the loop costs more.
         _join_repeated(environ, pairs)
-    extensions = scope.get("extensions")
-    if extensions:
-        if "http.response.pathsend" in extensions:
-            environ["wsgi.file_wrapper"] = PathFile  # send_file hands whole files to the server
-        if "kolba.environ" in extensions:
-            # Entries the in-process test client carries over (see kolba._asgi_client).
-            environ.update(extensions["kolba.environ"])
-    return environ
+
+
+# -- the request object -------------------------------------------------------------
+
+
+class ScopeRequest(Request):
+    """The request object of a request a :class:`ScopeContext` serves, read from its scope.
+
+    perf: building the WSGI environ costs about as much as the rest of a
+    small request.  What views read most (``method``, ``path``, ``args``,
+    ``headers.get``, ``cookies``, ``remote_addr``) comes from the scope; the
+    environ is built when anything else reads it, once, and is the request
+    context's too.  The headers' entries, when the headers needed them
+    first, are the start of that environ, so ``request.headers.environ``
+    is ``request.environ`` either way.
+
+    The door makes one only for the app's own ``Request`` class (a subclass
+    may read anything from the environ) and for a scope without a root
+    path, a repeated header name or a body.
+    """
+
+    _scope: Scope
+    #: The Cookie header, as the context read it.
+    _cookie: str | None
+    #: The header entries of the environ, or the whole environ once built.
+    _header_environ: dict[str, t.Any] | None = None
+
+    @classmethod
+    def from_scope(cls, scope: Scope, cookie: str | None) -> ScopeRequest:
+        """The request of ``scope``, its environ not built."""
+        request = cls.__new__(cls)
+        request._scope = scope
+        request._cookie = cookie
+        request.shallow = False
+        return request
+
+    @lazy_attribute
+    def environ(self) -> dict[str, t.Any]:
+        """The WSGI environ of the scope, built on first read (as :class:`Request` sets it)."""
+        environ = environ_for(self._scope, headers=self._header_environ)
+        environ["werkzeug.request"] = self
+        self._header_environ = environ
+        return environ
+
+    @lazy_attribute
+    def method(self) -> str:
+        """The request method, upper case (the environ's ``REQUEST_METHOD``)."""
+        return str(self._scope.get("method", "GET")).upper()
+
+    @lazy_attribute
+    def root_path(self) -> str:
+        """Always empty: the door serves a scope with a root path through the environ."""
+        return ""
+
+    @lazy_attribute
+    def path(self) -> str:
+        """The scope's path (already text), always starting with ``/``."""
+        return "/" + str(self._scope["path"]).lstrip("/")
+
+    @lazy_attribute
+    def args(self) -> t.Any:
+        """The parsed query string, from the scope's bytes when they are ASCII."""
+        query = self._scope["query_string"]
+        if self._assigned_query is None and query.isascii() and self.parameter_storage_class is ImmutableMultiDict:
+            return urlencoded_multidict(ImmutableMultiDict, query.decode())
+        return Request.args._fn(self)
+
+    @lazy_attribute
+    def headers(self) -> RequestHeaders:  # type: ignore[override]
+        """The request headers, over the header entries the environ starts from (see the class)."""
+        environ = self._header_environ
+        if environ is None:
+            environ = self._header_environ = {}
+            _add_headers(environ, self._scope["headers"])
+        return request_headers_over(environ)
+
+    @lazy_attribute
+    def cookies(self) -> t.Any:
+        """The cookies the client sent (the one Cookie header of the scope)."""
+        return parse_cookie_header(self._cookie or "", self.dict_storage_class)
+
+    @lazy_attribute
+    def remote_addr(self) -> str | None:
+        """The client's address from the scope (None when the server gave none)."""
+        client = self._scope.get("client")
+        return None if client is None else client[0]
 
 
 # -- the request context ------------------------------------------------------------
@@ -252,15 +359,37 @@ class ScopeContext(DoorContext):
 
     @property
     def environ(self) -> dict[str, t.Any]:
-        """The WSGI environ of the scope, built on first read."""
+        """The WSGI environ of the scope, built on first read (the request's, once there is one)."""
         environ = self._environ
         if environ is None:
-            environ = self._environ = environ_for(self.scope)
+            request = self._request
+            environ = self._environ = environ_for(self.scope) if request is None else request.environ
         return environ
 
     @environ.setter
     def environ(self, value: dict[str, t.Any]) -> None:
         self._environ = value
+
+    @property
+    def request(self) -> Request:
+        """The request object: a :class:`ScopeRequest` unless the environ came first or the app has its own class."""
+        request = self._request
+        if request is None:
+            app = self.app
+            if self._environ is None and app.request_class is Request:
+                request = ScopeRequest.from_scope(self.scope, self._cookie)
+            else:
+                request = app.request_class(self.environ)
+            request.json_module = app.json
+            request.url_rule = self.url_rule
+            request.view_args = self.view_args
+            request.routing_exception = self.routing_exception
+            self._request = request
+        return request
+
+    @request.setter
+    def request(self, value: Request) -> None:
+        self._request = value
 
     def match_request(self) -> None:
         """Match by the scope's path when that alone decides (see the base class)."""
@@ -720,10 +849,7 @@ class ASGIDoor:
         kind = scope["type"]
         if kind == "http":
             # perf: the http scope is served inline (a coroutine less per request)
-            by_name = (
-                _data_free_headers(scope)
-                if scope["method"] in _BODILESS and not scope["query_string"] else None
-            )
+            by_name = _data_free_headers(scope) if scope["method"] in _BODILESS else None
             ctx: DoorContext
             body = None
             if by_name is not None:

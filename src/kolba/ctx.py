@@ -404,10 +404,12 @@ class RequestContext(_ContextBase):
             settle_from_thread(self._tasks)
         req = self._request
         if req is not None:
+            state = req.__dict__
             # perf: Werkzeug's close() only closes uploaded files.
-            if "files" in req.__dict__ or type(req).close is not _plain_close:
+            if "files" in state or type(req).close is not _plain_close:
                 req.close()
-            self.environ["werkzeug.request"] = None
+            if "environ" in state:  # not a request from an ASGI scope that built none
+                self.environ["werkzeug.request"] = None
         token = self._pushes.pop()[0]
         try:
             _cv_frame.reset(token)  # perf: _restore's usual case, inline
@@ -428,7 +430,7 @@ class RequestContext(_ContextBase):
             current = _cv_frame.get(None)
             token, created = self._pushes.pop()
             _restore(token)
-            if last and self._request is not None:
+            if last and self._request is not None and "environ" in self._request.__dict__:
                 self.environ["werkzeug.request"] = None
             if created is not None:
                 created.pop(exc)

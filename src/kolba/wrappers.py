@@ -111,6 +111,22 @@ _PLAIN_ENVIRON_HEADERS = _environ_headers_state()
 _new_request_headers = EnvironHeaders.__new__
 
 
+def request_headers_over(environ: dict[str, t.Any]) -> RequestHeaders:
+    """``RequestHeaders(environ)``.
+
+    perf: Werkzeug's two ``__init__`` methods only store the environ and
+    an empty pair list (the state ``tests/test_request_fastpaths.py``
+    pins), which is done here directly.  Should Werkzeug ever keep more
+    state, the constructor is used instead.
+    """
+    if not _PLAIN_ENVIRON_HEADERS:
+        return RequestHeaders(environ)
+    headers = _new_request_headers(RequestHeaders)
+    headers.environ = environ
+    headers._list = []
+    return headers
+
+
 def _current_app_config() -> dict[str, t.Any] | None:
     frame = _cv_frame.get(None)
     return None if frame is None else frame[0].app.config
@@ -224,10 +240,7 @@ class Request(_WerkzeugRequest):
     def headers(self) -> EnvironHeaders:  # type: ignore[override]
         """The request headers, read from the environ (case-insensitive, immutable).
 
-        perf: Werkzeug's two ``__init__`` methods only store the environ and
-        an empty pair list (the state ``tests/test_request_fastpaths.py``
-        pins), which is done here directly.  Should Werkzeug ever keep more
-        state, the constructor is used instead.
+        perf: ``request_headers_over(self.environ)``, inline.
         """
         if not _PLAIN_ENVIRON_HEADERS:
             return RequestHeaders(self.environ)
