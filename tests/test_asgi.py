@@ -1532,7 +1532,7 @@ def test_a_scope_request_answers_as_a_request_over_its_environ(
     if by_name is None:
         return  # the door serves repeated names (and bodies) through the environ
     cookie = by_name.get(b"cookie")
-    ours = ScopeRequest.from_scope(scope, None if cookie is None else cookie.decode("latin-1"))
+    ours = ScopeRequest.from_scope(scope, by_name, None if cookie is None else cookie.decode("latin-1"))
     theirs = kolba.Request(environ_for(scope))
     for name in ("method", "path", "root_path", "remote_addr"):
         assert getattr(ours, name) == getattr(theirs, name), name

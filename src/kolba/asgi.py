@@ -37,6 +37,8 @@ from .wrappers import (
     RequestHeaders,
     lazy_attribute,
     parse_cookie_header,
+    _new_request_headers,
+    _PLAIN_ENVIRON_HEADERS,
     request_headers_over,
     urlencoded_multidict,
 )
@@ -158,6 +160,8 @@ def environ_for(
         _add_headers(environ, scope["headers"])
     else:
         environ = headers
+        if not environ:  # made by ScopeRequest.headers, not filled yet
+            _add_headers(environ, scope["headers"])
         environ.update(base)
     environ["REQUEST_METHOD"] = scope.get("method", "GET")
     path = scope["path"]
@@ -233,16 +237,19 @@ class ScopeRequest(Request):
     """
 
     _scope: Scope
-    #: The Cookie header, as the context read it.
+    #: The scope's headers by name, and its Cookie header, as the context read them.
+    _by_name: dict[bytes, bytes]
     _cookie: str | None
-    #: The header entries of the environ, or the whole environ once built.
+    #: Once ``headers`` or ``environ`` was read: the dict the environ is
+    #: (its header entries may still be missing; see :class:`ScopeHeaders`).
     _header_environ: dict[str, t.Any] | None = None
 
     @classmethod
-    def from_scope(cls, scope: Scope, cookie: str | None) -> ScopeRequest:
+    def from_scope(cls, scope: Scope, by_name: dict[bytes, bytes], cookie: str | None) -> ScopeRequest:
         """The request of ``scope``, its environ not built."""
         request = cls.__new__(cls)
         request._scope = scope
+        request._by_name = by_name
         request._cookie = cookie
         request.shallow = False
         return request
@@ -280,12 +287,20 @@ class ScopeRequest(Request):
 
     @lazy_attribute
     def headers(self) -> RequestHeaders:  # type: ignore[override]
-        """The request headers, over the header entries the environ starts from (see the class)."""
-        environ = self._header_environ
-        if environ is None:
-            environ = self._header_environ = {}
-            _add_headers(environ, self._scope["headers"])
-        return request_headers_over(environ)
+        """The request headers: ``get`` reads the scope, the rest the environ (see :class:`ScopeHeaders`)."""
+        shared = self._header_environ
+        if shared is None:
+            shared = self._header_environ = {}  # filled by whichever needs it first
+        if not _PLAIN_ENVIRON_HEADERS:
+            if not shared:
+                _add_headers(shared, self._scope["headers"])
+            return request_headers_over(shared)
+        headers: ScopeHeaders = _new_request_headers(ScopeHeaders)
+        headers._shared = shared
+        headers._pairs = self._scope["headers"]
+        headers._by_name = self._by_name
+        headers._list = []
+        return headers
 
     @lazy_attribute
     def cookies(self) -> t.Any:
@@ -300,6 +315,68 @@ class ScopeRequest(Request):
 
 
 # -- the request context ------------------------------------------------------------
+
+class ScopeHeaders(RequestHeaders):
+    """A :class:`ScopeRequest`'s headers: ``get`` reads the scope, everything else the environ.
+
+    perf: the environ entries of every header cost more than the lookups a
+    view makes.  ``get`` finds a name among the scope's headers by name
+    when every name there is lower case without ``_`` (each is then the
+    only name its environ key stands for; ASGI servers send such names);
+    otherwise, and for every other method, the environ answers: the dict
+    shared with the request, filled with the header entries on first need.
+    """
+
+    _shared: dict[str, t.Any]
+    _pairs: list[tuple[bytes, bytes]]
+    _by_name: dict[bytes, bytes]
+
+    @lazy_attribute
+    def environ(self) -> dict[str, t.Any]:
+        """The request's environ, or the header entries it will start from."""
+        shared = self._shared
+        if not shared:
+            _add_headers(shared, self._pairs)
+        return shared
+
+    def get(self, key: t.Any, default: t.Any = None, type: t.Any = None) -> t.Any:  # type: ignore[override]
+        if type is None and key.__class__ is str:
+            by_name = self._by_name
+            if by_name.keys() <= _plain_names or _all_plain(by_name):
+                name = _scope_names.get(key) or _scope_name(key)
+                if name is not None:
+                    value = by_name.get(name)
+                    return default if value is None else value.decode("latin-1")
+        return super().get(key, default, type)
+
+
+#: Header names seen lower case and without ``_`` (bounded: a client chooses them).
+_plain_names: set[bytes] = set()
+
+
+def _all_plain(by_name: dict[bytes, bytes]) -> bool:
+    """Whether every name is lower case without ``_``; such names are remembered."""
+    for name in by_name:
+        if b"_" in name or name != name.lower():
+            return False
+    if len(_plain_names) < 1024:
+        _plain_names.update(by_name)
+    return True
+
+
+#: The name a scope holds for a header name a view asks for.
+_scope_names: dict[str, bytes] = {}
+
+
+def _scope_name(key: str) -> bytes | None:
+    """The lower-case name standing for ``key``'s environ key; None for non-ASCII keys."""
+    if not key.isascii():
+        return None
+    name = key.lower().replace("_", "-").encode()
+    if len(_scope_names) < 1024:  # names a program asks for, not any a client sends
+        _scope_names[key] = name
+    return name
+
 
 class DoorContext(RequestContext):
     """The context of a request through the ASGI door: what the core's event-loop lane asks, at hand.
@@ -377,7 +454,7 @@ class ScopeContext(DoorContext):
         if request is None:
             app = self.app
             if self._environ is None and app.request_class is Request:
-                request = ScopeRequest.from_scope(self.scope, self._cookie)
+                request = ScopeRequest.from_scope(self.scope, self._headers, self._cookie)
             else:
                 request = app.request_class(self.environ)
             request.json_module = app.json
