@@ -37,6 +37,7 @@ from .wrappers import (
     RequestHeaders,
     lazy_attribute,
     parse_cookie_header,
+    remember,
     _new_request_headers,
     _PLAIN_ENVIRON_HEADERS,
     request_headers_over,
@@ -128,14 +129,6 @@ def _base_for(server: t.Any) -> dict[str, t.Any]:
     return base
 
 
-def _port_text(port: int) -> str:
-    text = str(port)
-    if len(_port_texts) >= 4096:
-        _port_texts.clear()
-    _port_texts[port] = text
-    return text
-
-
 #: The shared empty input of a bodiless request, in the base environ.
 _EMPTY_INPUT = t.cast("t.IO[bytes]", AT_END)
 
@@ -186,7 +179,7 @@ def environ_for(
     if client is not None:
         environ["REMOTE_ADDR"] = client[0]
         port = client[1]
-        environ["REMOTE_PORT"] = _port_texts.get(port) or _port_text(port)
+        environ["REMOTE_PORT"] = _port_texts.get(port) or remember(_port_texts, port, str(port), 4096)
     if body is not _EMPTY_INPUT:
         environ["wsgi.input"] = body
     environ["wsgi.errors"] = sys.stderr

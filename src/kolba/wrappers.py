@@ -355,7 +355,7 @@ class Request(_WerkzeugRequest):
         if length is None:
             if not (raw.isascii() and raw.isdigit() and len(raw) < 16):
                 return None
-            length = _known_length(raw)
+            length = remember(_known_lengths, raw, int(raw), 1024)
         limit = self._max_content_length
         if limit is None:
             frame = _cv_frame.get(None)
@@ -764,13 +764,20 @@ def _lenient_text(raw: bytes) -> str:
 _known_lengths: dict[str, int] = {}
 
 
-def _known_length(raw: str) -> int:
-    """``int(raw)`` for a Content-Length of digits, remembered for the next request."""
-    length = int(raw)
-    if len(_known_lengths) >= 1024:
-        _known_lengths.clear()
-    _known_lengths[raw] = length
-    return length
+_K = t.TypeVar("_K")
+_V = t.TypeVar("_V")
+
+
+def remember(table: dict[_K, _V], key: _K, value: _V, limit: int) -> _V:
+    """Store ``value`` under ``key`` in a memo table, emptied when it reaches ``limit`` entries.
+
+    The tables hold values computed from what clients send, so they are
+    bounded; emptying one costs a few recomputations at most.
+    """
+    if len(table) >= limit:
+        table.clear()
+    table[key] = value
+    return value
 
 
 #: The 400 description for a body the server could not deliver.
