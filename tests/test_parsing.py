@@ -316,6 +316,35 @@ def test_a_length_read_before_is_still_checked_against_each_limit() -> None:
     assert Request(odd()).get_data() == WerkzeugRequest(odd()).get_data()
 
 
+@pytest.mark.parametrize("first", ["files", "get_data(parse_form_data=True)", "stream"])
+def test_an_urlencoded_form_loaded_another_way_matches_werkzeug(first: str) -> None:
+    """``_load_form_data`` (files, ``parse_form_data``) and a read stream reach the same form as Werkzeug."""
+    from kolba.wrappers import Request
+
+    body = b"a=1&b=%C3%A9&a=2"
+    seen = []
+    for cls in (Request, WerkzeugRequest):
+        request = cls(_environ(body=body, content_type="application/x-www-form-urlencoded"))
+        if first == "files":
+            assert not request.files
+        elif first == "stream":
+            request.stream  # noqa: B018 - made, not read
+        else:
+            assert request.get_data(parse_form_data=True) == b""  # the form parse read it
+        seen.append(list(request.form.items(multi=True)))
+    assert seen[0] == seen[1] == [("a", "1"), ("a", "2"), ("b", "é")]
+
+
+def test_memo_tables_stay_bounded() -> None:
+    """``remember`` empties a table at its limit, so client-chosen keys cannot grow it."""
+    from kolba.wrappers import remember
+
+    table: dict[str, int] = {}
+    for n in range(25):
+        assert remember(table, str(n), n, 10) == n
+    assert len(table) <= 10 and table["24"] == 24
+
+
 @pytest.mark.parametrize("door", ["form", "get_data"])
 def test_a_subclass_limit_holds_on_the_quick_body_read(door: str) -> None:
     """A subclass's own ``max_content_length`` is the limit, not the app's config."""

@@ -31,16 +31,15 @@ from werkzeug.exceptions import ClientDisconnected as _WerkzeugClientDisconnecte
 from .concurrency import call_either, run_in_request_thread
 from .ctx import _UNSET, PRESERVE_CONTEXT, RequestContext, _acceptable_host, _remember_host
 from .wrappers import (
+    _PLAIN_ENVIRON_HEADERS,
     AT_END,
     InputMisuse,
     Request,
     RequestHeaders,
+    _new_request_headers,
     lazy_attribute,
     parse_cookie_header,
     remember,
-    _new_request_headers,
-    _PLAIN_ENVIRON_HEADERS,
-    request_headers_over,
     urlencoded_multidict,
 )
 
@@ -284,10 +283,10 @@ class ScopeRequest(Request):
         shared = self._header_environ
         if shared is None:
             shared = self._header_environ = {}  # filled by whichever needs it first
-        if not _PLAIN_ENVIRON_HEADERS:
+        if not _PLAIN_ENVIRON_HEADERS:  # a Werkzeug whose EnvironHeaders keeps more state
             if not shared:
                 _add_headers(shared, self._scope["headers"])
-            return request_headers_over(shared)
+            return RequestHeaders(shared)
         headers: ScopeHeaders = _new_request_headers(ScopeHeaders)
         headers._shared = shared
         headers._pairs = self._scope["headers"]
@@ -389,15 +388,18 @@ class DoorContext(RequestContext):
 
 
 class ScopeContext(DoorContext):
-    """The context of a request that carries no data, whose environ is built when first read.
+    """The context of a request without a body, whose environ is built when first read.
 
     perf: building the environ costs about as much as the rest of a small
-    request.  The door makes this context for a request without a body or
-    a query string (a hello, a ``jsonify`` of its URL arguments), which is
-    matched and often answered from the scope alone; reading ``request``,
-    an error page or a session builds the environ as :func:`environ_for`
-    always has.  A request that carries data will be read, so the door
-    gives it a plain context over its environ, built up front.
+    request.  The door makes this context for a request without a body (a
+    hello, a ``jsonify`` of its URL arguments, a search by query string),
+    which is matched and often answered from the scope alone.  Its request
+    object is a :class:`ScopeRequest` when the app's class is ``Request``,
+    so reading what views read most builds no environ either; an error
+    page, a session or anything else the environ holds builds it, as
+    :func:`environ_for` always has.  A request with a body gets a plain
+    context over its environ, built up front, as the door reads the body
+    into it.
     """
 
     __slots__ = ("scope", "_environ", "_headers")
@@ -498,10 +500,10 @@ class ScopeContext(DoorContext):
 def _data_free_headers(scope: Scope) -> dict[bytes, bytes] | None:
     """The headers by name of a request a ScopeContext can serve, else None.
 
-    The door asks only for a request of a bodiless method without a query
-    string.  It must also declare no body (no length, no transfer
-    encoding), have no root path (the path then needs the environ's split)
-    and repeat no header name (the environ joins repeated values).
+    The door asks only for a request of a bodiless method.  It must also
+    declare no body (no length, no transfer encoding), have no root path
+    (the path then needs the environ's split) and repeat no header name
+    (the environ joins repeated values).
     """
     if scope.get("root_path"):
         return None

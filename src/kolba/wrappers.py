@@ -111,22 +111,6 @@ _PLAIN_ENVIRON_HEADERS = _environ_headers_state()
 _new_request_headers = EnvironHeaders.__new__
 
 
-def request_headers_over(environ: dict[str, t.Any]) -> RequestHeaders:
-    """``RequestHeaders(environ)``.
-
-    perf: Werkzeug's two ``__init__`` methods only store the environ and
-    an empty pair list (the state ``tests/test_request_fastpaths.py``
-    pins), which is done here directly.  Should Werkzeug ever keep more
-    state, the constructor is used instead.
-    """
-    if not _PLAIN_ENVIRON_HEADERS:
-        return RequestHeaders(environ)
-    headers = _new_request_headers(RequestHeaders)
-    headers.environ = environ
-    headers._list = []
-    return headers
-
-
 def _current_app_config() -> dict[str, t.Any] | None:
     frame = _cv_frame.get(None)
     return None if frame is None else frame[0].app.config
@@ -240,7 +224,10 @@ class Request(_WerkzeugRequest):
     def headers(self) -> EnvironHeaders:  # type: ignore[override]
         """The request headers, read from the environ (case-insensitive, immutable).
 
-        perf: ``request_headers_over(self.environ)``, inline.
+        perf: Werkzeug's two ``__init__`` methods only store the environ and
+        an empty pair list (the state ``tests/test_request_fastpaths.py``
+        pins), which is done here directly.  Should Werkzeug ever keep more
+        state, the constructor is used instead.
         """
         if not _PLAIN_ENVIRON_HEADERS:
             return RequestHeaders(self.environ)
@@ -490,24 +477,28 @@ class Request(_WerkzeugRequest):
         Python ``__get__`` on every read; as a lazy attribute, reads after
         the first are plain instance-dict lookups.
         """
-        if self._fast_parsing:
-            # perf: an urlencoded body read by its length, parsed in place
-            # (``_load_form_data``'s steps for it, inline)
-            content_type = self.environ.get("CONTENT_TYPE")
-            if (
-                content_type is not None
-                and (content_type == _URLENCODED or content_type.startswith(_URLENCODED_PARAMS))
-                and getattr(self, "_cached_data", None) is None
-                and "stream" not in self.__dict__
-            ):
+        content_type = self.environ.get("CONTENT_TYPE")
+        if (
+            self._fast_parsing
+            and content_type is not None
+            and (content_type == _URLENCODED or content_type.startswith(_URLENCODED_PARAMS))  # _is_urlencoded, inline
+        ):
+            # perf: FormDataParser dispatch and parse_qsl's generality cost
+            # more than the parsing itself for a typical small form.
+            body = getattr(self, "_cached_data", None)
+            if body is None and "stream" not in self.__dict__:
                 body = self._read_sized_body()
-                if body is not None:
-                    form = urlencoded_multidict(self.parameter_storage_class, _lenient_text(body))
-                    frame = _cv_frame.get(None)
-                    if frame is not None and frame[0].app.config.get("DEBUG"):
-                        self.form = form
-                        self._explain_missing_files()
-                    return form
+            if body is None:
+                # The stream checked the declared length against the limit when
+                # it was made; reading it checks the rest.
+                body = self._get_stream_for_parsing().read()
+            # Undecodable bytes stay percent-encoded, so no field is lost.
+            form = urlencoded_multidict(self.parameter_storage_class, _lenient_text(body))
+            frame = _cv_frame.get(None)
+            if frame is not None and frame[0].app.config.get("DEBUG"):  # perf: _debugging(), inline
+                self.form = form  # what the explanation reads
+                self._explain_missing_files()
+            return form
         self._load_form_data()
         return self.__dict__["form"]
 
@@ -527,27 +518,12 @@ class Request(_WerkzeugRequest):
         if "form" in self.__dict__:
             return
         if self._fast_parsing and _is_urlencoded(self.environ.get("CONTENT_TYPE")):
-            self._load_urlencoded()
-        else:
-            super()._load_form_data()
+            self.form  # noqa: B018 - Kolba's urlencoded parsing, which keeps the result
+            return
+        super()._load_form_data()
         frame = _cv_frame.get(None)
         if frame is not None and frame[0].app.config.get("DEBUG"):  # perf: _debugging(), inline
             self._explain_missing_files()
-
-    def _load_urlencoded(self) -> None:
-        """Werkzeug's urlencoded form parsing without its general parser set-up."""
-        # perf: FormDataParser dispatch and parse_qsl's generality cost more
-        # than the parsing itself for a typical small form.
-        body = getattr(self, "_cached_data", None)
-        if body is None and "stream" not in self.__dict__:
-            body = self._read_sized_body()
-        if body is None:
-            # The stream checked the declared length against the limit when
-            # it was made; reading it checks the rest.
-            body = self._get_stream_for_parsing().read()
-        # Undecodable bytes stay percent-encoded, so no field is lost.
-        text = _lenient_text(body)
-        self.__dict__["form"] = urlencoded_multidict(self.parameter_storage_class, text)
 
     def _explain_missing_files(self) -> None:
         """Make ``request.files[key]`` explain a non-multipart form (called in debug mode)."""
