@@ -648,6 +648,53 @@ def test_an_async_view_reads_its_body_as_it_arrives(app: kolba.Kolba, declared: 
     assert progress == [(b"one-", 1), (b"two-", 3), (b"three", 4)]
 
 
+@pytest.mark.parametrize("kind", ["async", "plain"])
+def test_a_view_that_streams_gets_a_body_sent_at_once_as_a_stream(app: kolba.Kolba, kind: str) -> None:
+    """The door reads a body of declared length before matching; a streaming view still reads it as a stream."""
+    seen: list[t.Any] = []
+
+    if kind == "async":
+
+        @app.post("/upload")
+        @kolba.stream_request_body
+        async def upload() -> str:
+            seen.append(type(request.environ["wsgi.input"]).__name__)
+            chunks = [chunk async for chunk in request.iter_body()]
+            return repr(chunks)
+
+    else:
+
+        @app.post("/upload")
+        @kolba.stream_request_body
+        def upload() -> str:
+            seen.append(type(request.environ["wsgi.input"]).__name__)
+            return repr([request.stream.read(4), request.stream.read()])
+
+    calls = {"receive": 0}
+
+    async def main() -> Reply:
+        reply = Reply()
+
+        async def receive() -> Message:
+            calls["receive"] += 1
+            if calls["receive"] == 1:
+                return {"type": "http.request", "body": b"whole-body", "more_body": False}
+            await asyncio.Event().wait()
+            raise AssertionError("unreachable")
+
+        async def send(message: Message) -> None:
+            reply.record(message)
+
+        await app.asgi(make_scope("/upload", "POST", headers=_chunked(length=10)), receive, send)
+        return reply
+
+    reply = asyncio.run(main())
+    expected = "[b'whole-body']" if kind == "async" else "[b'whol', b'e-body']"
+    assert (reply.status, reply.text) == (200, expected)
+    assert seen == ["RequestBody"]
+    assert calls["receive"] == 1
+
+
 def test_a_plain_view_reads_a_streamed_body_from_request_stream(app: kolba.Kolba) -> None:
     seen: list[int] = []
 
@@ -1522,13 +1569,13 @@ def test_a_scope_request_answers_as_a_request_over_its_environ(
     path: str, method: str, query: bytes, headers: list[tuple[str, str]], client: t.Any
 ) -> None:
     """Each attribute a ScopeRequest reads from the scope equals the one Request reads from environ_for(scope)."""
-    from kolba.asgi import ScopeRequest, _data_free_headers, environ_for
+    from kolba.asgi import ScopeRequest, _scope_headers, environ_for
 
     scope = make_scope(path, method, query=query, client=client)
     scope["headers"] = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers]  # case kept
     if client is None:
         del scope["client"]
-    by_name = _data_free_headers(scope)
+    by_name = _scope_headers(scope)
     if by_name is None:
         return  # the door serves repeated names (and bodies) through the environ
     cookie = by_name.get(b"cookie")
@@ -1678,6 +1725,160 @@ def test_a_copied_context_and_a_get_with_a_body(app: kolba.Kolba) -> None:
     assert call(app, "/copy").text == "/copy"
     reply = call(app, "/body", headers=[("Content-Length", "5")], body=(b"hello",))
     assert reply.text == "hello"
+
+
+_FORM = b"name=al%C3%ADce&city=Krak%C3%B3w&msg=a+%26+b&name=2"
+
+
+@pytest.mark.skipif(
+    os.environ.get("KOLBA_TESTS_LANE") == "general", reason="Flask's steps (the general lane) read the request"
+)
+@pytest.mark.parametrize("kind", ["form", "json", "data"])
+def test_a_body_read_whole_builds_no_environ(app: kolba.Kolba, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    """A form, a JSON body or the raw data of an async view's request comes from the bytes the door read."""
+    seen: dict[str, t.Any] = {}
+
+    @app.post("/in")
+    async def read_body() -> t.Any:
+        seen["request"] = request._get_current_object()  # type: ignore[attr-defined]
+        if kind == "form":
+            return f"{request.form.getlist('name')} {request.form['city']} {request.form['msg']}"
+        if kind == "json":
+            return {"got": request.get_json(), "again": request.get_json()}
+        return f"{request.get_data()!r} {request.get_data()!r}"
+
+    built = _counting_environs(monkeypatch)
+    bodies = {
+        "form": ("application/x-www-form-urlencoded", _FORM, "['alíce', '2'] Kraków a & b"),
+        "json": ("application/json", b'{"n": [1, "\xc5\x82"]}', '{"again":{"n":[1,"\\u0142"]},"got":{"n":[1,"\\u0142"]}}\n'),
+        "data": ("text/plain", b"raw \xff", "b'raw \\xff' b'raw \\xff'"),
+    }
+    content_type, body, expected = bodies[kind]
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+    reply = call(app, "/in", "POST", headers=headers, body=(body,))
+    assert (reply.status, reply.text) == (200, expected)
+    assert built == []
+    assert "environ" not in vars(seen["request"])
+
+
+_BODY_READS = ["form", "data", "json", "stream", "environ-input", "files", "values"]
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    content_type=st.sampled_from(
+        ["application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=utf-8",
+         "application/json", "text/plain", None]
+    ),
+    body=st.sampled_from([_FORM, b"", b'{"a": 1}', b"a=1&a=2&%zz=%C3", b"\xff\x00=", b"[1, 2"]),
+    reads=st.lists(st.sampled_from(_BODY_READS), min_size=1, max_size=4),
+)
+def test_a_scope_request_reads_its_body_as_a_request_over_its_environ(
+    content_type: str | None, body: bytes, reads: list[str]
+) -> None:
+    """Reads of a body the door kept as bytes answer, in any order, as reads of the environ's input do."""
+    from kolba.asgi import ScopeRequest, _scope_headers, environ_for
+
+    headers = [("Content-Length", str(len(body)))]
+    if content_type is not None:
+        headers.append(("Content-Type", content_type))
+    scope = make_scope("/in", "POST", headers=headers)
+    by_name = _scope_headers(scope)
+    assert by_name is not None
+    app = kolba.Kolba(__name__)
+
+    def answers(request: kolba.Request) -> list[t.Any]:
+        got: list[t.Any] = []
+        for read in reads:
+            try:
+                if read == "form":
+                    got.append(list(request.form.items(multi=True)))
+                elif read == "data":
+                    got.append(request.get_data())
+                elif read == "json":
+                    got.append(request.get_json(silent=True))
+                elif read == "stream":
+                    got.append(request.stream.read())
+                elif read == "environ-input":
+                    got.append(request.environ["wsgi.input"].read())
+                elif read == "files":
+                    got.append(list(request.files.items(multi=True)))
+                else:
+                    got.append(list(request.values.items(multi=True)))
+            except Exception as error:  # the same error, or the same answer
+                got.append(type(error))
+        return got
+
+    with app.app_context():
+        ours = answers(ScopeRequest.from_scope(scope, by_name, None, body))
+        theirs = answers(kolba.Request(environ_for(scope, io.BytesIO(body))))
+    assert ours == theirs
+
+
+def test_a_body_kept_as_bytes_keeps_each_requests_limit(app: kolba.Kolba) -> None:
+    """The app's limit is checked by the door; one a hook sets on the request, when the view reads."""
+
+    @app.before_request
+    def limit() -> None:
+        if request.args.get("small"):
+            request.max_content_length = 3
+
+    @app.post("/in")
+    async def read_form() -> str:
+        return request.form.get("a", "-")
+
+    headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Content-Length", "5")]
+    assert call(app, "/in", "POST", headers=headers, body=(b"a=123",)).text == "123"
+    assert call(app, "/in", "POST", query=b"small=1", headers=headers, body=(b"a=123",)).status == 413
+    app.config["MAX_CONTENT_LENGTH"] = 4
+    assert call(app, "/in", "POST", headers=headers, body=(b"a=123",)).status == 413
+
+
+@pytest.mark.parametrize("repeated", [False, True])
+def test_a_content_length_of_other_digits_is_no_500(app: kolba.Kolba, repeated: bool) -> None:
+    """A Content-Length of non-ASCII digits ('²') declares no length; it once made the door raise."""
+
+    @app.post("/in")
+    async def read_data() -> str:
+        return repr(request.get_data())
+
+    headers = [("Content-Length", "\u00b2")]
+    if repeated:  # the context over an environ, built up front
+        headers += [("X-A", "1"), ("X-A", "2")]
+    reply = call(app, "/in", "POST", headers=headers, body=(b"ab",))
+    assert reply.status == 200
+    scope = make_scope("/in", "POST", headers=headers)
+    from kolba.asgi import environ_for
+
+    assert reply.text == repr(kolba.Request(environ_for(scope, io.BytesIO(b"ab"))).get_data())
+
+
+def test_a_body_the_door_keeps_is_in_the_environ_when_it_is_built(app: kolba.Kolba) -> None:
+    """A plain view, a hook reading the environ, or a copied context all find the body in wsgi.input."""
+    seen: list[str] = []
+
+    @app.before_request
+    def peek() -> None:
+        if request.args.get("peek"):
+            seen.append(request.environ["CONTENT_TYPE"])
+
+    @app.post("/plain")
+    def plain() -> str:
+        return request.form["a"]
+
+    @app.post("/async")
+    async def on_loop() -> str:
+        @kolba.copy_current_request_context
+        def later() -> str:
+            return str(request.form["a"])
+
+        return await asyncio.get_running_loop().run_in_executor(None, later)
+
+    headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Content-Length", "5")]
+    assert call(app, "/plain", "POST", headers=headers, body=(b"a=123",)).text == "123"
+    assert call(app, "/async", "POST", query=b"peek=1", headers=headers, body=(b"a=456",)).text == "456"
+    assert call(app, "/async", "POST", headers=headers, body=(b"a=789",)).text == "789"
+    assert seen == ["application/x-www-form-urlencoded"]
 
 
 _header_names = st.sampled_from(

@@ -223,9 +223,14 @@ class ScopeRequest(Request):
     first, are the start of that environ, so ``request.headers.environ``
     is ``request.environ`` either way.
 
+    A body the door read whole before the view (``_body``) is read from
+    there too, by ``form``, ``get_json()`` and ``get_data()``; ``stream``
+    and anything else read it from the environ's ``wsgi.input``.  Once the
+    environ is built, it holds the body, and every read goes there.
+
     The door makes one only for the app's own ``Request`` class (a subclass
     may read anything from the environ) and for a scope without a root
-    path, a repeated header name or a body.
+    path or a repeated header name.
     """
 
     _scope: Scope
@@ -235,24 +240,52 @@ class ScopeRequest(Request):
     #: Once ``headers`` or ``environ`` was read: the dict the environ is
     #: (its header entries may still be missing; see :class:`ScopeHeaders`).
     _header_environ: dict[str, t.Any] | None = None
+    #: The body the door read, of exactly the declared length, until the
+    #: environ is built (``b""`` once read, as a read stream is at its end).
+    _body: bytes | None = None
 
     @classmethod
-    def from_scope(cls, scope: Scope, by_name: dict[bytes, bytes], cookie: str | None) -> ScopeRequest:
-        """The request of ``scope``, its environ not built."""
+    def from_scope(
+        cls, scope: Scope, by_name: dict[bytes, bytes], cookie: str | None, body: bytes | None = None
+    ) -> ScopeRequest:
+        """The request of ``scope`` (and its whole ``body``, if read), its environ not built."""
         request = cls.__new__(cls)
         request._scope = scope
         request._by_name = by_name
         request._cookie = cookie
         request.shallow = False
+        if body is not None:
+            request._body = body
         return request
 
     @lazy_attribute
     def environ(self) -> dict[str, t.Any]:
         """The WSGI environ of the scope, built on first read (as :class:`Request` sets it)."""
-        environ = environ_for(self._scope, headers=self._header_environ)
+        body = self._body
+        if body is None:
+            environ = environ_for(self._scope, headers=self._header_environ)
+        else:
+            environ = environ_for(self._scope, io.BytesIO(body), self._header_environ)
+            self._body = None  # the environ's input holds it now, and reads go there
         environ["werkzeug.request"] = self
         self._header_environ = environ
         return environ
+
+    def _body_type(self) -> str | None:
+        raw = self._by_name.get(b"content-type")
+        return None if raw is None else raw.decode("latin-1")
+
+    def _read_sized_body(self) -> bytes | None:
+        """The body the door read (see :meth:`Request._read_sized_body`), else from the environ."""
+        body = self._body
+        if body is None:
+            return super()._read_sized_body()
+        limit = self.max_content_length
+        if limit is not None and len(body) > limit:
+            raise RequestEntityTooLarge()
+        self._body = _EMPTY
+        self.stream = _EMPTY_INPUT  # consumed, as Werkzeug's would be
+        return body
 
     @lazy_attribute
     def method(self) -> str:
@@ -388,21 +421,20 @@ class DoorContext(RequestContext):
 
 
 class ScopeContext(DoorContext):
-    """The context of a request without a body, whose environ is built when first read.
+    """The context of a request whose environ is built when first read.
 
     perf: building the environ costs about as much as the rest of a small
-    request.  The door makes this context for a request without a body (a
-    hello, a ``jsonify`` of its URL arguments, a search by query string),
-    which is matched and often answered from the scope alone.  Its request
-    object is a :class:`ScopeRequest` when the app's class is ``Request``,
-    so reading what views read most builds no environ either; an error
-    page, a session or anything else the environ holds builds it, as
-    :func:`environ_for` always has.  A request with a body gets a plain
-    context over its environ, built up front, as the door reads the body
-    into it.
+    request.  The door makes this context for every request without a root
+    path or a repeated header name (a hello, a search by query string, a
+    form post), which is matched and often answered from the scope alone.
+    Its request object is a :class:`ScopeRequest` when the app's class is
+    ``Request``, so reading what views read most (the form and JSON bodies
+    included) builds no environ either; an error page, a session or
+    anything else the environ holds builds it, as :func:`environ_for`
+    always has.
     """
 
-    __slots__ = ("scope", "_environ", "_headers")
+    __slots__ = ("scope", "_environ", "_headers", "_body", "_receive")
 
     def __init__(self, app: Kolba, scope: Scope, headers: dict[bytes, bytes]) -> None:
         # perf: the base class's __init__ without ``environ``, inline
@@ -412,6 +444,10 @@ class ScopeContext(DoorContext):
         self._environ: dict[str, t.Any] | None = None
         #: The scope's headers by name (the door checked no name repeats).
         self._headers = headers
+        #: The body, when the door read it whole before there was an
+        #: environ to put it in, and the server's ``receive`` (set with it).
+        self._body: bytes | None = None
+        self._receive: Receive
         self._request = None
         self._session = None
         self._adapter = _UNSET
@@ -435,7 +471,13 @@ class ScopeContext(DoorContext):
         environ = self._environ
         if environ is None:
             request = self._request
-            environ = self._environ = environ_for(self.scope) if request is None else request.environ
+            if request is not None:
+                environ = request.environ
+            elif self._body is None:
+                environ = environ_for(self.scope)
+            else:
+                environ = environ_for(self.scope, io.BytesIO(self._body))
+            self._environ = environ
         return environ
 
     @environ.setter
@@ -449,7 +491,7 @@ class ScopeContext(DoorContext):
         if request is None:
             app = self.app
             if self._environ is None and app.request_class is Request:
-                request = ScopeRequest.from_scope(self.scope, self._headers, self._cookie)
+                request = ScopeRequest.from_scope(self.scope, self._headers, self._cookie, self._body)
             else:
                 request = app.request_class(self.environ)
             request.json_module = app.json
@@ -497,21 +539,33 @@ class ScopeContext(DoorContext):
         return RequestContext(self.app, self.environ, self.request, self._open_session())
 
 
-def _data_free_headers(scope: Scope) -> dict[bytes, bytes] | None:
+def _scope_headers(scope: Scope) -> dict[bytes, bytes] | None:
     """The headers by name of a request a ScopeContext can serve, else None.
 
-    The door asks only for a request of a bodiless method.  It must also
-    declare no body (no length, no transfer encoding), have no root path
-    (the path then needs the environ's split) and repeat no header name
-    (the environ joins repeated values).
+    It must have no root path (the path then needs the environ's split)
+    and repeat no header name (the environ joins repeated values).
     """
     if scope.get("root_path"):
         return None
     pairs = scope["headers"]
     by_name = dict(pairs)
-    if len(by_name) != len(pairs) or b"content-length" in by_name or b"transfer-encoding" in by_name:
+    if len(by_name) != len(pairs):
         return None
     return by_name
+
+
+#: Content-Length values already read, as numbers (see ``kolba.wrappers._known_lengths``).
+_body_lengths: dict[bytes, int] = {}
+
+#: Stands for "the body came whole in the first message" in the door.
+_WHOLE: Message = {}
+
+
+def _length_of(raw: bytes) -> int | None:
+    """A Content-Length header's number (remembered), or None unless it is plain ASCII digits."""
+    if not raw.isdigit() or len(raw) > 15:  # bytes.isdigit() is ASCII only
+        return None
+    return remember(_body_lengths, raw, int(raw), 1024)
 
 
 #: Host headers (as bytes) already found acceptable, as ``kolba.ctx`` keeps them as text.
@@ -614,9 +668,11 @@ class RequestBody(io.RawIOBase):
     ``request.stream`` as a blocking file, each read waiting on the loop.
     """
 
-    def __init__(self, receive: Receive, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, receive: Receive, loop: asyncio.AbstractEventLoop, first: Message | None = None) -> None:
         self._receive = receive
         self._loop = loop
+        #: The first body message, when the door received it already.
+        self._first = first
         self._rest = _EMPTY
         #: Whether the last body message has arrived.
         self.finished = False
@@ -628,7 +684,11 @@ class RequestBody(io.RawIOBase):
             self._rest = _EMPTY
             return rest
         while not self.finished:
-            message = await self._receive()
+            message = self._first
+            if message is None:
+                message = await self._receive()
+            else:
+                self._first = None
             if message["type"] == "http.disconnect":
                 self.finished = True
                 raise ClientGone()
@@ -916,16 +976,34 @@ class ASGIDoor:
         # perf: looked up once, not per request (the app keeps its core for life)
         self._serve = app._core.serve_async
         self._emit = self.emit
+        self._kept_body = self.kept_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
             # perf: the http scope is served inline (a coroutine less per request)
-            by_name = _data_free_headers(scope) if scope["method"] in _BODILESS else None
+            by_name = _scope_headers(scope)
             ctx: DoorContext
-            body = None
+            body: t.Callable[[t.Any, EndpointPlan | None], t.Awaitable[None] | None] | None = None
             if by_name is not None:
                 ctx = ScopeContext(self.app, scope, by_name)
+                if ctx._method not in _BODILESS or b"content-length" in by_name or b"transfer-encoding" in by_name:
+                    # perf: a body of declared length within the limit is read
+                    # here, before matching (no coroutine, nothing to plan);
+                    # the usual body comes whole in one message and is kept.
+                    declared = by_name.get(b"content-length")
+                    length = None if declared is None else _body_lengths.get(declared) or _length_of(declared)
+                    first = None
+                    if length is not None and b"transfer-encoding" not in by_name:
+                        limit = self.app.config["MAX_CONTENT_LENGTH"]
+                        if limit is None or length <= limit:
+                            first = await receive()
+                            chunk = first.get("body", _EMPTY)
+                            if len(chunk) == length and first["type"] == "http.request" and not first.get("more_body"):
+                                ctx._body = chunk
+                                ctx._receive = receive
+                                first = _WHOLE
+                    body = self._kept_body if first is _WHOLE else functools.partial(self._prepare_body, receive, first)
             else:
                 environ = environ_for(scope)
                 ctx = DoorContext(self.app, environ)
@@ -934,7 +1012,7 @@ class ASGIDoor:
                 ctx._cookie = environ.get("HTTP_COOKIE")
                 ctx._kept = PRESERVE_CONTEXT in environ
                 if method not in _BODILESS or "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ:
-                    body = functools.partial(self._prepare_body, ctx, receive)
+                    body = functools.partial(self._prepare_body, receive, None)
             try:
                 ready = await self._serve(ctx, self._emit, (send, receive), body)
             except ClientDisconnected:
@@ -977,24 +1055,44 @@ class ASGIDoor:
         else:
             await responder.send_response(result, environ)
 
-    async def _prepare_body(self, ctx: RequestContext, receive: Receive, plan: EndpointPlan | None) -> None:
-        """Once the endpoint is known: stream the body to its view, or read it now."""
-        environ = ctx.environ
-        streams = plan.streams_body if plan is not None else self._streams_without_plan(environ)
+    def kept_body(self, ctx: ScopeContext, plan: EndpointPlan | None) -> None:
+        """Once the endpoint is known, for a body the door kept whole: a view that streams its body streams it.
+
+        The view then reads it from ``wsgi.input`` as it would read one
+        still arriving (an ``async def`` view only with ``iter_body``), so
+        it behaves the same whether or not the client sent the body at once.
+        """
+        streams = plan.streams_body if plan is not None else self._streams_without_plan(ctx.environ)
         if streams:
-            environ["wsgi.input"] = RequestBody(receive, asyncio.get_running_loop())
+            whole = {"type": "http.request", "body": ctx._body, "more_body": False}
+            ctx.environ["wsgi.input"] = RequestBody(ctx._receive, asyncio.get_running_loop(), whole)
+
+    async def _prepare_body(
+        self, receive: Receive, first: Message | None, ctx: DoorContext, plan: EndpointPlan | None
+    ) -> None:
+        """Once the endpoint is known: stream the body to its view, or read it now into ``wsgi.input``.
+
+        ``first`` is the body's first message when the door has received it
+        already (it reads a body of declared length up front, and comes here
+        when that body did not arrive whole in one message).
+        """
+        streams = plan.streams_body if plan is not None else self._streams_without_plan(ctx.environ)
+        if streams:
+            environ = ctx.environ
+            environ["wsgi.input"] = RequestBody(receive, asyncio.get_running_loop(), first)
             if "CONTENT_LENGTH" not in environ:
                 environ["wsgi.input_terminated"] = True
             return
-        # Otherwise the body is read into ``wsgi.input`` now, within the app's size limit.
+        # Otherwise the body is read now, within the app's size limit.
         limit = self.app.config["MAX_CONTENT_LENGTH"]
+        environ = ctx.environ
         raw = environ.get("CONTENT_LENGTH")
-        declared = int(raw) if raw is not None and raw.isdigit() else None
+        declared = int(raw) if raw is not None and raw.isascii() and raw.isdigit() else None
         if limit is not None and declared is not None and declared > limit:
             # Werkzeug answers 413 from the declared length before any read.
             environ["wsgi.input"] = _OverLimit()
             return
-        message = await receive()
+        message = await receive() if first is None else first
         if message["type"] == "http.disconnect" or message.get("more_body", False):
             body, over = await read_body(receive, limit, message)
         else:

@@ -333,8 +333,11 @@ class Core:
                 error = ctx.routing_exception if req is None else req.routing_exception
                 if error is not None or rule is None:
                     rv = self._routing_failure(ctx, error)
-                elif (method := ctx.environ.get("REQUEST_METHOD", "GET")) != "GET" and method.upper() == "OPTIONS" and getattr(
-                    rule, "provide_automatic_options", False
+                elif (
+                    (method := ctx.environ.get("REQUEST_METHOD", "GET")) != "GET"
+                    and method != "POST"  # perf: no upper() for the commonest two
+                    and method.upper() == "OPTIONS"
+                    and getattr(rule, "provide_automatic_options", False)
                 ):
                     rv = app.make_default_options_response()
                 else:
@@ -429,7 +432,7 @@ class Core:
 
     async def serve_async(
         self, ctx: DoorContext, emit: AsyncEmit[_S], sink: _S,
-        prepare: t.Callable[[EndpointPlan | None], t.Awaitable[None]] | None = None,
+        prepare: t.Callable[[DoorContext, EndpointPlan | None], t.Awaitable[None] | None] | None = None,
     ) -> Triple | None:
         """Serve one request from the event loop.
 
@@ -445,8 +448,11 @@ class Core:
         plain hook in a worker thread.  Any other request (a plain view, or
         an app whose steps are replaced) runs whole in one worker thread
         through :meth:`serve`, so its push, view and teardown share a thread.
-        ``prepare`` (the door's body reading) is awaited once the endpoint's
-        plan is known (None on the general lane), before anything runs.
+        ``prepare`` (the door's body reading) is called with the context
+        once the endpoint's plan is known (None on the general lane), before
+        anything runs; what
+        it returns, unless None, is awaited (perf: a door that needs no
+        await for a body it already has runs no coroutine).
         """
         lane = self.lane
         if lane.epoch != _receivers_epoch:
@@ -459,7 +465,9 @@ class Core:
             endpoint = None if rule is None else rule.endpoint
             plan = self.plans.get(endpoint) or self.plan_for(endpoint)
         if prepare is not None:
-            await prepare(plan)
+            pending = prepare(ctx, plan)
+            if pending is not None:
+                await pending
         loop = _running_loop()
         if loop is not self.loop:  # perf: one identity test per request
             track_request_tasks(loop)
@@ -552,8 +560,11 @@ class Core:
                 error = ctx.routing_exception if req is None else req.routing_exception
                 if error is not None or rule is None:
                     rv = self._routing_failure(ctx, error)
-                elif (method := ctx._method) != "GET" and method.upper() == "OPTIONS" and getattr(
-                    rule, "provide_automatic_options", False
+                elif (
+                    (method := ctx._method) != "GET"
+                    and method != "POST"  # perf: no upper() for the commonest two
+                    and method.upper() == "OPTIONS"
+                    and getattr(rule, "provide_automatic_options", False)
                 ):
                     rv = app.make_default_options_response()
                 else:

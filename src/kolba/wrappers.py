@@ -149,6 +149,10 @@ class Request(_WerkzeugRequest):
     _max_form_memory_size: int | None
     _max_content_length = _max_form_parts = _max_form_memory_size = None
 
+    #: The body, once ``get_data`` kept it (Werkzeug sets it there; perf: a
+    #: class default, so reading it needs no ``getattr`` with a fallback).
+    _cached_data: bytes | None = None  # type: ignore[assignment]
+
     #: Whether the query string and urlencoded forms take Kolba's parsing
     #: fast path; off for subclasses that customise the steps it replaces.
     _fast_parsing = True
@@ -318,7 +322,7 @@ class Request(_WerkzeugRequest):
             not parse_form_data
             and self._fast_parsing
             and "stream" not in self.__dict__
-            and getattr(self, "_cached_data", None) is None
+            and self._cached_data is None
         ):
             body = self._read_sized_body()
             if body is not None:
@@ -326,6 +330,10 @@ class Request(_WerkzeugRequest):
                     self._cached_data = body
                 return body.decode(errors="replace") if as_text else body
         return super().get_data(cache=cache, as_text=as_text, parse_form_data=parse_form_data)  # type: ignore[call-overload, no-any-return]
+
+    def _body_type(self) -> str | None:
+        """The ``Content-Type`` header as sent (the environ's ``CONTENT_TYPE``), or None."""
+        return self.environ.get("CONTENT_TYPE")
 
     def _read_sized_body(self) -> bytes | None:
         """Read a body of plain ``Content-Length`` directly; None means "use the stream".
@@ -374,7 +382,7 @@ class Request(_WerkzeugRequest):
             cache
             and self._fast_json
             and self._cached_json[silent] is Ellipsis
-            and _is_json_content_type(self.environ.get("CONTENT_TYPE"))
+            and _is_json_content_type(self._body_type())
         ):
             # perf: a plain application/json body skips the mimetype parse;
             # a body that fails to parse takes the general path below, which
@@ -477,7 +485,7 @@ class Request(_WerkzeugRequest):
         Python ``__get__`` on every read; as a lazy attribute, reads after
         the first are plain instance-dict lookups.
         """
-        content_type = self.environ.get("CONTENT_TYPE")
+        content_type = self._body_type()
         if (
             self._fast_parsing
             and content_type is not None
@@ -485,7 +493,7 @@ class Request(_WerkzeugRequest):
         ):
             # perf: FormDataParser dispatch and parse_qsl's generality cost
             # more than the parsing itself for a typical small form.
-            body = getattr(self, "_cached_data", None)
+            body = self._cached_data
             if body is None and "stream" not in self.__dict__:
                 body = self._read_sized_body()
             if body is None:
@@ -517,7 +525,7 @@ class Request(_WerkzeugRequest):
     def _load_form_data(self) -> None:
         if "form" in self.__dict__:
             return
-        if self._fast_parsing and _is_urlencoded(self.environ.get("CONTENT_TYPE")):
+        if self._fast_parsing and _is_urlencoded(self._body_type()):
             self.form  # noqa: B018 - Kolba's urlencoded parsing, which keeps the result
             return
         super()._load_form_data()
