@@ -695,6 +695,33 @@ def test_a_view_that_streams_gets_a_body_sent_at_once_as_a_stream(app: kolba.Kol
     assert calls["receive"] == 1
 
 
+def test_the_door_asks_whether_a_view_streams_only_once_one_was_marked(
+    app: kolba.Kolba, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """perf: until some view is marked with stream_request_body, a body kept whole needs no check."""
+    from kolba import asgi
+
+    @app.post("/form")
+    async def form() -> str:
+        return request.form["a"]
+
+    monkeypatch.setattr(asgi, "_views_stream", False)
+    door = app.asgi
+    asked: list[t.Any] = []
+    monkeypatch.setattr(door, "_kept_body", lambda ctx, plan: asked.append(plan))
+    headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Content-Length", "3")]
+    assert call(app, "/form", "POST", headers=headers, body=(b"a=1",)).text == "1"
+    assert asked == []
+
+    def upload() -> str:
+        return "marked"
+
+    kolba.stream_request_body(upload)
+    assert asgi._views_stream is True
+    assert call(app, "/form", "POST", headers=headers, body=(b"a=2",)).text == "2"
+    assert len(asked) == 1
+
+
 def test_a_plain_view_reads_a_streamed_body_from_request_stream(app: kolba.Kolba) -> None:
     seen: list[int] = []
 
@@ -1549,6 +1576,15 @@ def test_a_scope_request_builds_one_environ_whichever_is_read_first(
     assert seen["environ"] == expected
 
 
+def _scope_request(scope: dict[str, t.Any], by_name: dict[bytes, bytes], body: bytes | None = None) -> kolba.Request:
+    """The request object a ScopeContext makes for ``scope`` (and the whole ``body`` the door kept)."""
+    from kolba.asgi import ScopeContext
+
+    ctx = ScopeContext(kolba.Kolba(__name__), scope, by_name)
+    ctx._body = body
+    return ctx.request
+
+
 _SCOPE_QUERIES = st.lists(
     st.sampled_from(["a", "=", "&", "%41", "%C3%A9", "%zz", "+", "\xe9", "\xff", "b", "%26"]), max_size=12
 ).map(lambda parts: "".join(parts).encode("latin-1"))
@@ -1577,9 +1613,9 @@ def test_a_scope_request_answers_as_a_request_over_its_environ(
         del scope["client"]
     by_name = _scope_headers(scope)
     if by_name is None:
-        return  # the door serves repeated names (and bodies) through the environ
-    cookie = by_name.get(b"cookie")
-    ours = ScopeRequest.from_scope(scope, by_name, None if cookie is None else cookie.decode("latin-1"))
+        return  # the door serves repeated names through the environ
+    ours = _scope_request(scope, by_name)
+    assert type(ours) is ScopeRequest
     theirs = kolba.Request(environ_for(scope))
     for name in ("method", "path", "root_path", "remote_addr"):
         assert getattr(ours, name) == getattr(theirs, name), name
@@ -1777,7 +1813,7 @@ def test_a_scope_request_reads_its_body_as_a_request_over_its_environ(
     content_type: str | None, body: bytes, reads: list[str]
 ) -> None:
     """Reads of a body the door kept as bytes answer, in any order, as reads of the environ's input do."""
-    from kolba.asgi import ScopeRequest, _scope_headers, environ_for
+    from kolba.asgi import _scope_headers, environ_for
 
     headers = [("Content-Length", str(len(body)))]
     if content_type is not None:
@@ -1810,7 +1846,7 @@ def test_a_scope_request_reads_its_body_as_a_request_over_its_environ(
         return got
 
     with app.app_context():
-        ours = answers(ScopeRequest.from_scope(scope, by_name, None, body))
+        ours = answers(_scope_request(scope, by_name, body))
         theirs = answers(kolba.Request(environ_for(scope, io.BytesIO(body))))
     assert ours == theirs
 

@@ -243,20 +243,8 @@ class ScopeRequest(Request):
     #: The body the door read, of exactly the declared length, until the
     #: environ is built (``b""`` once read, as a read stream is at its end).
     _body: bytes | None = None
-
-    @classmethod
-    def from_scope(
-        cls, scope: Scope, by_name: dict[bytes, bytes], cookie: str | None, body: bytes | None = None
-    ) -> ScopeRequest:
-        """The request of ``scope`` (and its whole ``body``, if read), its environ not built."""
-        request = cls.__new__(cls)
-        request._scope = scope
-        request._by_name = by_name
-        request._cookie = cookie
-        request.shallow = False
-        if body is not None:
-            request._body = body
-        return request
+    #: Never shallow (perf: a class default, not set on each request).
+    shallow = False
 
     @lazy_attribute
     def environ(self) -> dict[str, t.Any]:
@@ -280,7 +268,8 @@ class ScopeRequest(Request):
         body = self._body
         if body is None:
             return super()._read_sized_body()
-        limit = self.max_content_length
+        # The door kept it within the app's limit; a limit set on the request is checked here.
+        limit = self._max_content_length
         if limit is not None and len(body) > limit:
             raise RequestEntityTooLarge()
         self._body = _EMPTY
@@ -463,7 +452,8 @@ class ScopeContext(DoorContext):
         cookie = headers.get(b"cookie")
         self._cookie = None if cookie is None else cookie.decode("latin-1")
         extensions = scope.get("extensions")
-        self._kept = extensions is not None and PRESERVE_CONTEXT in extensions.get("kolba.environ", ())
+        # perf: servers often send an empty dict
+        self._kept = PRESERVE_CONTEXT in extensions.get("kolba.environ", ()) if extensions else False
 
     @property
     def environ(self) -> dict[str, t.Any]:
@@ -491,13 +481,22 @@ class ScopeContext(DoorContext):
         if request is None:
             app = self.app
             if self._environ is None and app.request_class is Request:
-                request = ScopeRequest.from_scope(self.scope, self._headers, self._cookie, self._body)
+                # perf: no __init__ (there is no environ to store) and no
+                # classmethod to call; the slots' values, set directly.
+                scoped: ScopeRequest = _new_object(ScopeRequest)
+                scoped._scope = self.scope
+                scoped._by_name = self._headers
+                scoped._cookie = self._cookie
+                if self._body is not None:
+                    scoped._body = self._body
+                request = scoped
             else:
                 request = app.request_class(self.environ)
             request.json_module = app.json
             request.url_rule = self.url_rule
             request.view_args = self.view_args
-            request.routing_exception = self.routing_exception
+            if self.routing_exception is not None:  # perf: the class default is None
+                request.routing_exception = self.routing_exception
             self._request = request
         return request
 
@@ -567,6 +566,8 @@ def _length_of(raw: bytes) -> int | None:
         return None
     return remember(_body_lengths, raw, int(raw), 1024)
 
+
+_new_object = object.__new__
 
 #: Host headers (as bytes) already found acceptable, as ``kolba.ctx`` keeps them as text.
 _checked_host_bytes: set[bytes] = set()
@@ -771,8 +772,15 @@ def stream_request_body(view: _View) -> _View:
     ``max_content_length``) still applies, with a 413 when passed.  Under
     WSGI the mark changes nothing: the server's stream is read as usual.
     """
+    global _views_stream
     view.kolba_streams_body = True  # type: ignore[attr-defined]
+    _views_stream = True
     return view
+
+
+#: Whether any view was ever marked with :func:`stream_request_body`; until
+#: then, the door need not ask whether a view streams a body it kept whole.
+_views_stream = False
 
 
 class _OverLimit(io.RawIOBase):
@@ -1003,7 +1011,10 @@ class ASGIDoor:
                                 ctx._body = chunk
                                 ctx._receive = receive
                                 first = _WHOLE
-                    body = self._kept_body if first is _WHOLE else functools.partial(self._prepare_body, receive, first)
+                    if first is not _WHOLE:
+                        body = functools.partial(self._prepare_body, receive, first)
+                    elif _views_stream:
+                        body = self._kept_body
             else:
                 environ = environ_for(scope)
                 ctx = DoorContext(self.app, environ)

@@ -500,8 +500,15 @@ class Request(_WerkzeugRequest):
                 # The stream checked the declared length against the limit when
                 # it was made; reading it checks the rest.
                 body = self._get_stream_for_parsing().read()
-            # Undecodable bytes stay percent-encoded, so no field is lost.
-            form = urlencoded_multidict(self.parameter_storage_class, _lenient_text(body))
+            try:
+                text = body.decode()
+            except UnicodeDecodeError:
+                text = _lenient_text(body)  # undecodable bytes stay percent-encoded, so no field is lost
+            cls = self.parameter_storage_class
+            if cls is ImmutableMultiDict and _FILL_DIRECTLY:
+                form = grouped_urlencoded(text, _new_multidict(RequestMultiDict))  # perf: urlencoded_multidict, inline
+            else:
+                form = urlencoded_multidict(cls, text)
             frame = _cv_frame.get(None)
             if frame is not None and frame[0].app.config.get("DEBUG"):  # perf: _debugging(), inline
                 self.form = form  # what the explanation reads
