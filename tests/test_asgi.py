@@ -722,6 +722,75 @@ def test_the_door_asks_whether_a_view_streams_only_once_one_was_marked(
     assert len(asked) == 1
 
 
+@pytest.mark.skipif(
+    os.environ.get("KOLBA_TESTS_LANE") == "general", reason="the general lane takes Flask's steps for every request"
+)
+def test_a_view_with_nothing_around_it_answers_as_the_full_dispatch_does(
+    app: kolba.Kolba, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The core awaits a bare view itself; each outcome matches what the WSGI door's dispatch gives."""
+    app.secret_key = "s"
+
+    @app.route("/ok", methods=["GET", "POST"])
+    async def ok() -> t.Any:
+        return {"ok": request.method}
+
+    @app.get("/teapot")
+    async def teapot() -> str:
+        kolba.abort(418)
+
+    @app.get("/missing")
+    async def missing() -> str:
+        kolba.abort(404)
+
+    @app.get("/boom")
+    async def boom() -> str:
+        raise RuntimeError("boom")
+
+    @app.get("/after")
+    async def after() -> str:
+        @kolba.after_this_request
+        def mark(response: kolba.Response) -> kolba.Response:
+            response.headers["X-After"] = "1"
+            return response
+
+        return "after"
+
+    @app.get("/session")
+    async def store() -> str:
+        session["n"] = 1
+        return "stored"
+
+    @app.errorhandler(418)
+    def handle_teapot(error: Exception) -> tuple[str, int]:
+        return "short and stout", 418
+
+    @app.errorhandler(RuntimeError)
+    def handle_boom(error: Exception) -> tuple[str, int]:
+        return f"handled {error}", 500
+
+    dispatched: list[str] = []
+    core_class = type(app._core)
+    full = core_class.dispatch_async
+
+    async def counting(core: t.Any, ctx: t.Any, plan: t.Any, lane: t.Any) -> t.Any:
+        dispatched.append(ctx.scope["path"])
+        return await full(core, ctx, plan, lane)
+
+    monkeypatch.setattr(core_class, "dispatch_async", counting)
+    wsgi = app.test_client(door="wsgi")
+    cases = [("GET", "/ok"), ("POST", "/ok"), ("HEAD", "/ok"), ("OPTIONS", "/ok"), ("GET", "/teapot"),
+             ("GET", "/missing"), ("GET", "/boom"), ("GET", "/after"), ("GET", "/session")]
+    for method, path in cases:
+        ours = call(app, path, method)
+        theirs = wsgi.open(path, method=method)
+        assert (ours.status, ours.body) == (theirs.status_code, theirs.data), (method, path)
+        for name in ("content-type", "x-after", "allow"):
+            assert ours.headers.get(name) == theirs.headers.get(name), (method, path, name)
+        assert ("set-cookie" in ours.headers) is ("Set-Cookie" in theirs.headers), (method, path)
+    assert dispatched == ["/ok"]  # only OPTIONS, which the route may answer, took the full steps
+
+
 def test_a_plain_view_reads_a_streamed_body_from_request_stream(app: kolba.Kolba) -> None:
     seen: list[int] = []
 

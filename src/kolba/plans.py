@@ -112,7 +112,7 @@ class EndpointPlan:
 
     __slots__ = (
         "endpoint", "blueprints", "view", "url_preprocessors", "before", "after", "preprocessing",
-        "on_loop", "view_async", "before_async", "after_async", "streams_body",
+        "on_loop", "view_async", "before_async", "after_async", "streams_body", "bare",
     )
 
     def __init__(self, app: Kolba, endpoint: str | None) -> None:
@@ -141,3 +141,6 @@ class EndpointPlan:
         self.view_async = awaitable(raw_view)
         self.before_async = tuple(map(awaitable, before))
         self.after_async = tuple(map(awaitable, after))
+        #: A registered view with no hook or preprocessor around it: once
+        #: matched, the view alone makes the answer.
+        self.bare = view is not None and not self.preprocessing and not self.after
