@@ -517,7 +517,8 @@ class Core:
                     try:
                         rv = await plan.view_async(**ctx.view_args)  # type: ignore[arg-type]
                     except Exception as raised:
-                        result = await self._failed_async(raised, ctx, plan, lane)
+                        stock = self._stock_answer(raised, ctx, plan, lane)
+                        result = await self._failed_async(raised, ctx, plan, lane) if stock is None else stock
                     else:
                         direct = self._unprocessed_result(ctx, plan, rv, lane)
                         result = await self._finish_async(ctx, plan, rv, lane) if direct is None else direct
@@ -592,16 +593,22 @@ class Core:
                     view_args = ctx.view_args if req is None else req.view_args
                     rv = await plan.view_async(**view_args)  # type: ignore[arg-type]
         except Exception as e:
+            if isinstance(e, HTTPException) and lane.stock_errors:  # perf: _stock_answer, inline (not_found)
+                stock = self._stock_error(ctx, plan, e, ctx._method, ctx._cookie)
+                if stock is not None:
+                    return stock
             return await self._failed_async(e, ctx, plan, lane)
         result = self._unprocessed_result(ctx, plan, rv, lane)
         return await self._finish_async(ctx, plan, rv, lane) if result is None else result
 
-    async def _failed_async(self, error: Exception, ctx: DoorContext, plan: EndpointPlan, lane: Lane) -> Result:
-        """What :meth:`dispatch_async` answers when a hook or the view raised ``error``."""
+    def _stock_answer(self, error: Exception, ctx: DoorContext, plan: EndpointPlan, lane: Lane) -> Result | None:
+        """The pre-rendered page for ``error``, an HTTP error nothing handles; else None."""
         if isinstance(error, HTTPException) and lane.stock_errors:
-            stock = self._stock_error(ctx, plan, error, ctx._method, ctx._cookie)
-            if stock is not None:
-                return stock
+            return self._stock_error(ctx, plan, error, ctx._method, ctx._cookie)
+        return None
+
+    async def _failed_async(self, error: Exception, ctx: DoorContext, plan: EndpointPlan, lane: Lane) -> Result:
+        """What :meth:`dispatch_async` answers when a hook or the view raised ``error`` (not a stock page)."""
         rv = await self._user_error_async(error, plan, lane)
         result = self._unprocessed_result(ctx, plan, rv, lane)
         return await self._finish_async(ctx, plan, rv, lane) if result is None else result
