@@ -33,10 +33,12 @@ from .ctx import _UNSET, PRESERVE_CONTEXT, RequestContext, _acceptable_host, _re
 from .wrappers import (
     _PLAIN_ENVIRON_HEADERS,
     AT_END,
+    _known_lengths,
     InputMisuse,
     Request,
     RequestHeaders,
     _new_request_headers,
+    declared_length,
     lazy_attribute,
     parse_cookie_header,
     remember,
@@ -553,20 +555,6 @@ def _scope_headers(scope: Scope) -> dict[bytes, bytes] | None:
     return by_name
 
 
-#: Content-Length values already read, as numbers (see ``kolba.wrappers._known_lengths``).
-_body_lengths: dict[bytes, int] = {}
-
-#: Stands for "the body came whole in the first message" in the door.
-_WHOLE: Message = {}
-
-
-def _length_of(raw: bytes) -> int | None:
-    """A Content-Length header's number (remembered), or None unless it is plain ASCII digits."""
-    if not raw.isdigit() or len(raw) > 15:  # bytes.isdigit() is ASCII only
-        return None
-    return remember(_body_lengths, raw, int(raw), 1024)
-
-
 _new_object = object.__new__
 
 #: Host headers (as bytes) already found acceptable, as ``kolba.ctx`` keeps them as text.
@@ -1000,7 +988,7 @@ class ASGIDoor:
                     # here, before matching (no coroutine, nothing to plan);
                     # the usual body comes whole in one message and is kept.
                     declared = by_name.get(b"content-length")
-                    length = None if declared is None else _body_lengths.get(declared) or _length_of(declared)
+                    length = None if declared is None else _known_lengths.get(declared) or declared_length(declared)
                     first = None
                     if length is not None and b"transfer-encoding" not in by_name:
                         limit = self.app.config["MAX_CONTENT_LENGTH"]
@@ -1010,8 +998,7 @@ class ASGIDoor:
                             if len(chunk) == length and first["type"] == "http.request" and not first.get("more_body"):
                                 ctx._body = chunk
                                 ctx._receive = receive
-                                first = _WHOLE
-                    if first is not _WHOLE:
+                    if ctx._body is None:
                         body = functools.partial(self._prepare_body, receive, first)
                     elif _views_stream:
                         body = self._kept_body
@@ -1098,7 +1085,7 @@ class ASGIDoor:
         limit = self.app.config["MAX_CONTENT_LENGTH"]
         environ = ctx.environ
         raw = environ.get("CONTENT_LENGTH")
-        declared = int(raw) if raw is not None and raw.isascii() and raw.isdigit() else None
+        declared = None if raw is None else declared_length(raw)
         if limit is not None and declared is not None and declared > limit:
             # Werkzeug answers 413 from the declared length before any read.
             environ["wsgi.input"] = _OverLimit()

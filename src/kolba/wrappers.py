@@ -348,9 +348,9 @@ class Request(_WerkzeugRequest):
             return None
         length = _known_lengths.get(raw)
         if length is None:
-            if not (raw.isascii() and raw.isdigit() and len(raw) < 16):
+            length = declared_length(raw)
+            if length is None:
                 return None
-            length = remember(_known_lengths, raw, int(raw), 1024)
         limit = self._max_content_length
         if limit is None:
             frame = _cv_frame.get(None)
@@ -752,7 +752,26 @@ def _lenient_text(raw: bytes) -> str:
 #: Content-Length values already read, as numbers: a keep-alive client
 #: sends the same lengths again and again (perf: ``int()`` and the digit
 #: checks cost more than the lookup).
-_known_lengths: dict[str, int] = {}
+_known_lengths: dict[str | bytes, int] = {}
+
+
+def declared_length(raw: str | bytes) -> int | None:
+    """A ``Content-Length`` value (environ text or scope bytes) as a number; None unless ASCII digits.
+
+    ``str.isdigit()`` alone also accepts digits ``int()`` refuses (``²``).
+    Values of up to 15 digits are remembered; a longer one is read each
+    time, and one of more digits than ``int()`` reads is 0, as Werkzeug's
+    ``content_length`` reads it.
+    """
+    length = _known_lengths.get(raw)
+    if length is None and raw.isascii() and raw.isdigit():
+        if len(raw) < 16:
+            return remember(_known_lengths, raw, int(raw), 1024)
+        try:
+            return int(raw)
+        except ValueError:
+            return 0
+    return length
 
 
 _K = t.TypeVar("_K")
