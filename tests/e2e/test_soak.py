@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ASGI_DOOR
 from tests.e2e._servers import module_available
-from tools.soak.run import Settings, soak
+from tools.soak.run import Settings, first_traceback, soak
 from tools.soak.servers import SERVERS_BY_NAME
 
 pytestmark = pytest.mark.kolba_only
@@ -37,3 +37,20 @@ def test_short_soak_meets_every_target() -> None:
     assert result.audit.found == result.audit.expected_present > 0
     assert len(result.samples) == 2
     assert all(result.samples[0].rss.values())
+
+
+def test_a_failed_run_shows_the_server_logs_first_traceback() -> None:
+    log = (
+        "INFO started\n"
+        "ERROR Exception on /api/notes [POST]\n"
+        "Traceback (most recent call last):\n"
+        '  File "x.py", line 1, in f\n'
+        "sqlite3.OperationalError: database is locked\n"
+        "INFO more\n"
+    )
+    excerpt = first_traceback(log)
+    assert excerpt.startswith("ERROR Exception on /api/notes [POST]\nTraceback")
+    assert "database is locked" in excerpt
+    assert first_traceback(log, size=20) == "ERROR Exception on /"
+    assert first_traceback("Traceback (most recent call last):\n  x\n").startswith("Traceback")
+    assert first_traceback("no trouble here\n") == ""

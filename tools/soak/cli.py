@@ -58,6 +58,10 @@ def main(argv: t.Sequence[str] | None = None) -> int:
         results.append(soak(server, settings))
     command = "python -m tools.soak " + shlex.join(given)
     print(markdown(results, command.strip()))
+    for result in results:
+        if result.failures() and result.first_traceback:
+            print(f"\n{result.server.name}: the server log from its first traceback on:\n")
+            print(result.first_traceback)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
             json.dump(as_json(results, command.strip()), out, indent=2)

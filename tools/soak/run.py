@@ -64,6 +64,9 @@ class Result:
     samples: list[MemorySample] = field(default_factory=list)
     tracebacks: int = 0
     log_tail: str = ""
+    #: The server log from its first traceback on (at most 6,000 characters), so a
+    #: failed run in CI shows why, not only that.
+    first_traceback: str = ""
     error: str = ""
 
     @property
@@ -115,6 +118,15 @@ class Result:
         if self.tracebacks:
             missed.append(f"{self.tracebacks} tracebacks in the server log")
         return missed
+
+
+def first_traceback(log: str, size: int = 6000) -> str:
+    """``log`` from the line before its first traceback on (the logger's message), at most ``size`` characters."""
+    start = log.find("Traceback (most recent call last)")
+    if start < 0:
+        return ""
+    line_before = log.rfind("\n", 0, max(0, start - 1)) + 1
+    return log[line_before:line_before + size]
 
 
 def percentile_ms(values: list[float], percent: int) -> float | None:
@@ -184,5 +196,6 @@ def soak(server: Server, settings: Settings) -> Result:
         log = log_path.read_text("utf-8", "replace")
         result.tracebacks = log.count("Traceback (most recent call last)")
         result.log_tail = log[-2000:]
+        result.first_traceback = first_traceback(log)
         result.audit = audit(instance / "showcase.sqlite", result.ledger)
     return result

@@ -4,6 +4,15 @@ The connection is opened the first time a view asks for it, kept on ``g``
 for the rest of the request, and closed by ``teardown_appcontext`` even when
 the view raised.
 
+Writers do not fail under load ("database is locked" was a 500 once many
+clients wrote at once): the database is in WAL mode (set by ``init-db``),
+so readers and a committing writer do not block each other; each write
+transaction begins with ``BEGIN IMMEDIATE`` (the connection's
+``isolation_level``), since a deferred one takes a read lock first and can
+deadlock with another writer, which SQLite answers at once without
+waiting; and a writer waits up to 30 s for its turn (the default 5 s ran
+out under load; 30 s is also a gunicorn worker's timeout).
+
 Row ids in URLs use the ``id`` converter: SQLite integers stop at 2**63 - 1,
 and a larger number handed to ``sqlite3`` raises ``OverflowError`` (a 500),
 so the converter makes such URLs match no route (a 404) instead.
@@ -40,7 +49,9 @@ class RowIdConverter(IntegerConverter):
 def get_db() -> sqlite3.Connection:
     """Return this app context's connection, opening it on first use."""
     if "db" not in g:
-        conn = sqlite3.connect(current_app.config["DATABASE"])
+        conn = sqlite3.connect(
+            current_app.config["DATABASE"], isolation_level="IMMEDIATE", timeout=30.0
+        )
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
         g.db = conn
@@ -57,6 +68,7 @@ def close_db(exc: BaseException | None = None) -> None:
 def init_db() -> None:
     """Drop and recreate every table from ``schema.sql``."""
     db = get_db()
+    db.execute("PRAGMA journal_mode = WAL")  # kept in the file: set once, here
     with current_app.open_resource("schema.sql", "r", encoding="utf-8") as f:
         db.executescript(f.read())
     db.commit()
