@@ -1703,6 +1703,33 @@ def test_a_scope_request_answers_as_a_request_over_its_environ(
     assert "environ" in vars(ours) and ours.environ["werkzeug.request"] is ours
 
 
+@pytest.mark.skipif(
+    os.environ.get("KOLBA_TESTS_LANE") == "general", reason="Flask's steps (the general lane) read the request"
+)
+def test_teardown_clears_the_request_from_an_environ_built_on_demand(app: kolba.Kolba) -> None:
+    """The environ's ``werkzeug.request`` is cleared when one was built, and none is built to clear it."""
+    from kolba.asgi import ScopeRequest
+
+    seen: dict[str, t.Any] = {}
+
+    @app.get("/built")
+    async def built() -> str:
+        seen["built"] = request._get_current_object()  # type: ignore[attr-defined]
+        seen["environ"] = request.environ
+        return "ok"
+
+    @app.get("/scope")
+    async def scope_only() -> str:
+        seen["scope"] = request._get_current_object()  # type: ignore[attr-defined]
+        return request.args.get("x", "")
+
+    assert call(app, "/built").status == 200
+    assert type(seen["built"]) is ScopeRequest
+    assert seen["environ"]["werkzeug.request"] is None
+    assert call(app, "/scope", query=b"x=1").body == b"1"
+    assert type(seen["scope"]) is ScopeRequest and "environ" not in vars(seen["scope"])
+
+
 def test_an_app_request_class_of_its_own_reads_the_environ(app: kolba.Kolba) -> None:
     """A subclass of Request may read anything from the environ, so it gets one."""
 

@@ -174,6 +174,90 @@ def test_an_urlencoded_form_leaves_files_for_first_use() -> None:
     assert request.__dict__["files"] is request.files
 
 
+@pytest.mark.parametrize("read", ["files", "form"])
+def test_uploaded_files_are_closed_when_the_request_ends(read: str) -> None:
+    """Teardown closes what a multipart body held, whichever attribute parsed it."""
+    from kolba import Kolba, request
+
+    app = Kolba(__name__)
+    seen: dict[str, t.Any] = {}
+
+    @app.post("/up")
+    def up() -> str:
+        getattr(request, read)  # parses the whole body, files included
+        seen["file"] = request.files["f"].stream
+        seen["environ"] = request.environ
+        return "ok"
+
+    response = app.test_client().post("/up", data={"f": (io.BytesIO(b"x" * 10), "a.txt"), "n": "1"})
+    assert response.status_code == 200
+    assert seen["file"].closed
+    assert seen["environ"]["werkzeug.request"] is None
+
+
+def test_teardown_knows_which_requests_may_hold_files() -> None:
+    """The flag teardown reads instead of the instance ``__dict__``."""
+    wrappers = _wrappers()
+
+    class OwnLoading(wrappers.Request):
+        def _load_form_data(self) -> None:
+            super()._load_form_data()
+
+    class OwnClose(wrappers.Request):
+        def close(self) -> None:
+            super().close()
+
+    assert wrappers.Request._may_hold_files is False
+    assert OwnLoading._may_hold_files is True and OwnClose._may_hold_files is True
+    urlencoded = _form_request(b"a=1", "application/x-www-form-urlencoded")
+    assert urlencoded.form and urlencoded.files == ImmutableMultiDict()
+    assert urlencoded._may_hold_files is False
+    body = b'--B\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--B--\r\n'
+    multipart = _form_request(body, "multipart/form-data; boundary=B")
+    assert multipart.form["a"] == "1" and multipart._may_hold_files is True
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"shallow": True}, {"populate_request": False}])
+def test_the_constructor_sets_shallow_and_werkzeug_request_as_werkzeugs(kwargs: dict[str, bool]) -> None:
+    """``shallow`` is a class default, stored only when true; the environ entry as Werkzeug's."""
+    from werkzeug.test import EnvironBuilder
+
+    ours_environ, theirs_environ = EnvironBuilder().get_environ(), EnvironBuilder().get_environ()
+    ours = _wrappers().Request(ours_environ, **kwargs)
+    theirs = WerkzeugRequest(theirs_environ, **kwargs)
+    assert ours.shallow is theirs.shallow
+    assert ("werkzeug.request" in ours_environ) is ("werkzeug.request" in theirs_environ)
+    if "werkzeug.request" in ours_environ:
+        assert ours_environ["werkzeug.request"] is ours
+    if ours.shallow:
+        with pytest.raises(RuntimeError):
+            ours.stream  # noqa: B018 - Werkzeug's refusal to read a shallow request
+
+
+def test_a_request_class_not_kolbas_is_closed_and_cleared_at_teardown() -> None:
+    from kolba import Kolba, request
+
+    closed: list[bool] = []
+
+    class Foreign(WerkzeugRequest):
+        def close(self) -> None:
+            closed.append(True)
+            super().close()
+
+    app = Kolba(__name__)
+    app.request_class = Foreign  # type: ignore[assignment]
+    seen: dict[str, t.Any] = {}
+
+    @app.get("/")
+    def index() -> str:
+        seen["environ"] = request.environ
+        return type(request._get_current_object()).__name__  # type: ignore[attr-defined]
+
+    assert app.test_client().get("/").get_data() == b"Foreign"
+    assert closed == [True]
+    assert seen["environ"]["werkzeug.request"] is None
+
+
 _SET_NAMES = st.sampled_from(["X-Hook", "x-hook", "X-HOOK", "Vary", "Content-Type", "X-Other"])
 _SET_VALUES = st.sampled_from(["after", "", "a b", "é", "x\ny", "x\ry", 7, None])
 

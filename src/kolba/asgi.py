@@ -31,18 +31,21 @@ from werkzeug.exceptions import ClientDisconnected as _WerkzeugClientDisconnecte
 from .concurrency import call_either, run_in_request_thread
 from .ctx import _UNSET, PRESERVE_CONTEXT, RequestContext, _acceptable_host, _remember_host
 from .wrappers import (
+    _FILL_DIRECTLY,
     _PLAIN_ENVIRON_HEADERS,
     AT_END,
     _known_lengths,
     InputMisuse,
     Request,
     RequestHeaders,
+    RequestMultiDict,
+    _new_multidict,
     _new_request_headers,
     declared_length,
     lazy_attribute,
     parse_cookie_header,
+    grouped_urlencoded,
     remember,
-    urlencoded_multidict,
 )
 
 if t.TYPE_CHECKING:
@@ -245,8 +248,8 @@ class ScopeRequest(Request):
     #: The body the door read, of exactly the declared length, until the
     #: environ is built (``b""`` once read, as a read stream is at its end).
     _body: bytes | None = None
-    #: Never shallow (perf: a class default, not set on each request).
-    shallow = False
+    #: Until ``environ`` is read (see :attr:`Request._has_environ`).
+    _has_environ = False
 
     @lazy_attribute
     def environ(self) -> dict[str, t.Any]:
@@ -259,6 +262,7 @@ class ScopeRequest(Request):
             self._body = None  # the environ's input holds it now, and reads go there
         environ["werkzeug.request"] = self
         self._header_environ = environ
+        self._has_environ = True
         return environ
 
     def _body_type(self) -> str | None:
@@ -297,8 +301,12 @@ class ScopeRequest(Request):
     def args(self) -> t.Any:
         """The parsed query string, from the scope's bytes when they are ASCII."""
         query = self._scope["query_string"]
-        if self._assigned_query is None and query.isascii() and self.parameter_storage_class is ImmutableMultiDict:
-            return urlencoded_multidict(ImmutableMultiDict, query.decode())
+        if (
+            self._assigned_query is None and query.isascii()
+            and self.parameter_storage_class is ImmutableMultiDict and _FILL_DIRECTLY
+        ):
+            # perf: urlencoded_multidict, inline
+            return grouped_urlencoded(query.decode(), _new_multidict(RequestMultiDict))
         return Request.args._fn(self)
 
     @lazy_attribute

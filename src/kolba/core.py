@@ -45,8 +45,8 @@ from .concurrency import (
 from .ctx import PRESERVE_CONTEXT, AppContext, RequestContext, _send
 from .errors import explain_missing_key, renders_itself
 from .globals import _cv_frame
-from .plans import EndpointPlan, awaitable, run_after_hooks, run_preprocessors
-from .dispatch import save_session
+from .plans import EndpointPlan, awaitable, run_after_hooks
+from .dispatch import may_send_session_cookie, save_session
 from .responses import Triple, direct_result, stock_error_result
 from .wrappers import Response, _fill, plain_triple
 
@@ -325,13 +325,16 @@ class Core:
                 _send("request_started", app)
             rv = None
             if plan.preprocessing:
-                req = ctx._request
-                rv = run_preprocessors(
-                    endpoint,
-                    ctx.view_args if req is None else req.view_args,
-                    plan.url_preprocessors,
-                    plan.before,
-                )
+                # perf: run_preprocessors, inline
+                if plan.url_preprocessors:
+                    req = ctx._request
+                    view_args = ctx.view_args if req is None else req.view_args
+                    for preprocess in plan.url_preprocessors:
+                        preprocess(endpoint, view_args)
+                for hook in plan.before:
+                    rv = hook()
+                    if rv is not None:
+                        break
             if rv is None:
                 req = ctx._request
                 error = ctx.routing_exception if req is None else req.routing_exception
@@ -405,7 +408,8 @@ class Core:
             response = run_after_hooks(response, map(app.ensure_sync, callbacks))
         for hook in plan.after:  # perf: run_after_hooks, inline
             response = hook(response)
-        save_session(app, ctx, response)
+        if ctx._session is not None or may_send_session_cookie(app, ctx):  # perf: save_session's test, inline
+            save_session(app, ctx, response)
         if lane.signals:
             _send("request_finished", app, response=response)
         return response

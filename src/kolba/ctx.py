@@ -252,8 +252,18 @@ class RequestContext(_ContextBase):
         """The request object, built (with the match result) when first read."""
         req = self._request
         if req is None:
-            req = self._request = self.app.request_class(self.environ)
-            req.json_module = self.app.json
+            app = self.app
+            cls = app.request_class
+            if cls is KolbaRequest:
+                # perf: Request.__init__ for Kolba's own class, inline (no call)
+                environ = self.environ
+                req = _new_object(KolbaRequest)
+                req.environ = environ
+                environ["werkzeug.request"] = req
+            else:
+                req = cls(self.environ)
+            self._request = req
+            req.json_module = app.json
             req.url_rule = self.url_rule
             req.view_args = self.view_args
             req.routing_exception = self.routing_exception
@@ -404,11 +414,13 @@ class RequestContext(_ContextBase):
             settle_from_thread(self._tasks)
         req = self._request
         if req is not None:
-            state = req.__dict__
-            # perf: Werkzeug's close() only closes uploaded files.
-            if "files" in state or type(req).close is not _plain_close:
+            try:  # perf: _request_state, inline
+                may_hold_files, has_environ = req._may_hold_files, req._has_environ
+            except AttributeError:
+                may_hold_files, has_environ = _request_state(req)
+            if may_hold_files:  # perf: Werkzeug's close() only closes uploaded files
                 req.close()
-            if "environ" in state:  # not a request from an ASGI scope that built none
+            if has_environ:  # not a request from an ASGI scope that built none
                 self.environ["werkzeug.request"] = None
         token = self._pushes.pop()[0]
         try:
@@ -430,7 +442,7 @@ class RequestContext(_ContextBase):
             current = _cv_frame.get(None)
             token, created = self._pushes.pop()
             _restore(token)
-            if last and self._request is not None and "environ" in self._request.__dict__:
+            if last and self._request is not None and _request_state(self._request)[1]:
                 self.environ["werkzeug.request"] = None
             if created is not None:
                 created.pop(exc)
@@ -462,8 +474,19 @@ def _mismatch_answer(websocket: bool, error: WebsocketMismatch) -> HTTPException
 #: Set in the environ by the test client when it keeps the contexts after a request.
 PRESERVE_CONTEXT = "werkzeug.debug.preserve_context"
 
-#: Werkzeug's ``Request.close``, which only closes uploaded files.
-_plain_close = KolbaRequest.close
+_new_object = object.__new__
+
+
+def _request_state(req: t.Any) -> tuple[bool, bool]:
+    """Whether ``req`` may hold uploaded files to close, and whether its environ is set.
+
+    Kolba's request classes say so in two attributes; any other class is
+    closed, and its environ cleared, as Werkzeug's request would be.
+    """
+    try:
+        return req._may_hold_files, req._has_environ
+    except AttributeError:  # a request class not derived from Kolba's
+        return True, "environ" in req.__dict__
 
 #: Host headers already found acceptable, so the IDNA check runs once per host.
 _checked_hosts: set[str] = set()

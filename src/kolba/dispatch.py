@@ -40,7 +40,7 @@ def save_session(app: AppShape, ctx: RequestContext, response: Response) -> None
     sent; when the Cookie header cannot contain the session cookie's name,
     nothing is parsed at all.
     """
-    if ctx._session is None and not _may_send_session_cookie(app, ctx):
+    if ctx._session is None and not may_send_session_cookie(app, ctx):
         return
     interface = app.session_interface
     session = ctx._open_session()
@@ -48,7 +48,8 @@ def save_session(app: AppShape, ctx: RequestContext, response: Response) -> None
         interface.save_session(t.cast("Kolba", app), session, response)
 
 
-def _may_send_session_cookie(app: AppShape, ctx: RequestContext) -> bool:
+def may_send_session_cookie(app: AppShape, ctx: RequestContext) -> bool:
+    """Whether the client sent the session cookie, so an unopened session may still need saving."""
     header = ctx.environ.get("HTTP_COOKIE")
     if not header:
         return False

@@ -153,9 +153,25 @@ class Request(_WerkzeugRequest):
     #: class default, so reading it needs no ``getattr`` with a fallback).
     _cached_data: bytes | None = None  # type: ignore[assignment]
 
+    #: Whether the request may not read its body (Werkzeug's ``shallow``);
+    #: set by ``__init__`` only when true (perf: a class default).
+    shallow: bool = False
+
     #: Whether the query string and urlencoded forms take Kolba's parsing
     #: fast path; off for subclasses that customise the steps it replaces.
     _fast_parsing = True
+
+    #: Whether :meth:`close` may have uploaded files to close: set once the
+    #: body is parsed as other than an urlencoded form, and always for a
+    #: subclass that changes how files are loaded or closed.  perf: the
+    #: context's teardown asks this instead of looking for ``files`` in the
+    #: instance ``__dict__`` (reading ``__dict__`` makes CPython build one).
+    _may_hold_files = False
+
+    #: Whether ``environ`` is set (a :class:`kolba.asgi.ScopeRequest`
+    #: builds its own only when read), so teardown knows to clear its
+    #: ``werkzeug.request`` entry.
+    _has_environ = True
 
     #: Whether ``get_json`` may recognise ``application/json`` itself; off
     #: for subclasses that customise how the body or its type are read.
@@ -170,13 +186,16 @@ class Request(_WerkzeugRequest):
         cls._fast_parsing = _request_inherits(cls, _PARSING_STEPS)
         cls._limits_from_config = _request_inherits(cls, ("max_content_length",))
         cls._fast_json = _request_inherits(cls, _JSON_STEPS)
+        if not _request_inherits(cls, ("_load_form_data", "files", "close")):
+            cls._may_hold_files = True
 
     def __init__(self, environ: WSGIEnvironment, populate_request: bool = True, shallow: bool = False) -> None:
         # perf: Werkzeug's __init__ parses eight attributes up front; they are
         # lazy_attribute descriptors below instead.
         self.environ = environ
-        self.shallow = shallow
-        if populate_request and not shallow:
+        if shallow:  # perf: False is the class default
+            self.shallow = True
+        elif populate_request:
             environ["werkzeug.request"] = self
 
     @lazy_attribute
@@ -535,6 +554,7 @@ class Request(_WerkzeugRequest):
         if self._fast_parsing and _is_urlencoded(self._body_type()):
             self.form  # noqa: B018 - Kolba's urlencoded parsing, which keeps the result
             return
+        self._may_hold_files = True
         super()._load_form_data()
         frame = _cv_frame.get(None)
         if frame is not None and frame[0].app.config.get("DEBUG"):  # perf: _debugging(), inline
@@ -941,12 +961,18 @@ def grouped_urlencoded(text: str, grouped: dict[str, list[str]] | None = None) -
     """
     if grouped is None:
         grouped = {}
-    unescaped = _unescaped(text)
-    if unescaped is None:
-        for name, value in parse_urlencoded(text):
-            _setdefault(grouped, name, []).append(value)
-        return grouped
-    text, amp, eq = unescaped
+    if text.isascii() and "%" not in text:
+        # perf: _unescaped's first case, inline (a query string seldom escapes)
+        if "+" in text:
+            text = text.replace("+", " ")
+        amp, eq = "&", "="
+    else:
+        unescaped = _unescaped(text)
+        if unescaped is None:
+            for name, value in parse_urlencoded(text):
+                _setdefault(grouped, name, []).append(value)
+            return grouped
+        text, amp, eq = unescaped
     # Text without escapes is ASCII (``_unescaped`` checked), so its pieces
     # need no UTF-8 decoding.
     decoded = amp is _AMP
@@ -1429,9 +1455,19 @@ def plain_triple(response: t.Any, method: str | None) -> tuple[str, list[tuple[s
     body = response.response
     if type(body) is not list or response._on_close:
         return None
-    headers = _plain_wsgi_headers(response, body)
-    if headers is None:
-        return None
+    plain = response._plain
+    headers: list[tuple[str, str]] | None
+    if plain is not None and response._status_code == 200 and len(body) == 1 and type(body[0]) is bytes:
+        # perf: _plain_wsgi_headers' usual case (jsonify's answer), inline
+        content_type, length = plain
+        if content_type is None:
+            headers = [("Content-Length", length)]
+        else:
+            headers = [("Content-Type", content_type), ("Content-Length", length)]
+    else:
+        headers = _plain_wsgi_headers(response, body)
+        if headers is None:
+            return None
     if method == "HEAD" or response._status_code < 200:
         return response._status, headers, []
     return response._status, headers, body

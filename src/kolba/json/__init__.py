@@ -14,11 +14,14 @@ import typing as t
 
 from ..globals import _cv_frame, current_app
 from .parsing import parse
+from ..wrappers import Response as _Response
+from ..wrappers import _fill
 from ..wrappers import text_response as _text_response
 from .provider import DefaultJSONProvider, _default
 
 #: The provider's own ``response``, which :func:`jsonify` may stand in for.
 _default_response = DefaultJSONProvider.response
+_new_object = object.__new__
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from ..wrappers import Response
@@ -88,6 +91,12 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
     if kwargs and not args and type(provider).response is _default_response:
         # perf: DefaultJSONProvider.response(**kwargs), inline (a call
         # that packs the arguments again, less)
-        return _text_response(provider._app.response_class, provider.dumps_for_response(kwargs), provider.mimetype)
+        text = provider.dumps_for_response(kwargs)
+        cls = provider._app.response_class
+        if cls is not _Response:
+            return _text_response(cls, text, provider.mimetype)
+        made: Response = _new_object(_Response)  # perf: text_response for Kolba's own class, inline
+        _fill(made, text.encode(), provider.mimetype or _Response.default_mimetype)
+        return made
     response: Response = provider.response(*args, **kwargs)
     return response

@@ -212,14 +212,15 @@ def _checked_encoder(
     )
 
 
-def _c_encoder(checked: json.JSONEncoder) -> _Encode | None:
+def _c_encoder(checked: json.JSONEncoder) -> t.Callable[[t.Any, int], t.Iterable[str]] | None:
     """Return a reusable C encoder that writes what ``checked`` writes, if possible.
 
     ``JSONEncoder.encode`` builds a fresh C encoder (with a fresh set of
     "seen" containers) on every call. Built once without that set, the C
     encoder can be shared by all threads; a circular structure then ends in
     ``RecursionError``, and the caller re-runs the checked encoder to raise
-    the standard "Circular reference detected" error instead.
+    the standard "Circular reference detected" error instead.  It is called
+    as ``run(obj, 0)`` and gives the text in pieces.
     """
     make = getattr(_std_encoder, "c_make_encoder", None)
     if make is None or checked.indent is not None:
@@ -237,11 +238,7 @@ def _c_encoder(checked: json.JSONEncoder) -> _Encode | None:
         )
     except Exception:  # pragma: no cover - a Python whose C encoder differs
         return None
-
-    def encode(obj: t.Any) -> str:
-        return "".join(run(obj, 0))
-
-    return encode if _agrees(encode, checked) else None
+    return run if _agrees(lambda obj: "".join(run(obj, 0)), checked) else None
 
 
 _PROBE: t.Any = {"b": [1, 2.5, None, True, "\u00e9\n"], "a": {"x": "y"}, "c": []}
@@ -260,13 +257,14 @@ def _build_encode(
 ) -> _Encode:
     """Return the fastest function giving ``json.dumps``'s output for these settings."""
     checked = _checked_encoder(layout, default, ensure_ascii, sort_keys)
-    fast = _c_encoder(checked)
-    if fast is None:
+    run = _c_encoder(checked)
+    if run is None:
         return checked.encode
 
     def encode(obj: t.Any) -> str:
+        # perf: the C encoder's pieces joined here, not in a function of their own
         try:
-            return fast(obj)
+            return "".join(run(obj, 0))
         except RecursionError:
             return checked.encode(obj)
 
