@@ -245,9 +245,9 @@ class ScopeRequest(Request):
     #: Once ``headers`` or ``environ`` was read: the dict the environ is
     #: (its header entries may still be missing; see :class:`ScopeHeaders`).
     _header_environ: dict[str, t.Any] | None = None
-    #: The body the door read, of exactly the declared length, until the
-    #: environ is built (``b""`` once read, as a read stream is at its end).
-    _body: bytes | None = None
+    # ``_body`` (see Request): the body the door read, of exactly the
+    # declared length, until the environ is built (``b""`` once read, as a
+    # read stream is at its end).
     #: Until ``environ`` is read (see :attr:`Request._has_environ`).
     _has_environ = False
 

@@ -153,6 +153,15 @@ class Request(_WerkzeugRequest):
     #: class default, so reading it needs no ``getattr`` with a fallback).
     _cached_data: bytes | None = None  # type: ignore[assignment]
 
+    #: The body a door read whole before the view (a
+    #: :class:`kolba.asgi.ScopeRequest`'s), which ``_read_sized_body``
+    #: returns; None when the body is to be read from the environ.  While
+    #: it is set, no stream was made (making one builds the environ, which
+    #: takes the body), so ``get_data`` and ``form`` need not look for one
+    #: in the instance ``__dict__`` (perf: reading it makes CPython build
+    #: the dict).
+    _body: bytes | None = None
+
     #: Whether the request may not read its body (Werkzeug's ``shallow``);
     #: set by ``__init__`` only when true (perf: a class default).
     shallow: bool = False
@@ -340,8 +349,8 @@ class Request(_WerkzeugRequest):
         if (
             not parse_form_data
             and self._fast_parsing
-            and "stream" not in self.__dict__
             and self._cached_data is None
+            and (self._body is not None or "stream" not in self.__dict__)  # perf: see ``_body``
         ):
             body = self._read_sized_body()
             if body is not None:
@@ -513,7 +522,7 @@ class Request(_WerkzeugRequest):
             # perf: FormDataParser dispatch and parse_qsl's generality cost
             # more than the parsing itself for a typical small form.
             body = self._cached_data
-            if body is None and "stream" not in self.__dict__:
+            if body is None and (self._body is not None or "stream" not in self.__dict__):  # perf: see ``_body``
                 body = self._read_sized_body()
             if body is None:
                 # The stream checked the declared length against the limit when

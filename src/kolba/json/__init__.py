@@ -92,7 +92,7 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
         # perf: DefaultJSONProvider.response(**kwargs), inline (a call
         # that packs the arguments again, less)
         text = provider.dumps_for_response(kwargs)
-        cls = provider._app.response_class
+        cls = app.response_class  # provider._app's, without the weak proxy
         if cls is not _Response:
             return _text_response(cls, text, provider.mimetype)
         made: Response = _new_object(_Response)  # perf: text_response for Kolba's own class, inline
