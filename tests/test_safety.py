@@ -27,11 +27,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from itsdangerous import TimestampSigner
 from werkzeug.datastructures import Headers
 
+from tests.conftest import AGAINST_FLASK
 from tests.safety_apps import SECRET_TEXT, build_app
 
 SECRET_KEY = "safety secret key"
@@ -1522,6 +1523,10 @@ _HEADER_NAMES = [
     values=st.dictionaries(st.sampled_from(_HEADER_NAMES), _latin1, max_size=4),
 )
 def test_random_header_bytes_never_5xx(path: str, values: dict[str, str]) -> None:
+    if AGAINST_FLASK:
+        # Werkzeug keeps an entity tag with a quote inside and cannot write
+        # it back, a 500 that Kolba mends (test_entity_tag_with_a_quote_inside_is_ignored).
+        assume('"' not in values.get("If-Range", ""))
     assert call(shared_app(), path=path, headers=values).status < 500
 
 
