@@ -46,7 +46,7 @@ from .ctx import PRESERVE_CONTEXT, AppContext, RequestContext, _send
 from .errors import explain_missing_key, renders_itself
 from .globals import _cv_frame
 from .plans import EndpointPlan, awaitable, run_after_hooks
-from .dispatch import may_send_session_cookie, save_session
+from .dispatch import may_send_session_cookie, save_session, store_session
 from .responses import Triple, direct_result, stock_error_result
 from .wrappers import Response, _fill, plain_triple
 
@@ -409,7 +409,7 @@ class Core:
         for hook in plan.after:  # perf: run_after_hooks, inline
             response = hook(response)
         if ctx._session is not None or may_send_session_cookie(app, ctx):  # perf: save_session's test, inline
-            save_session(app, ctx, response)
+            store_session(app, ctx, response)
         if lane.signals:
             _send("request_finished", app, response=response)
         return response

@@ -42,6 +42,11 @@ def save_session(app: AppShape, ctx: RequestContext, response: Response) -> None
     """
     if ctx._session is None and not may_send_session_cookie(app, ctx):
         return
+    store_session(app, ctx, response)
+
+
+def store_session(app: AppShape, ctx: RequestContext, response: Response) -> None:
+    """Save the session into the response, opening it first if no one did (:func:`save_session`'s second half)."""
     interface = app.session_interface
     session = ctx._open_session()
     if not interface.is_null_session(session):
