@@ -879,3 +879,45 @@ def test_stream_with_context_on_app_without_teardown(app, client) -> None:  # ty
     assert client.get("/rows?a=1").data == b"a=1"
     assert client.get("/rows?a=2").data == b"a=2"
     assert not kolba.has_request_context()
+
+
+@pytest.mark.kolba_only
+def test_other_modules_call_the_context_variable_through_its_bound_methods() -> None:
+    """``_get_frame``, ``_set_frame`` and ``_reset_frame`` are the variable's own.
+
+    CPython 3.11 compiles ``name.method(...)`` without its method-call fast
+    path when ``name`` was imported into the module (it takes it for a
+    module), building a bound method per call; so no Kolba module but the
+    one defining ``_cv_frame`` calls a method on it.
+    """
+    import dis
+    import pkgutil
+    import types
+    from collections.abc import Iterator
+
+    from kolba import globals as kolba_globals
+
+    assert kolba_globals._get_frame == kolba_globals._cv_frame.get
+    assert kolba_globals._set_frame.__self__ is kolba_globals._cv_frame
+    assert kolba_globals._reset_frame.__self__ is kolba_globals._cv_frame
+
+    def codes(code: types.CodeType) -> Iterator[types.CodeType]:
+        yield code
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                yield from codes(const)
+
+    found = []
+    for module in pkgutil.walk_packages(kolba.__path__, "kolba."):
+        spec = module.module_finder.find_spec(module.name, None)  # type: ignore[call-arg]
+        if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+            continue
+        with open(spec.origin, encoding="utf-8") as file:
+            top = compile(file.read(), spec.origin, "exec")
+        for code in codes(top):
+            steps = list(dis.get_instructions(code))
+            for load, attr in zip(steps, steps[1:]):
+                if load.opname == "LOAD_GLOBAL" and load.argval == "_cv_frame" and attr.opname in ("LOAD_ATTR", "LOAD_METHOD"):
+                    if module.name != "kolba.globals":
+                        found.append(f"{module.name}:{attr.positions.lineno if attr.positions else '?'}")
+    assert found == []

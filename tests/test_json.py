@@ -256,6 +256,32 @@ def test_jsonify_runs_a_custom_response_constructor(app: kolba.Kolba, base: str)
     assert response.mimetype == "application/json"
 
 
+class AlwaysDebugging(kolba.Kolba):
+    """An app whose debug mode is its own, not the config's."""
+
+    @property
+    def debug(self) -> bool:  # type: ignore[override]
+        return True
+
+
+@pytest.mark.parametrize("view", ["jsonify", "dict"])
+def test_a_subclass_that_defines_debug_decides_the_layout(view: str) -> None:
+    app = AlwaysDebugging(__name__)
+    app.config["DEBUG"] = False
+
+    @app.route("/")
+    def answer() -> t.Any:
+        return kolba.jsonify(a=[1]) if view == "jsonify" else {"a": [1]}
+
+    assert app.test_client().get("/").data == b'{\n  "a": [\n    1\n  ]\n}\n'
+
+
+@pytest.mark.kolba_only
+def test_the_app_says_whether_debug_is_the_configs() -> None:
+    assert kolba.Kolba(__name__)._debug_is_config is True
+    assert AlwaysDebugging(__name__)._debug_is_config is False
+
+
 @pytest.mark.parametrize("debug", [False, True])
 def test_returned_dicts_and_lists_match_jsonify(app: kolba.Kolba, debug: bool) -> None:
     app.debug = debug
@@ -412,6 +438,19 @@ def test_dumps_for_response_is_the_response_body(debug: bool, compact: bool | No
     assert provider.fast_response_mimetype() == "application/json"
     provider.mimetype = "text/x-json"
     assert provider.fast_response_mimetype() == "text/x-json"
+
+
+@pytest.mark.kolba_only
+@pytest.mark.parametrize("compact", [None, True, False])
+def test_dumps_for_response_takes_the_callers_debug_mode(compact: bool | None) -> None:
+    stand_in = StandInApp(debug=False)
+    provider = DefaultJSONProvider(stand_in)  # type: ignore[arg-type]
+    provider.compact = compact
+    indented = "[\n  1\n]\n"
+    assert provider.dumps_for_response([1], True) == ("[1]\n" if compact else indented)
+    assert provider.dumps_for_response([1], False) == (indented if compact is False else "[1]\n")
+    # Without it, the app's own ``debug`` is read.
+    assert provider.dumps_for_response([1]) == provider.dumps_for_response([1], False)
 
 
 @pytest.mark.kolba_only

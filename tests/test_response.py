@@ -953,12 +953,13 @@ def build_pair() -> tuple[kolba.Kolba, kolba.Kolba]:
         app.add_url_rule("/dict", "d", lambda: {"b": [1, 2], "a": "ü", "c": None})
         app.add_url_rule("/list", "l", lambda: [3, {"y": 1, "x": 2}])
         app.add_url_rule("/empty", "e", lambda: "")
+        app.add_url_rule("/jsonify", "j", lambda: kolba.jsonify(b=[1], a="ü"))
         apps.append(app)
     apps[1].after_request(lambda response: response)
     return apps[0], apps[1]
 
 
-@pytest.mark.parametrize("path", ["/str", "/bytes", "/dict", "/list", "/empty"])
+@pytest.mark.parametrize("path", ["/str", "/bytes", "/dict", "/list", "/empty", "/jsonify"])
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
 def test_fast_path_equals_full_response(path: str, method: str) -> None:
     fast, full = build_pair()

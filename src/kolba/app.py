@@ -37,7 +37,7 @@ from .core import WATCHED, Core
 from .ctx import AppContext, RequestContext, _AppCtxGlobals
 from .dispatch import DispatchSteps
 from .errors import ErrorHandling
-from .globals import _cv_frame
+from .globals import _get_frame
 from .helpers import get_debug_flag
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .plans import blueprint_scopes, outer_first
@@ -200,6 +200,11 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
             )
         self.instance_path = instance_path or self.auto_find_instance_path()
         self.config = self.make_config(instance_relative_config)
+        #: Whether :attr:`debug` is ``config["DEBUG"]`` (false when a
+        #: subclass defines ``debug`` itself).  perf: the JSON fast path
+        #: then reads the config (an instance attribute: a class one costs
+        #: about as much to read as the property it spares).
+        self._debug_is_config = getattr(type(self), "debug", None) is Kolba.debug
         self.aborter = self.make_aborter()
         self.json: JSONProvider = self.json_provider_class(self)
         self.url_build_error_handlers: list[
@@ -372,7 +377,7 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
 
     def update_template_context(self, context: dict[str, t.Any]) -> None:
         """Add context processors' values; values passed explicitly win over them."""
-        frame = _cv_frame.get(None)
+        frame = _get_frame(None)
         scopes: tuple[str, ...] = ()
         if frame is not None and frame[1] is not None:
             scopes = blueprint_scopes(frame[1]._matched_endpoint())
@@ -619,7 +624,7 @@ class Kolba(ErrorHandling, DispatchSteps, UrlBuilding, WSGIDoor, Scaffold):
 
     def log_exception(self, exc_info: t.Any) -> None:
         """Log an unhandled exception at ERROR level, naming the request it broke."""
-        frame = _cv_frame.get(None)
+        frame = _get_frame(None)
         if frame is None or frame[1] is None:
             self.logger.error("Exception outside of a request", exc_info=exc_info)
             return

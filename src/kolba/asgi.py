@@ -497,6 +497,8 @@ class ScopeContext(DoorContext):
                 scoped._scope = self.scope
                 scoped._by_name = self._headers
                 scoped._cookie = self._cookie
+                scoped._may_hold_files = False  # perf: as RequestContext.request
+                scoped._has_environ = False
                 if self._body is not None:
                     scoped._body = self._body
                 request = scoped

@@ -27,7 +27,7 @@ import threading
 import typing as t
 import weakref
 
-from .globals import _cv_frame
+from .globals import _get_frame
 
 if t.TYPE_CHECKING:
     # asyncio and concurrent.futures are imported where first needed: a
@@ -386,7 +386,7 @@ def track_request_tasks(loop: asyncio.AbstractEventLoop) -> None:
             task = previous(loop, coro, **options)
         else:
             task = asyncio.Task(coro, loop=loop, **options)
-        frame = _cv_frame.get(None)
+        frame = _get_frame(None)
         if frame is not None and frame[1] is not None:
             owner = frame[1]
             if owner._tasks is None:

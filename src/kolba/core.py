@@ -44,7 +44,7 @@ from .concurrency import (
 )
 from .ctx import PRESERVE_CONTEXT, AppContext, RequestContext, _send
 from .errors import explain_missing_key, renders_itself
-from .globals import _cv_frame
+from .globals import _get_frame, _set_frame
 from .plans import EndpointPlan, awaitable, run_after_hooks
 from .dispatch import may_send_session_cookie, save_session, store_session
 from .responses import Triple, direct_result, stock_error_result
@@ -255,11 +255,11 @@ class Core:
         # with benchmarks --sections instructions).
         app = self.app
         ctx = RequestContext(app, environ)
-        outer = _cv_frame.get(None)
+        outer = _get_frame(None)
         app_ctx = outer[0] if outer is not None and outer[0].app is app else AppContext(app)
         ctx._app_ctx = app_ctx
         # Recorded like a push, so a re-push (stream_with_context) pops in order.
-        ctx._pushes.append((_cv_frame.set((app_ctx, ctx)), None))
+        ctx._pushes.append((_set_frame((app_ctx, ctx)), None))
         try:
             try:
                 ctx.match_request()
@@ -289,7 +289,7 @@ class Core:
             return emit(result, environ, sink)
         finally:
             keep = environ.get(PRESERVE_CONTEXT)
-            current = _cv_frame.get(None)
+            current = _get_frame(None)
             if keep is not None and current is not None:
                 # The test client re-enters both after the response, so the
                 # request stays inspectable inside ``with client:``.
@@ -379,6 +379,10 @@ class Core:
         response object at all.
         """
         if lane.shortcuts:
+            if type(rv) is Response:
+                # perf: a response of Kolba's class (jsonify's) as its triple
+                # now, without direct_result and the WSGI call it would need.
+                return plain_triple(rv, method) or rv
             direct = direct_result(self.app, rv, method)
             if direct is not None:
                 return direct
@@ -500,10 +504,10 @@ class Core:
             return None
         lean = lane.lean and not ctx._kept
         if lean:
-            outer = _cv_frame.get(None)
+            outer = _get_frame(None)
             app_ctx = outer[0] if outer is not None and outer[0].app is app else AppContext(app)
             ctx._app_ctx = app_ctx
-            ctx._pushes.append((_cv_frame.set((app_ctx, ctx)), None))
+            ctx._pushes.append((_set_frame((app_ctx, ctx)), None))
         error: BaseException | None = None
         try:
             try:
@@ -554,7 +558,7 @@ class Core:
     async def _pop_async(self, ctx: RequestContext, error: BaseException | None) -> None:
         """Pop a fully pushed context; teardown callbacks run as they would in a worker."""
         keep = ctx.environ.get(PRESERVE_CONTEXT)
-        current = _cv_frame.get(None)
+        current = _get_frame(None)
         if keep is not None and current is not None:
             keep(current[0])
             keep(current[1])
@@ -629,6 +633,8 @@ class Core:
         ):
             return None
         if lane.shortcuts:  # perf: _unprocessed, inline
+            if type(rv) is Response:
+                return plain_triple(rv, ctx._method) or rv
             direct = direct_result(self.app, rv, ctx._method)
             if direct is not None:
                 return direct

@@ -16,7 +16,7 @@ import typing as t
 from werkzeug.routing import RequestRedirect
 
 from .ctx import _UNSET, _send
-from .globals import _cv_frame
+from .globals import _get_frame
 from .plans import blueprint_scopes, inner_first, outer_first, run_after_hooks, run_preprocessors
 from .responses import to_response
 
@@ -28,7 +28,7 @@ if t.TYPE_CHECKING:
 
 
 def _request_ctx() -> RequestContext:
-    frame = _cv_frame.get(None)
+    frame = _get_frame(None)
     assert frame is not None and frame[1] is not None, "no request context is active"
     return frame[1]
 
@@ -138,7 +138,7 @@ class DispatchSteps:
         (as JSON), an iterator of chunks, a WSGI callable, or a tuple adding a
         status and/or headers to one of those.
         """
-        frame = _cv_frame.get(None)
+        frame = _get_frame(None)
         return to_response(self, rv, None if frame is None else frame[1])
 
     def process_response(self: AppShape, response: Response) -> Response:
@@ -176,7 +176,7 @@ class DispatchSteps:
         """Teardown callbacks of the request: innermost blueprint first, newest first."""
         if exc is _UNSET:
             exc = sys.exc_info()[1]
-        frame = _cv_frame.get(None)
+        frame = _get_frame(None)
         scopes: tuple[str, ...] = ()
         if frame is not None and frame[1] is not None:
             scopes = blueprint_scopes(frame[1]._matched_endpoint())

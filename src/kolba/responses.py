@@ -128,7 +128,8 @@ def direct_result(app: Kolba, rv: t.Any, method: str | None) -> Triple | Respons
         provider = app.json
         if provider.fast_response_mimetype() != JSON:
             return None
-        body, content_type = provider.dumps_for_response(rv).encode(), JSON
+        debug = app.config["DEBUG"] if app._debug_is_config else app.debug  # perf: as jsonify
+        body, content_type = provider.dumps_for_response(rv, debug).encode(), JSON
     else:
         return None
     # perf: _triple, inline

@@ -180,9 +180,9 @@ def _default_template_ctx_processor() -> dict[str, t.Any]:
     ``session`` stays a Jinja global only, so that rendering a template does
     not mark the session accessed.
     """
-    from .globals import _cv_frame
+    from .globals import _get_frame
 
-    frame = _cv_frame.get(None)
+    frame = _get_frame(None)
     if frame is None:
         return {}
     names: dict[str, t.Any] = {"g": frame[0].g}

@@ -15,7 +15,7 @@ from itertools import chain
 from jinja2 import BaseLoader, Template, TemplateNotFound
 from jinja2 import Environment as _JinjaEnvironment
 
-from .globals import _cv_frame, _find_app, g, request, session
+from .globals import _find_app, _get_frame, g, request, session
 
 if t.TYPE_CHECKING:
     from .app import Kolba
@@ -214,7 +214,7 @@ def _attempt_lines(number: int, attempt: LoadAttempt) -> list[str]:
 
 def _current_blueprint() -> str | None:
     """The blueprint of the endpoint handling the current request, if any."""
-    frame = _cv_frame.get(None)
+    frame = _get_frame(None)
     if frame is None or frame[1] is None:
         return None
     return frame[1].request.blueprint
@@ -287,7 +287,7 @@ def _stream(app: Kolba, template: Template, context: dict[str, t.Any]) -> t.Iter
     """Render lazily; inside a request, keep its context alive while iterating."""
     _prepare(app, template, context)
     chunks = _generate(app, template, context)
-    frame = _cv_frame.get(None)
+    frame = _get_frame(None)
     if frame is None or frame[1] is None:
         return chunks
     from .helpers import stream_with_context

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from werkzeug.routing import BuildError
 
-from .globals import _cv_frame
+from .globals import _get_frame
 from .plans import blueprint_scopes
 
 if t.TYPE_CHECKING:
@@ -90,7 +90,7 @@ class UrlBuilding:
         **values: t.Any,
     ) -> str:
         """Build the URL of ``endpoint``; see :func:`kolba.url_for`."""
-        frame = _cv_frame.get(None)
+        frame = _get_frame(None)
         request_ctx = None if frame is None else frame[1]
         if request_ctx is not None:
             adapter = request_ctx.url_adapter

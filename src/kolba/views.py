@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typing as t
 
-from .globals import _cv_frame, current_app, request
+from .globals import _get_frame, current_app, request
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from .typing import ResponseReturnValue, RouteCallable
@@ -26,7 +26,7 @@ _Dispatch = t.Callable[..., t.Any]
 
 def _running_app() -> t.Any:
     """The app serving the current request (outside one, the proxy's usual error)."""
-    frame = _cv_frame.get(None)
+    frame = _get_frame(None)
     return current_app if frame is None else frame[0].app
 
 

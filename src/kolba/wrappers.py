@@ -21,7 +21,7 @@ from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
 from . import json as _json
-from .globals import _cv_frame
+from .globals import _get_frame
 from .plans import blueprint_scopes
 
 if t.TYPE_CHECKING:
@@ -60,7 +60,10 @@ class lazy_attribute(t.Generic[_T]):
         # perf: setattr, not ``obj.__dict__[...]``: reading ``__dict__``
         # makes CPython build a dict for an object that keeps its attribute
         # values inline, and slows its later attribute reads.
-        computed = self._fn(obj)
+        # perf: the function from its slot first; ``self._fn(obj)`` would
+        # be looked up as a method, which never specializes for a slot.
+        fn = self._fn
+        computed = fn(obj)
         setattr(obj, self._name, computed)
         return computed
 
@@ -112,7 +115,7 @@ _new_request_headers = EnvironHeaders.__new__
 
 
 def _current_app_config() -> dict[str, t.Any] | None:
-    frame = _cv_frame.get(None)
+    frame = _get_frame(None)
     return None if frame is None else frame[0].app.config
 
 
@@ -381,7 +384,7 @@ class Request(_WerkzeugRequest):
                 return None
         limit = self._max_content_length
         if limit is None:
-            frame = _cv_frame.get(None)
+            frame = _get_frame(None)
             if frame is not None and self._limits_from_config:
                 limit = frame[0].app.config["MAX_CONTENT_LENGTH"]  # perf: max_content_length, inline
             else:
@@ -435,7 +438,7 @@ class Request(_WerkzeugRequest):
         """The largest body this request may carry; larger ones give 413."""
         if self._max_content_length is not None:
             return self._max_content_length
-        frame = _cv_frame.get(None)  # perf: _current_app_config(), inline
+        frame = _get_frame(None)  # perf: _current_app_config(), inline
         if frame is None:
             return super().max_content_length
         return frame[0].app.config["MAX_CONTENT_LENGTH"]  # type: ignore[no-any-return]
@@ -537,7 +540,7 @@ class Request(_WerkzeugRequest):
                 form = grouped_urlencoded(text, _new_multidict(RequestMultiDict))  # perf: urlencoded_multidict, inline
             else:
                 form = urlencoded_multidict(cls, text)
-            frame = _cv_frame.get(None)
+            frame = _get_frame(None)
             if frame is not None and frame[0].app.config.get("DEBUG"):  # perf: _debugging(), inline
                 self.form = form  # what the explanation reads
                 self._explain_missing_files()
@@ -565,7 +568,7 @@ class Request(_WerkzeugRequest):
             return
         self._may_hold_files = True
         super()._load_form_data()
-        frame = _cv_frame.get(None)
+        frame = _get_frame(None)
         if frame is not None and frame[0].app.config.get("DEBUG"):  # perf: _debugging(), inline
             self._explain_missing_files()
 
@@ -1503,7 +1506,8 @@ def _plain_wsgi_headers(response: Response, body: list[t.Any]) -> list[tuple[str
             return [("Content-Length", length)]
         return [("Content-Type", content_type), ("Content-Length", length)]
     has_length = False
-    for key, _ in response.headers._list:
+    items = response.headers._list  # perf: one read of a lazy attribute (a slow one)
+    for key, _ in items:
         if key in _PLAIN_HEADERS:
             continue
         if key == "Content-Length":
@@ -1519,4 +1523,4 @@ def _plain_wsgi_headers(response: Response, body: list[t.Any]) -> list[tuple[str
     for item in body:
         if type(item) is not bytes:
             return None
-    return list(response.headers._list)
+    return list(items)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json as _stdlib_json
 import typing as t
 
-from ..globals import _cv_frame, current_app
+from ..globals import _get_frame, current_app
 from .parsing import parse
 from ..wrappers import Response as _Response
 from ..wrappers import _fill
@@ -36,7 +36,7 @@ _plain_encoder = _stdlib_json.JSONEncoder(default=_default)
 
 def _provider() -> JSONProvider | None:
     """The current application's provider; ``None`` outside an app context."""
-    frame = _cv_frame.get(None)
+    frame = _get_frame(None)
     return None if frame is None else frame[0].app.json
 
 
@@ -83,7 +83,7 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
     an array, keyword arguments as an object and nothing as ``null``; both
     kinds together raise ``TypeError``.  The body is indented in debug mode.
     """
-    frame = _cv_frame.get(None)
+    frame = _get_frame(None)
     # Outside a context the proxy raises the usual "outside of application
     # context" error.
     app: t.Any = current_app if frame is None else frame[0].app
@@ -91,7 +91,8 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
     if kwargs and not args and type(provider).response is _default_response:
         # perf: DefaultJSONProvider.response(**kwargs), inline (a call
         # that packs the arguments again, less)
-        text = provider.dumps_for_response(kwargs)
+        # perf: the debug mode from the config, when ``debug`` is the config's
+        text = provider.dumps_for_response(kwargs, app.config["DEBUG"] if app._debug_is_config else app.debug)
         cls = app.response_class  # provider._app's, without the weak proxy
         if cls is not _Response:
             return _text_response(cls, text, provider.mimetype)

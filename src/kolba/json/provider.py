@@ -104,8 +104,12 @@ class JSONProvider:
             return args[0]
         return args if args else None
 
-    def dumps_for_response(self, obj: t.Any) -> str:
-        """Return the body text that ``response(obj)`` would send."""
+    def dumps_for_response(self, obj: t.Any, debug: bool | None = None) -> str:
+        """Return the body text that ``response(obj)`` would send.
+
+        ``debug`` is the app's debug mode when the caller knows it already
+        (this provider's layout does not depend on it).
+        """
         return self.dumps(obj)
 
     def fast_response_mimetype(self) -> str | None:
@@ -348,13 +352,17 @@ class DefaultJSONProvider(JSONProvider):
             return json.loads(s, **kwargs)
         return parse(s)
 
-    def dumps_for_response(self, obj: t.Any) -> str:
+    def dumps_for_response(self, obj: t.Any, debug: bool | None = None) -> str:
         """Return the body text ``response(obj)`` would send.
 
         It is indented in debug mode unless ``compact`` says otherwise.
+        ``debug`` is the app's debug mode when the caller knows it already;
+        None reads ``self._app.debug``.  perf: the app's own callers read
+        its config, which saves a property call through the weak proxy.
         """
         compact = self.compact
-        layout = _INDENT if compact is False or (compact is None and self._app.debug) else _COMPACT
+        indent = compact is False or (compact is None and (self._app.debug if debug is None else debug))
+        layout = _INDENT if indent else _COMPACT
         if not self._own_dumps:
             return f"{self.dumps(obj, **_LAYOUT_KWARGS[layout])}\n"
         # perf: ``_encoder``'s cache lookup, inline.
