@@ -22,6 +22,8 @@ import typing as t
 
 import pytest
 
+import kolba
+
 from tests.safety_apps import build_app
 from tests.test_safety import FORM, JSON, MULTIPART, _file, _part, assert_error_page, call
 
@@ -342,3 +344,43 @@ def test_the_stream_works_as_a_raw_file(terminated: bool) -> None:
     assert stream.readinto(buffer) == 4 and bytes(buffer) == b"hell\0"
     assert io.BufferedReader(stream).read() == b"o world"  # type: ignore[arg-type]
     assert stream.read(5) == b""
+
+
+# -- the stream, made or assigned ------------------------------------------------
+
+
+@pytest.mark.parametrize("read", ["form", "get_data", "get_json"])
+def test_an_assigned_stream_is_the_body_read(read: str) -> None:
+    app = kolba.Kolba(__name__)
+    sent, assigned = b'{"a": 1}', b'{"b": 2}'
+    kind = "application/json" if read == "get_json" else "application/x-www-form-urlencoded"
+    with app.test_request_context("/", method="POST", data=sent, content_type=kind):
+        kolba.request.stream = io.BytesIO(assigned)
+        if read == "form":
+            assert list(kolba.request.form) == ['{"b": 2}']
+        elif read == "get_data":
+            assert kolba.request.get_data() == assigned
+        else:
+            assert kolba.request.get_json() == {"b": 2}
+
+
+def test_the_stream_is_made_once_and_again_after_deletion() -> None:
+    app = kolba.Kolba(__name__)
+    with app.test_request_context("/", method="POST", data=b"abcdef"):
+        first = kolba.request.stream
+        assert kolba.request.stream is first
+        assert first.read(2) == b"ab"
+        del kolba.request.stream
+        assert kolba.request.stream is not first
+
+
+@pytest.mark.parametrize("read", ["form", "get_data"])
+def test_a_body_read_in_one_piece_leaves_the_stream_at_its_end(read: str) -> None:
+    app = kolba.Kolba(__name__)
+    with app.test_request_context("/", method="POST", data={"a": "1"}):
+        if read == "form":
+            assert kolba.request.form["a"] == "1"
+        else:
+            assert kolba.request.get_data() == b"a=1"
+        assert kolba.request.stream.read() == b""
+        assert kolba.request.get_data() == (b"" if read == "form" else b"a=1")

@@ -279,7 +279,7 @@ class ScopeRequest(Request):
         if limit is not None and len(body) > limit:
             raise RequestEntityTooLarge()
         self._body = _EMPTY
-        self.stream = _EMPTY_INPUT  # consumed, as Werkzeug's would be
+        self._stream = _EMPTY_INPUT  # consumed, as Werkzeug's would be (perf: not through the property)
         return body
 
     @lazy_attribute

@@ -283,8 +283,35 @@ class Request(_WerkzeugRequest):
         # environ key; a WSGI environ holds at most one Cookie header.
         return parse_cookie_header(self.environ.get("HTTP_COOKIE", ""), self.dict_storage_class)
 
-    @lazy_attribute
+    #: The body stream once made or assigned; None until then.  perf: an
+    #: instance value behind the ``stream`` property instead of Werkzeug's
+    #: cached property, so ``get_data()`` and ``form`` learn whether one
+    #: exists without reading the instance ``__dict__`` (which makes CPython
+    #: build a dict for an object that keeps its attributes inline, and
+    #: slows every later attribute read of the request).
+    _stream: t.IO[bytes] | None = None
+
+    @property
     def stream(self) -> t.IO[bytes]:
+        """The body as the server delivers it (see :meth:`_make_stream`), made on first read.
+
+        Assigning a stream replaces it; deleting it makes the next read
+        build a new one, as with Werkzeug's cached property.
+        """
+        stream = self._stream
+        if stream is None:
+            stream = self._stream = self._make_stream()
+        return stream
+
+    @stream.setter
+    def stream(self, value: t.IO[bytes]) -> None:
+        self._stream = value
+
+    @stream.deleter
+    def stream(self) -> None:
+        self._stream = None
+
+    def _make_stream(self) -> t.IO[bytes]:
         """The body as the server delivers it, with three guarantees.
 
         A declared ``Content-Length`` over ``max_content_length`` is a 413
@@ -353,7 +380,7 @@ class Request(_WerkzeugRequest):
             not parse_form_data
             and self._fast_parsing
             and self._cached_data is None
-            and (self._body is not None or "stream" not in self.__dict__)  # perf: see ``_body``
+            and (self._body is not None or self._stream is None)  # perf: see ``_body``
         ):
             body = self._read_sized_body()
             if body is not None:
@@ -402,7 +429,7 @@ class Request(_WerkzeugRequest):
                 raise _unreadable(error) from error
             if len(data) < length:
                 data = read_rest(source, data, length)
-        self.__dict__["stream"] = AT_END  # consumed, as Werkzeug's would be
+        self._stream = AT_END  # type: ignore[assignment]  # consumed, as Werkzeug's would be
         return data
 
     def get_json(
@@ -525,7 +552,7 @@ class Request(_WerkzeugRequest):
             # perf: FormDataParser dispatch and parse_qsl's generality cost
             # more than the parsing itself for a typical small form.
             body = self._cached_data
-            if body is None and (self._body is not None or "stream" not in self.__dict__):  # perf: see ``_body``
+            if body is None and (self._body is not None or self._stream is None):  # perf: see ``_body``
                 body = self._read_sized_body()
             if body is None:
                 # The stream checked the declared length against the limit when
@@ -623,6 +650,7 @@ _PARSING_STEPS = (
     "_get_stream_for_parsing",
     "query_string",
     "stream",
+    "_make_stream",
 )
 
 # What get_json's content-type shortcut stands in for.
