@@ -1057,3 +1057,33 @@ def test_werkzeug_headers_keep_their_pairs_in_a_list() -> None:
     headers.add("Vary", "Cookie")
     assert headers._list[-1] == ("Vary", "Cookie")
     assert type(Headers()._list) is list
+
+
+class StampingResponse(kolba.Response):
+    """A response class that adds a header when it is sent."""
+
+    def __call__(self, environ: Any, start_response: StartResponse) -> Any:
+        self.headers["X-Stamped"] = "yes"
+        return super().__call__(environ, start_response)
+
+
+@pytest.mark.parametrize("how", ["jsonify", "made"])
+def test_a_response_class_with_its_own_call_is_sent_through_it(how: str) -> None:
+    app = kolba.Kolba(__name__)
+    app.response_class = StampingResponse
+
+    @app.route("/")
+    def view() -> Any:
+        return kolba.jsonify(a=1) if how == "jsonify" else StampingResponse("made")
+
+    response = app.test_client().get("/")
+    assert response.headers.get("X-Stamped") == "yes"
+
+
+def test_a_kolba_response_returned_as_is_matches_its_full_sending() -> None:
+    app = kolba.Kolba(__name__)
+    app.add_url_rule("/", "r", lambda: kolba.Response("héllo", status=201, mimetype="text/plain"))
+    status, headers, body = raw_call(app, "/")
+    assert status == "201 CREATED"
+    assert headers == [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "6")]
+    assert body == "héllo".encode()
