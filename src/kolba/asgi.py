@@ -34,7 +34,7 @@ from .wrappers import (
     _FILL_DIRECTLY,
     _PLAIN_ENVIRON_HEADERS,
     AT_END,
-    _known_lengths,
+    _known_length,
     InputMisuse,
     Request,
     RequestHeaders,
@@ -998,7 +998,7 @@ class ASGIDoor:
                     # here, before matching (no coroutine, nothing to plan);
                     # the usual body comes whole in one message and is kept.
                     declared = by_name.get(b"content-length")
-                    length = None if declared is None else _known_lengths.get(declared) or declared_length(declared)
+                    length = None if declared is None else _known_length(declared) or declared_length(declared)
                     first = None
                     if length is not None and b"transfer-encoding" not in by_name:
                         limit = self.app.config["MAX_CONTENT_LENGTH"]

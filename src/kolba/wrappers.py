@@ -813,6 +813,8 @@ def _lenient_text(raw: bytes) -> str:
 #: sends the same lengths again and again (perf: ``int()`` and the digit
 #: checks cost more than the lookup).
 _known_lengths: dict[str | bytes, int] = {}
+#: Its lookup, bound once for other modules (see ``kolba.globals._get_frame``).
+_known_length = _known_lengths.get
 
 
 def declared_length(raw: str | bytes) -> int | None:
