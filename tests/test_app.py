@@ -526,6 +526,41 @@ def test_wsgi_app_wrappable_by_middleware() -> None:
     assert seen == ["/p", "/h", "/p"]
 
 
+@pytest.mark.wsgi_only  # as above
+def test_middleware_added_after_requests_wraps_the_next_one() -> None:
+    app = make_app()
+    app.add_url_rule("/", "index", lambda: "inner")
+    assert call_wsgi(app)[2] == b"inner"  # the lanes are decided now
+    inner = app.wsgi_app
+    seen: list[str] = []
+
+    def middleware(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        seen.append(environ["PATH_INFO"])
+        return inner(environ, start_response)
+
+    app.wsgi_app = middleware  # type: ignore[method-assign]
+    assert call_wsgi(app)[2] == b"inner"
+    assert seen == ["/"]
+    app.wsgi_app = inner  # type: ignore[method-assign]
+    assert call_wsgi(app)[2] == b"inner"
+    assert seen == ["/"]
+
+
+def test_a_subclass_wsgi_app_serves_every_request() -> None:
+    calls: list[str] = []
+
+    class Counting(kolba.Kolba):
+        def wsgi_app(self, environ: Any, start_response: StartResponse) -> Iterable[bytes]:
+            calls.append(environ["PATH_INFO"])
+            return super().wsgi_app(environ, start_response)
+
+    app = Counting(__name__)
+    app.add_url_rule("/", "index", lambda: "counted")
+    for _ in range(2):
+        assert call_wsgi(app)[2] == b"counted"
+    assert calls == ["/", "/"]
+
+
 def test_wsgi_response_iterable_close_called() -> None:
     app = make_app()
     closed: list[bool] = []

@@ -167,7 +167,9 @@ class Lane:
 
 
 #: Stands in before the first decision and after every invalidation.
-_UNDECIDED = Lane(False, False, False, False, False, epoch=-1)
+# ``middleware``: until the lanes are decided, the WSGI door calls
+# ``app.wsgi_app`` (which may have been wrapped since the last decision).
+_UNDECIDED = Lane(False, False, False, False, False, epoch=-1, middleware=True)
 
 
 def _may_carry_session(app: Kolba, cookie: str | None) -> bool:
