@@ -278,4 +278,3 @@ def test_pinned_headers_keep_their_pairs_in_order_in_list() -> None:
     headers["X-Hook"] = "after"
     assert headers._list == [("Content-Type", "text/html"), ("Vary", "Accept"), ("X-Hook", "after")]
     assert list(headers.items()) == headers._list
-
