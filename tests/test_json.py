@@ -443,13 +443,16 @@ def test_dumps_for_response_is_the_response_body(debug: bool, compact: bool | No
 @pytest.mark.kolba_only
 @pytest.mark.parametrize("compact", [None, True, False])
 def test_dumps_for_response_takes_the_callers_debug_mode(compact: bool | None) -> None:
-    stand_in = StandInApp(debug=False)
+    stand_in = StandInApp(debug=True)
     provider = DefaultJSONProvider(stand_in)  # type: ignore[arg-type]
     provider.compact = compact
     indented = "[\n  1\n]\n"
     assert provider.dumps_for_response([1], True) == ("[1]\n" if compact else indented)
+    # The caller's mode wins over the app's (which is on here).
     assert provider.dumps_for_response([1], False) == (indented if compact is False else "[1]\n")
     # Without it, the app's own ``debug`` is read.
+    assert provider.dumps_for_response([1]) == provider.dumps_for_response([1], True)
+    stand_in.debug = False
     assert provider.dumps_for_response([1]) == provider.dumps_for_response([1], False)
 
 

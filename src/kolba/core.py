@@ -636,7 +636,7 @@ class Core:
             return None
         if lane.shortcuts:  # perf: _unprocessed, inline
             if type(rv) is Response:
-                return plain_triple(rv, ctx._method) or rv
+                return rv  # perf: direct_result's case, without the call (serve_async makes the triple)
             direct = direct_result(self.app, rv, ctx._method)
             if direct is not None:
                 return direct

@@ -160,9 +160,9 @@ class Request(_WerkzeugRequest):
     #: :class:`kolba.asgi.ScopeRequest`'s), which ``_read_sized_body``
     #: returns; None when the body is to be read from the environ.  While
     #: it is set, no stream was made (making one builds the environ, which
-    #: takes the body), so ``get_data`` and ``form`` need not look for one
-    #: in the instance ``__dict__`` (perf: reading it makes CPython build
-    #: the dict).
+    #: takes the body), so ``get_data`` and ``form`` ask it before
+    #: ``_stream`` (perf: on a ``ScopeRequest`` it is an instance value,
+    #: and ``_stream`` a class default, which reads slower).
     _body: bytes | None = None
 
     #: Whether the request may not read its body (Werkzeug's ``shallow``);
