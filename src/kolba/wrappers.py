@@ -1237,15 +1237,8 @@ class Response(_WerkzeugResponse):
         self, environ: WSGIEnvironment, start_response: t.Callable[..., t.Any]
     ) -> t.Iterable[bytes]:
         """Emit the response; a simple one skips Werkzeug's general header pass."""
-        body = self.response
-        if self._fast_call and type(body) is list and not self._on_close:
-            # perf: plain_triple, inline (a call less per WSGI response)
-            headers = _plain_wsgi_headers(self, body)
-            if headers is not None:
-                start_response(self._status, headers)
-                if environ.get("REQUEST_METHOD") == "HEAD" or self._status_code < 200:
-                    return []
-                return body
+        if self._fast_call:
+            return send_wsgi(self, environ, start_response)
         return super().__call__(environ, start_response)
 
     @property
@@ -1258,6 +1251,28 @@ class Response(_WerkzeugResponse):
 
 
 _plain_calling.add(Response)
+
+
+def send_wsgi(
+    response: Response, environ: WSGIEnvironment, start_response: t.Callable[..., t.Any]
+) -> t.Iterable[bytes]:
+    """``Response.__call__`` for a class with ``_fast_call``.
+
+    The WSGI door calls it directly for the classes in ``_plain_calling``:
+    calling the response object instead would enter Python from C, which
+    costs CPython 3.11 about 600 instructions more than a call from Python.
+    """
+    body = response.response
+    if type(body) is list and not response._on_close:
+        # perf: plain_triple, inline (a call less per WSGI response)
+        headers = _plain_wsgi_headers(response, body)
+        if headers is not None:
+            start_response(response._status, headers)
+            if environ.get("REQUEST_METHOD") == "HEAD" or response._status_code < 200:
+                return []
+            return body
+    return super(Response, response).__call__(environ, start_response)
+
 
 # Steps the fast lanes stand in for; a subclass overriding any of them
 # gets Werkzeug's general code instead.

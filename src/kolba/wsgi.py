@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import typing as t
 
+from .wrappers import _plain_calling, send_wsgi
+
 if t.TYPE_CHECKING:
     from ._shape import AppShape
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -23,6 +25,8 @@ def emit(result: Result, environ: WSGIEnvironment, start_response: StartResponse
     if type(result) is tuple:
         start_response(result[0], result[1])
         return result[2]
+    if type(result) in _plain_calling:
+        return send_wsgi(result, environ, start_response)  # type: ignore[arg-type]
     return result(environ, start_response)  # type: ignore[operator]
 
 
