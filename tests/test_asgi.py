@@ -1650,9 +1650,9 @@ def test_a_scope_request_builds_one_environ_whichever_is_read_first(
 
 def _scope_request(scope: dict[str, t.Any], by_name: dict[bytes, bytes], body: bytes | None = None) -> kolba.Request:
     """The request object a ScopeContext makes for ``scope`` (and the whole ``body`` the door kept)."""
-    from kolba.asgi import ScopeContext
+    from kolba.asgi import scope_context
 
-    ctx = ScopeContext(kolba.Kolba(__name__), scope, by_name)
+    ctx = scope_context(kolba.Kolba(__name__), scope, by_name)
     ctx._body = body
     return ctx.request
 
@@ -2045,14 +2045,23 @@ def test_header_entries_of_the_environ(pairs: list[tuple[bytes, bytes]]) -> None
     assert got == {key: ("; " if key == "HTTP_COOKIE" else ",").join(parts) for key, parts in expected.items()}
 
 
+def test_a_scope_context_is_made_by_its_function_only(app: kolba.Kolba) -> None:
+    """Calling the class would skip what ``scope_context`` sets; it says where to look instead."""
+    from kolba.asgi import ScopeContext
+
+    with pytest.raises(TypeError, match="scope_context"):
+        ScopeContext(app, make_scope("/"), {})
+
+
 def test_a_scope_context_sets_every_field_the_base_context_sets(app: kolba.Kolba) -> None:
-    """ScopeContext.__init__ stands in for RequestContext.__init__ (perf); a field added there must be added here."""
-    from kolba.asgi import ScopeContext, environ_for
+    """scope_context stands in for RequestContext.__init__ (perf); a field added there must be added here."""
+    from kolba.asgi import ScopeContext, environ_for, scope_context
     from kolba.ctx import RequestContext
 
     scope = make_scope("/")
     base = RequestContext(app, environ_for(scope))
-    lazy = ScopeContext(app, scope, {})
+    lazy = scope_context(app, scope, {})
+    assert type(lazy) is ScopeContext
     for klass in RequestContext.__mro__:
         for name in getattr(klass, "__slots__", ()):
             if name in ("__dict__", "__weakref__"):

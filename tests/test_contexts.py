@@ -881,6 +881,57 @@ def test_stream_with_context_on_app_without_teardown(app, client) -> None:  # ty
     assert not kolba.has_request_context()
 
 
+def _slot_values(obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every slot ``obj``'s classes declare, with its value (or a marker when unset)."""
+    values = {}
+    for klass in type(obj).__mro__:
+        for name in getattr(klass, "__slots__", ()):
+            if name not in ("__dict__", "__weakref__") and name not in skip:
+                values[name] = getattr(obj, name, "<unset>")
+    return values
+
+
+@pytest.mark.kolba_only
+def test_the_lean_lane_makes_contexts_as_their_classes_do(app: kolba.Kolba) -> None:
+    """``enter_lean`` stands in for both contexts' ``__init__`` and a push (perf).
+
+    A field added to either ``__init__`` must be set there too.
+    """
+    from werkzeug.test import EnvironBuilder
+
+    from kolba.ctx import AppContext, RequestContext, enter_lean
+
+    environ = EnvironBuilder("/").get_environ()
+
+    def check() -> None:
+        ctx = enter_lean(app, environ)
+        try:
+            assert request_ctx._get_current_object() is ctx  # type: ignore[attr-defined]
+            assert app_ctx._get_current_object() is ctx._app_ctx  # type: ignore[attr-defined]
+            assert type(ctx) is RequestContext and type(ctx._app_ctx) is AppContext
+            pushed = ("_pushes", "_app_ctx")  # what the push sets
+            assert _slot_values(ctx, pushed) == _slot_values(RequestContext(app, environ), pushed)
+            assert vars(ctx) == {}
+            assert _slot_values(ctx._app_ctx) == _slot_values(AppContext(app))
+            assert vars(ctx._app_ctx) == {}
+            assert len(ctx._pushes) == 1 and ctx._pushes[0][1] is None
+        finally:
+            ctx._pop_lean()
+        assert not has_app_context()
+
+    isolated(check)
+
+    def inside_the_apps_context() -> None:
+        with app.app_context() as outer:
+            ctx = enter_lean(app, environ)
+            assert ctx._app_ctx is outer
+            ctx._pop_lean()
+            assert app_ctx._get_current_object() is outer  # type: ignore[attr-defined]
+            assert not has_request_context()
+
+    isolated(inside_the_apps_context)
+
+
 @pytest.mark.kolba_only
 def test_other_modules_call_shared_objects_through_bound_methods() -> None:
     """``_get_frame``, ``_set_frame`` and ``_reset_frame`` are the context variable's own.

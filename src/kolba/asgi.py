@@ -435,35 +435,18 @@ class ScopeContext(DoorContext):
 
     __slots__ = ("scope", "_environ", "_headers", "_body", "_receive")
 
-    def __init__(self, app: Kolba, scope: Scope, headers: dict[bytes, bytes]) -> None:
-        # perf: the base class's __init__ without ``environ``, inline
-        self.app = app
-        self.scope = scope
-        #: Stands in for the base class's ``environ`` slot, which stays empty.
-        self._environ: dict[str, t.Any] | None = None
-        #: The scope's headers by name (the door checked no name repeats).
-        self._headers = headers
-        #: The body, when the door read it whole before there was an
-        #: environ to put it in, and the server's ``receive`` (set with it).
-        self._body: bytes | None = None
-        self._receive: Receive
-        self._request = None
-        self._session = None
-        self._adapter = _UNSET
-        self.url_rule = None
-        self.view_args = None
-        self.routing_exception = None
-        self.flashes = None
-        self._after_request_functions = []
-        self._pushes = []
-        self._app_ctx = None
-        self._tasks = None
-        self._method = scope["method"]  # ASGI's are upper-case
-        cookie = headers.get(b"cookie")
-        self._cookie = None if cookie is None else cookie.decode("latin-1")
-        extensions = scope.get("extensions")
-        # perf: servers often send an empty dict
-        self._kept = PRESERVE_CONTEXT in extensions.get("kolba.environ", ()) if extensions else False
+    scope: Scope
+    #: Stands in for the base class's ``environ`` slot, which stays empty.
+    _environ: dict[str, t.Any] | None
+    #: The scope's headers by name (the door checked no name repeats).
+    _headers: dict[bytes, bytes]
+    #: The body, when the door read it whole before there was an environ
+    #: to put it in, and the server's ``receive`` (set with it).
+    _body: bytes | None
+    _receive: Receive
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        raise TypeError("a ScopeContext is made by kolba.asgi.scope_context(app, scope, headers)")
 
     @property
     def environ(self) -> dict[str, t.Any]:
@@ -484,37 +467,31 @@ class ScopeContext(DoorContext):
     def environ(self, value: dict[str, t.Any]) -> None:
         self._environ = value
 
-    @property
-    def request(self) -> Request:
+    def _made_request(self) -> Request:
         """The request object: a :class:`ScopeRequest` unless the environ came first or the app has its own class."""
-        request = self._request
-        if request is None:
-            app = self.app
-            if self._environ is None and app.request_class is Request:
-                # perf: no __init__ (there is no environ to store) and no
-                # classmethod to call; the slots' values, set directly.
-                scoped: ScopeRequest = _new_object(ScopeRequest)
-                scoped._scope = self.scope
-                scoped._by_name = self._headers
-                scoped._cookie = self._cookie
-                scoped._may_hold_files = False  # perf: as RequestContext.request
-                scoped._has_environ = False
-                if self._body is not None:
-                    scoped._body = self._body
-                request = scoped
-            else:
-                request = app.request_class(self.environ)
-            request.json_module = app.json
-            request.url_rule = self.url_rule
-            request.view_args = self.view_args
-            if self.routing_exception is not None:  # perf: the class default is None
-                request.routing_exception = self.routing_exception
-            self._request = request
+        app = self.app
+        request: Request
+        if self._environ is None and app.request_class is Request:
+            # perf: no __init__ (there is no environ to store) and no
+            # classmethod to call; the slots' values, set directly.
+            scoped: ScopeRequest = _new_object(ScopeRequest)
+            scoped._scope = self.scope
+            scoped._by_name = self._headers
+            scoped._cookie = self._cookie
+            scoped._may_hold_files = False  # perf: as RequestContext.request
+            scoped._has_environ = False
+            if self._body is not None:
+                scoped._body = self._body
+            request = scoped
+        else:
+            request = app.request_class(self.environ)
+        request.json_module = app.json
+        request.url_rule = self.url_rule
+        request.view_args = self.view_args
+        if self.routing_exception is not None:  # perf: the class default is None
+            request.routing_exception = self.routing_exception
+        self._request = request
         return request
-
-    @request.setter
-    def request(self, value: Request) -> None:
-        self._request = value
 
     def match_request(self) -> None:
         """Match by the scope's path when that alone decides (see the base class)."""
@@ -548,6 +525,38 @@ class ScopeContext(DoorContext):
 
     def copy(self) -> RequestContext:
         return RequestContext(self.app, self.environ, self.request, self._open_session())
+
+def scope_context(app: Kolba, scope: Scope, headers: dict[bytes, bytes]) -> ScopeContext:
+    """The context the door makes for a request it can serve from ``scope``, with ``headers`` by name.
+
+    perf: ``RequestContext.__init__`` without ``environ``, and without a
+    class call (see :func:`kolba.ctx.enter_lean`); the fields must be the
+    base class's (a test compares them).
+    """
+    ctx = _new_object(ScopeContext)
+    ctx.app = app
+    ctx.scope = scope
+    ctx._environ = None
+    ctx._headers = headers
+    ctx._body = None
+    ctx._request = None
+    ctx._session = None
+    ctx._adapter = _UNSET
+    ctx.url_rule = None
+    ctx.view_args = None
+    ctx.routing_exception = None
+    ctx.flashes = None
+    ctx._after_request_functions = []
+    ctx._pushes = []
+    ctx._app_ctx = None
+    ctx._tasks = None
+    ctx._method = scope["method"]  # ASGI's are upper-case
+    cookie = headers.get(b"cookie")
+    ctx._cookie = None if cookie is None else cookie.decode("latin-1")
+    extensions = scope.get("extensions")
+    # perf: servers often send an empty dict
+    ctx._kept = PRESERVE_CONTEXT in extensions.get("kolba.environ", ()) if extensions else False
+    return ctx
 
 
 def _scope_headers(scope: Scope) -> dict[bytes, bytes] | None:
@@ -992,7 +1001,7 @@ class ASGIDoor:
             ctx: DoorContext
             body: t.Callable[[t.Any, EndpointPlan | None], t.Awaitable[None] | None] | None = None
             if by_name is not None:
-                ctx = ScopeContext(self.app, scope, by_name)
+                ctx = scope_context(self.app, scope, by_name)
                 if ctx._method not in _BODILESS or b"content-length" in by_name or b"transfer-encoding" in by_name:
                     # perf: a body of declared length within the limit is read
                     # here, before matching (no coroutine, nothing to plan);

@@ -302,7 +302,7 @@ def _request_forwarder(name: str) -> property:
         ctx = frame[1]
         req = ctx._request
         if req is None:
-            req = ctx.request
+            req = ctx._made_request()  # perf: the ``request`` property's work, without the property
         return getattr(req, name)
 
     return property(read)
@@ -320,9 +320,9 @@ def _globals_forwarder(name: str) -> property:
         frame = _cv_frame.get(None)
         if frame is None:
             raise RuntimeError(_no_app_msg)
-        # perf: the context's stored ``g``; its ``g`` property makes one if none yet
+        # perf: the context's stored ``g``, or the one its ``g`` property would make
         g = frame[0]._g
-        return getattr(frame[0].g if g is None else g, name)
+        return getattr(frame[0]._made_g() if g is None else g, name)
 
     return property(read)
 
@@ -338,7 +338,7 @@ class _GlobalsProxy(_LearningProxy["_AppCtxGlobals"]):
         if frame is None:
             raise RuntimeError(_no_app_msg)
         g = frame[0]._g  # perf: as in _globals_forwarder
-        setattr(frame[0].g if g is None else g, name, value)
+        setattr(frame[0]._made_g() if g is None else g, name, value)
 
 
 class _WebSocketProxy(ContextProxy["WebSocket"]):
