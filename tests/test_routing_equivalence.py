@@ -132,6 +132,8 @@ def explicit_rules() -> list[Spec]:
         ("/loose2", {"endpoint": "loose2", "strict_slashes": False}),
         ("/nomerge//x", {"endpoint": "nomerge", "merge_slashes": False}),
         ("/merge//y", {"endpoint": "merge"}),
+        ("//dbl", {"endpoint": "dbl"}),  # a static path with an empty first segment
+        ("//dbl2", {"endpoint": "dbl2", "merge_slashes": False}),
         ("/d/<int:page>", {"endpoint": "dflt", "defaults": {"page": 2}}),
         ("/build-only/<x>", {"endpoint": "bo", "build_only": True}),
         ("/m", {"endpoint": "m_get", "methods": ["GET"]}),
@@ -226,7 +228,7 @@ def mutations(path: str, rng: random.Random) -> list[str]:
 
 def example_paths(specs: list[Spec], rng: random.Random) -> list[str]:
     """Example URLs of every rule, their mutations, and random junk."""
-    paths: list[str] = ["", "/", "//", "///a", "/a//b//", "/%2F", "/ä", "/\n"]
+    paths: list[str] = ["", "/", "//", "///a", "/a//b//", "/%2F", "/ä", "/\n", "//dbl", "/dbl", "dbl", "///dbl2"]
     for string, _ in specs:
         for bad in (False, False, True):
             paths.extend(mutations(fill(string, rng, bad), rng))

@@ -117,11 +117,14 @@ class Map(WerkzeugMap):
         trie = self._trie
         if trie is None:
             trie = self._compile_trie()
-        if path[:1] != "/" or path[1:2] == "/":
-            path = "/" + path.lstrip("/") if path else ""
         paths = trie.static_index.get(domain)
         if paths is not None:
+            # perf: the path as it came first; every key starts with one
+            # slash, so a hit needs no normalizing
             targets = paths.get(path)
+            if targets is None and (path[:1] != "/" or path[1:2] == "/"):
+                path = "/" + path.lstrip("/") if path else ""
+                targets = paths.get(path)
             if targets is not None:
                 for target in targets:
                     rule = target.rule
@@ -131,6 +134,8 @@ class Map(WerkzeugMap):
                         if target.guarded:
                             return self._unless_redirected(target, values, method)
                         return rule, values  # type: ignore[return-value]
+        elif path[:1] != "/" or path[1:2] == "/":
+            path = "/" + path.lstrip("/") if path else ""
         trail: Trail = []
         try:
             found = trie.search(domain, path, method, trail)

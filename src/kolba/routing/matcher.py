@@ -236,8 +236,13 @@ class Matcher:
 
 
 def _collect_static(state: State, prefix: str | None, out: dict[str, list[Target]]) -> None:
-    """Index the states reachable through literal segments by their URL path."""
-    if state.targets and prefix is not None:
+    """Index the states reachable through literal segments by their URL path.
+
+    A path with an empty first segment (a rule ``//x``) is left out: the
+    matcher looks up paths as they come, and a request path starting with
+    two slashes is one to normalize (``Map.match_fast``), never a key.
+    """
+    if state.targets and prefix is not None and not prefix.startswith("//"):
         out[prefix] = state.targets
     for segment, nxt in state.static.items():
         _collect_static(nxt, segment if prefix is None else f"{prefix}/{segment}", out)
