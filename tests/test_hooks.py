@@ -860,3 +860,29 @@ def test_after_and_teardown_appended_directly_after_first_request(app, client) -
     app.teardown_appcontext_funcs.append(torn.append)
     assert client.get("/").headers["X-Tag"] == "after"
     assert torn == [None, None]
+
+
+@pytest.mark.parametrize("path", ["/plain", "/typed/7"])
+def test_a_url_value_preprocessor_can_give_any_view_arguments(app: kolba.Kolba, client: Any, path: str) -> None:
+    """The view gets the arguments as the preprocessors leave them, even for a rule without any.
+
+    (The core calls a view without ``**`` when it has no arguments; what
+    counts is the dict after the preprocessors ran, not the match's.)
+    """
+
+    @app.url_value_preprocessor
+    def add_lang(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        assert values is not None
+        values["lang"] = "pl"
+
+    @app.route("/plain")
+    def plain(lang: str) -> str:
+        return f"plain {lang}"
+
+    @app.route("/typed/<int:n>")
+    def typed(n: int, lang: str) -> str:
+        return f"typed {n} {lang}"
+
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.text == ("plain pl" if path == "/plain" else "typed 7 pl")
