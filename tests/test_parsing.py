@@ -65,6 +65,25 @@ def test_grouped_urlencoded_matches_parse_qsl(text: str) -> None:
     assert list(grouped) == list(expected)  # keys in order of first appearance
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "message=hello+world+%26+more&city=Krak%C3%B3w",  # an escaped "&": U+0001 separates
+        "a=%26&b=%01&c=Krak%C3%B3w",  # ... unless the text escapes U+0001 too
+        "a=%26&b=\x01&c=%C3%B3",  # ... or holds it raw
+        "a=%26%3D&b==c&%C3=%B3",  # an escaped "=" as well: the general separators
+        "a=%26&b=%ff%C3",  # bytes that are not UTF-8 stay escaped
+    ],
+)
+def test_escaped_separators_stay_data(text: str) -> None:
+    from kolba.wrappers import grouped_urlencoded
+
+    expected: dict[str, list[str]] = {}
+    for name, value in _werkzeug_pairs(text):
+        expected.setdefault(name, []).append(value)
+    assert grouped_urlencoded(text) == expected
+
+
 _ESCAPE_ALPHABET = st.sampled_from(
     list("a%+é€\U0001f600\\") + ["%C3", "%A9", "%e2%82", "%AC", "%ff", "%4", "%zz", "%%", "%0A", "%41", "%5c", "x"]
 )

@@ -1047,12 +1047,13 @@ def _unescaped(text: str) -> tuple[str, str, str] | None:
     characters no escape can produce, so ``%26`` and ``%3D`` stay data.
     ``=`` stays itself unless the text escapes one (perf: a replacement
     less, and fields of ASCII text).  Pieces holding bytes above 127 are
-    then decoded as UTF-8 (``_from_latin``).  Text that escapes neither
-    separator keeps both as they are and is decoded from UTF-8 whole
-    (perf: no separator replaced and no piece to test).  None means the text needs the general path:
-    non-ASCII, a backslash, or an escape without two hex digits.  ASCII
-    text without ``%`` never comes here: :func:`grouped_urlencoded` splits
-    it as it is.
+    then decoded as UTF-8 (``_from_latin``).  Text that escapes no ``=``
+    keeps it, and ``&`` too unless it escapes one (then ``&`` becomes
+    ``\\x01``, if that character is nowhere in the text), and is decoded
+    from UTF-8 whole (perf: no piece to test).  None means the text needs
+    the general path: non-ASCII, a backslash, or an escape without two hex
+    digits.  ASCII text without ``%`` never comes here:
+    :func:`grouped_urlencoded` splits it as it is.
     """
     if not text.isascii():
         return None
@@ -1062,18 +1063,24 @@ def _unescaped(text: str) -> tuple[str, str, str] | None:
         return None
     escaped = text.replace("%", "\\x")
     escapes_eq = "%3" in text and ("%3D" in text or "%3d" in text)
-    if not escapes_eq and "%26" not in text:
-        # No escape makes a separator, so they stay "&" and "=", and the
-        # whole text is decoded from UTF-8 at once (no sequence spans an
-        # ASCII separator, and the error handler escapes each bad byte
-        # alike): its pieces need nothing more.
+    if not escapes_eq and ("%26" not in text or ("%01" not in text and "\x01" not in text)):
+        # No escape makes an "=", and "&" stays itself, or becomes U+0001
+        # when an escaped "&" is data (that character appears nowhere
+        # else then).  Both separators are ASCII, so the whole text is
+        # decoded from UTF-8 at once (no sequence spans an ASCII separator,
+        # and the error handler escapes each bad byte alike): its pieces
+        # need nothing more.
+        amp = "&"
+        if "%26" in text:
+            escaped = escaped.replace("&", "\\x01")
+            amp = "\x01"
         try:
             latin = _unicode_escape_decode(escaped)[0]
         except UnicodeDecodeError:
             return None
         if latin.isascii():
-            return latin, "&", "="
-        return latin.encode("latin-1").decode("utf-8", "werkzeug.url_quote"), "&", "="
+            return latin, amp, "="
+        return latin.encode("latin-1").decode("utf-8", "werkzeug.url_quote"), amp, "="
     escaped = escaped.replace("&", "\\u0100")
     eq = "="
     if escapes_eq:
