@@ -2053,6 +2053,37 @@ def test_a_scope_context_is_made_by_its_function_only(app: kolba.Kolba) -> None:
         ScopeContext(app, make_scope("/"), {})
 
 
+@pytest.mark.parametrize("view_kind", ["async", "sync"])
+def test_the_lean_app_context_has_the_fields_its_class_gives(view_kind: str) -> None:
+    """The door's lean push makes the app context without the class call (perf); it must match ``AppContext(app)``."""
+    from kolba.ctx import AppContext
+
+    app = kolba.Kolba(__name__)
+    seen: dict[str, t.Any] = {}
+
+    def capture() -> str:
+        made = kolba.globals.app_ctx._get_current_object()  # type: ignore[attr-defined]
+        seen["type"] = type(made)
+        seen["fields"] = {name: getattr(made, name, "<unset>") for name in AppContext.__slots__[:-2]}
+        seen["dict"] = dict(vars(made))
+        return "ok"
+
+    if view_kind == "async":
+
+        @app.route("/")
+        async def index() -> str:
+            return capture()
+
+    else:
+        app.add_url_rule("/", "index", capture)
+
+    assert call(app).text == "ok"
+    model = AppContext(app)
+    assert seen["type"] is AppContext
+    assert seen["fields"] == {name: getattr(model, name, "<unset>") for name in AppContext.__slots__[:-2]}
+    assert seen["dict"] == {}
+
+
 def test_a_scope_context_sets_every_field_the_base_context_sets(app: kolba.Kolba) -> None:
     """scope_context stands in for RequestContext.__init__ (perf); a field added there must be added here."""
     from kolba.asgi import ScopeContext, environ_for, scope_context
