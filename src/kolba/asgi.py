@@ -478,7 +478,7 @@ class ScopeContext(DoorContext):
             scoped._scope = self.scope
             scoped._by_name = self._headers
             scoped._cookie = self._cookie
-            scoped._may_hold_files = False  # perf: as RequestContext.request
+            scoped._may_hold_files = False  # perf: as RequestContext._made_request
             scoped._has_environ = False
             if self._body is not None:
                 scoped._body = self._body
@@ -525,6 +525,7 @@ class ScopeContext(DoorContext):
 
     def copy(self) -> RequestContext:
         return RequestContext(self.app, self.environ, self.request, self._open_session())
+
 
 def scope_context(app: Kolba, scope: Scope, headers: dict[bytes, bytes]) -> ScopeContext:
     """The context the door makes for a request it can serve from ``scope``, with ``headers`` by name.
