@@ -1063,7 +1063,8 @@ def _unescaped(text: str) -> tuple[str, str, str] | None:
         return None
     escaped = text.replace("%", "\\x")
     escapes_eq = "%3" in text and ("%3D" in text or "%3d" in text)
-    if not escapes_eq and ("%26" not in text or ("%01" not in text and "\x01" not in text)):
+    escapes_amp = "%26" in text
+    if not escapes_eq and (not escapes_amp or ("%01" not in text and "\x01" not in text)):
         # No escape makes an "=", and "&" stays itself, or becomes U+0001
         # when an escaped "&" is data (that character appears nowhere
         # else then).  Both separators are ASCII, so the whole text is
@@ -1071,7 +1072,7 @@ def _unescaped(text: str) -> tuple[str, str, str] | None:
         # and the error handler escapes each bad byte alike): its pieces
         # need nothing more.
         amp = "&"
-        if "%26" in text:
+        if escapes_amp:
             escaped = escaped.replace("&", "\\x01")
             amp = "\x01"
         try:
