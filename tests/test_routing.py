@@ -744,6 +744,54 @@ def test_static_index_holds_each_static_rule_under_its_own_path() -> None:
 
 
 @pytest.mark.kolba_only
+def test_plain_routes_hold_the_final_matches_of_static_paths() -> None:
+    ws = Rule("/both", websocket=True, endpoint="ws")
+    both = Rule("/both", methods=["GET"], endpoint="both")
+    get_only = Rule("/m", methods=["GET"], endpoint="g")
+    post_only = Rule("/m", methods=["POST"], endpoint="p")
+    later_get = Rule("/m", methods=["GET", "PUT"], endpoint="later")
+    anything = Rule("/any", endpoint="any")  # any method: left to match_fast
+    defaults = Rule("/d", methods=["GET"], defaults={"page": 1}, endpoint="d")
+    old = Rule("/old", methods=["GET"], redirect_to="/new", endpoint="old")
+    alias = Rule("/alias", methods=["GET"], alias=True, endpoint="both")
+    owned = Rule("/all/", methods=["GET"], endpoint="all")  # /all/1 may redirect here
+    m = Map([ws, both, get_only, post_only, later_get, anything, defaults, old, alias, owned,
+             Rule("/all/<int:page>", methods=["GET"], defaults={"page": 1}, endpoint="all"),
+             Rule("/dyn/<int:n>", methods=["GET"], endpoint="dyn")])
+    assert m.plain_routes == {}  # nothing before the matcher is compiled
+    m.match_fast("", "/m", "GET")
+    table = m.plain_routes
+    assert table["GET"]["/both"] is both and table["HEAD"]["/both"] is both
+    assert table["GET"]["/m"] is get_only and table["POST"]["/m"] is post_only
+    assert table["PUT"]["/m"] is later_get  # the first rule taking PUT
+    for path in ("/any", "/d", "/old", "/alias", "/dyn/1"):
+        assert all(path not in paths for paths in table.values()), path
+    # Each entry is exactly what match_fast answers.
+    for method, paths in table.items():
+        for path, rule in paths.items():
+            assert m.match_fast("", path, method) == (rule, {})
+
+
+@pytest.mark.kolba_only
+def test_plain_routes_follow_new_rules_and_the_default_subdomain() -> None:
+    www = Rule("/x", methods=["GET"], endpoint="www")
+    api = Rule("/x", methods=["GET"], endpoint="api", subdomain="api")
+    m = Map([www, api])
+    m.match_fast("", "/x", "GET")
+    assert m.plain_routes["GET"]["/x"] is www
+    late = Rule("/late", methods=["GET"], endpoint="late")
+    m.add(late)
+    assert m.plain_routes == {}  # emptied with the matcher
+    m.match_fast("", "/late", "GET")
+    assert m.plain_routes["GET"]["/late"] is late
+    m.default_subdomain = "api"
+    assert m.plain_routes == {} and m._trie is None
+    m.match_fast("api", "/x", "GET")
+    assert m.plain_routes["GET"] == {"/x": api}
+    assert m.default_subdomain == "api" and Map(default_subdomain="z").default_subdomain == "z"
+
+
+@pytest.mark.kolba_only
 def test_static_index_is_per_domain() -> None:
     api, www = Rule("/x", endpoint="api", subdomain="api"), Rule("/x", endpoint="www")
     m = Map([api, www])

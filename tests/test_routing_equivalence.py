@@ -302,7 +302,12 @@ def check_matching(wmap: WMap, kmap: KMap, wrules: list[WRule], krules: list[KRu
 
 def check_fast(kmap: KMap, kindex: dict[int, int], domain: str, path: str, method: str,
                expected: tuple[t.Any, ...]) -> int:
-    """``match_fast`` returns None or exactly what ``match`` returned."""
+    """``match_fast`` returns None or exactly what ``match`` returned; so does ``plain_routes``."""
+    if domain == kmap.default_subdomain:
+        kmap._compile_trie()  # fills plain_routes, as the app's first match does
+        plain = kmap.plain_routes.get(method, {}).get(path)
+        if plain is not None:
+            assert expected == ("ok", kindex[id(plain)], {}), (path, method)
     try:
         result = kmap.match_fast(domain, path, method)
     except NotFound:
@@ -369,6 +374,8 @@ def test_large_default_map_matches_and_builds_like_werkzeug() -> None:
     paths = example_paths(specs, rng)
     fast = check_matching(wmap, kmap, wrules, krules, paths, binds, rng)
     assert fast > len(paths)  # match_fast answered for a large share of requests
+    plain = kmap.plain_routes.get("GET", {})
+    assert sum(path in plain for path in paths) >= 10  # and plain_routes for some
     check_building(wmap, kmap, specs, binds, rng)
 
 

@@ -513,8 +513,15 @@ class ScopeContext(DoorContext):
                 return
             _remember_host(host, _checked_host_bytes)
         url_map = app.url_map
+        paths = url_map.plain_routes.get(self._method)
+        if paths is not None:
+            rule = paths.get(path)
+            if rule is not None:  # a static path whose match is final (see Map.plain_routes)
+                self.url_rule = rule
+                self.view_args = {}  # no request object yet
+                return
         try:
-            found = url_map.match_fast(url_map.default_subdomain, path, self._method)
+            found = url_map.match_fast(url_map._default_subdomain, path, self._method)
         except NotFound as miss:
             self._record_match(None, None, miss)
             return

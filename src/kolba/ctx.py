@@ -372,7 +372,17 @@ class RequestContext(_ContextBase):
                 method = environ.get("REQUEST_METHOD", "GET")
                 if method != "GET" and method != "POST":  # perf: no upper() for the commonest two
                     method = method.upper()
-                found = url_map.match_fast(url_map.default_subdomain, path, method)
+                paths = url_map.plain_routes.get(method)
+                if paths is not None:
+                    rule = paths.get(path)
+                    if rule is not None:  # a static path whose match is final (see Map.plain_routes)
+                        if self._request is None:
+                            self.url_rule = rule
+                            self.view_args = {}
+                        else:
+                            self._record_match(rule, {}, None)
+                        return
+                found = url_map.match_fast(url_map._default_subdomain, path, method)
             except NotFound as miss:
                 self._record_match(None, None, miss)
                 return

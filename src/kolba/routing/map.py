@@ -42,6 +42,9 @@ __all__ = ["Map", "MapAdapter"]
 #: by hand to a Kolba map is returned as it is.
 Match = tuple[Rule, dict[str, t.Any]]
 
+#: ``Map.plain_routes`` before compiling: nothing (never filled).
+_NO_ROUTES: dict[str, dict[str, Rule]] = {}
+
 
 class Map(WerkzeugMap):
     """Werkzeug's ``Map``; also compiles Kolba's matcher and URL builder on demand.
@@ -50,13 +53,32 @@ class Map(WerkzeugMap):
     ``bind_to_environ`` return Kolba's ``MapAdapter``.
     """
 
+    _default_subdomain: str
+
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         #: Every rule added, in order: matching tries rules in this order.
         self._added: list[WerkzeugRule] = []
         self._trie: Matcher | None = None
         self._book: Book | None = None
+        #: Method -> path -> rule, for requests in the default subdomain whose
+        #: match is that rule with no view arguments (``Matcher.plain_routes``);
+        #: empty until the matcher is compiled.  The app looks a request up
+        #: here before calling ``match_fast``.
+        self.plain_routes: dict[str, dict[str, Rule]] = _NO_ROUTES
         self._compile_lock = threading.Lock()
         super().__init__(*args, **kwargs)
+
+    @property
+    def default_subdomain(self) -> str:
+        """Werkzeug's attribute: the subdomain of requests that name none."""
+        return self._default_subdomain
+
+    @default_subdomain.setter
+    def default_subdomain(self, value: str) -> None:
+        # ``plain_routes`` holds this subdomain's paths: compile again.
+        self._default_subdomain = value
+        self._trie = None
+        self.plain_routes = _NO_ROUTES
 
     def add(self, rulefactory: RuleFactory) -> None:
         """Add a rule or a factory's rules (Werkzeug's ``add``), noting their order."""
@@ -68,6 +90,7 @@ class Map(WerkzeugMap):
                 self._added.append(rule)
             self._trie = None
             self._book = None
+            self.plain_routes = _NO_ROUTES
 
     # -- compiled state ----------------------------------------------------------
 
@@ -82,6 +105,10 @@ class Map(WerkzeugMap):
                     if not rule.build_only
                 ]
                 trie = self._trie = Matcher(targets)
+                # The rules are an app's, Kolba's ``Rule`` (see ``Match``).
+                self.plain_routes = t.cast(
+                    "dict[str, dict[str, Rule]]", trie.plain_routes(self._default_subdomain)
+                )
             return trie
 
     def _default_owners(self, rule: WerkzeugRule) -> tuple[WerkzeugRule, ...]:
