@@ -53,16 +53,21 @@ def test_parse_urlencoded_matches_parse_qsl(text: str) -> None:
 
 @settings(max_examples=600, deadline=None)
 @given(query_text)
-def test_grouped_urlencoded_matches_parse_qsl(text: str) -> None:
+def test_urlencoded_fields_match_parse_qsl(text: str) -> None:
     """The one-step unescaping groups exactly what Werkzeug's pairs group to."""
-    from kolba.wrappers import grouped_urlencoded
+    from werkzeug.datastructures import ImmutableMultiDict
 
+    from kolba.wrappers import urlencoded_fields
+
+    pairs = _werkzeug_pairs(text)
     expected: dict[str, list[str]] = {}
-    for name, value in _werkzeug_pairs(text):
+    for name, value in pairs:
         expected.setdefault(name, []).append(value)
-    grouped = grouped_urlencoded(text)
-    assert grouped == expected
-    assert list(grouped) == list(expected)  # keys in order of first appearance
+    fields = urlencoded_fields(text)
+    assert fields.to_dict(flat=False) == expected
+    assert list(fields) == list(expected)  # keys in order of first appearance
+    assert list(fields.items(multi=True)) == list(ImmutableMultiDict(pairs).items(multi=True))
+    assert fields == ImmutableMultiDict(pairs)
 
 
 @pytest.mark.parametrize(
@@ -76,12 +81,12 @@ def test_grouped_urlencoded_matches_parse_qsl(text: str) -> None:
     ],
 )
 def test_escaped_separators_stay_data(text: str) -> None:
-    from kolba.wrappers import grouped_urlencoded
+    from kolba.wrappers import urlencoded_fields
 
     expected: dict[str, list[str]] = {}
     for name, value in _werkzeug_pairs(text):
         expected.setdefault(name, []).append(value)
-    assert grouped_urlencoded(text) == expected
+    assert urlencoded_fields(text).to_dict(flat=False) == expected
 
 
 _ESCAPE_ALPHABET = st.sampled_from(

@@ -73,6 +73,60 @@ def test_request_multidict_reads_like_werkzeug(
     assert copy(ours) == theirs and pickle.loads(pickle.dumps(ours)) == theirs
 
 
+def _every_answer(md: t.Any, key: str, kind: t.Any) -> list[t.Any]:
+    """What each read of a MultiDict answers, in a form to compare across classes."""
+    import json
+    from copy import deepcopy
+
+    from werkzeug.datastructures import CombinedMultiDict, iter_multi_items
+
+    combined = CombinedMultiDict([md, ImmutableMultiDict([("z", "9"), (key, "last")])])
+    return [
+        list(md.items()), list(md.items(multi=True)), list(md.lists()), list(md.values()),
+        list(md.listvalues()), len(md.listvalues()), list(md.keys()), list(reversed(md)),
+        md.to_dict(), md.to_dict(flat=False), md.getlist(key), md.getlist(key, kind)
+        if kind is not _type_error else _outcome(lambda: md.getlist(key, kind)),
+        md.__getstate__(), dict(md), {**md}, {"x": 0} | md, md | {"x": "1"},
+        type(md | {"x": "1"}), MultiDict(md), MultiDict(md).getlist(key), md.copy().getlist(key),
+        list(iter_multi_items(md)), json.dumps(md), combined.getlist(key), combined[key]
+        if key in combined else None, list(combined.items(multi=True)), combined.to_dict(flat=False),
+        deepcopy(md).getlist(key), pickle.loads(pickle.dumps(md)).to_dict(flat=False),
+        type(md).fromkeys(["a", key], "v").to_dict(flat=False), hash(md),
+        md == {k: v for k, v in md.lists()}, md != {k: v for k, v in md.lists()},
+        md == MultiDict(md), md != ImmutableMultiDict([("other", "1")]), md == [1], md != 3,
+        {k: v for k, v in md.items()} == md, type(md.items()).__name__, type(md.lists()).__name__,
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pairs=pairs_strategy, key=_TEXT, kind=_TYPES)
+def test_request_multidict_answers_every_read_like_werkzeug(
+    pairs: list[tuple[str, str]], key: str, kind: t.Any
+) -> None:
+    """Storing first values and repeats apart changes no answer of any method."""
+    wrappers = _wrappers()
+    ours, theirs = wrappers.multidict(ImmutableMultiDict, pairs), ImmutableMultiDict(pairs)
+    assert _every_answer(ours, key, kind) == _every_answer(theirs, key, kind)
+    # Copies made through the class stay Kolba's, and answer the same.
+    for made in (pickle.loads(pickle.dumps(ours)), type(ours)(pairs), type(ours)(theirs),
+                 type(ours)(theirs.to_dict(flat=False)), copy(ours)):
+        assert type(made) is wrappers.RequestMultiDict
+        assert _every_answer(made, key, kind) == _every_answer(theirs, key, kind)
+    assert ours == theirs and theirs == ours and not ours != theirs and hash(ours) == hash(theirs)
+    different = wrappers.multidict(ImmutableMultiDict, [*pairs, (key, "another")])
+    assert different != ours and not different == theirs
+
+
+def test_request_multidict_reads_a_key_in_c() -> None:
+    """``[]`` is dict's own lookup; a miss raises Werkzeug's error through ``__missing__``."""
+    ours = _wrappers().multidict(ImmutableMultiDict, [("a", "1"), ("b", "2"), ("a", "3")])
+    assert type(ours).__getitem__ is dict.__getitem__
+    assert ours["a"] == "1" and ours.getlist("a") == ["1", "3"]
+    with pytest.raises(BadRequestKeyError) as missing:
+        ours["c"]
+    assert missing.value.args == ("c",)
+
+
 def test_request_multidict_stays_immutable_and_rejects_unhashable_keys() -> None:
     ours = _wrappers().multidict(ImmutableMultiDict, [("a", "1")])
     with pytest.raises(TypeError):

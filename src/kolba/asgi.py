@@ -31,21 +31,18 @@ from werkzeug.exceptions import ClientDisconnected as _WerkzeugClientDisconnecte
 from .concurrency import call_either, run_in_request_thread
 from .ctx import _UNSET, PRESERVE_CONTEXT, RequestContext, _acceptable_host, _remember_host
 from .wrappers import (
-    _FILL_DIRECTLY,
     _PLAIN_ENVIRON_HEADERS,
     AT_END,
     _known_length,
     InputMisuse,
     Request,
     RequestHeaders,
-    RequestMultiDict,
-    _new_multidict,
     _new_request_headers,
     declared_length,
     lazy_attribute,
     parse_cookie_header,
-    grouped_urlencoded,
     remember,
+    urlencoded_fields,
 )
 
 if t.TYPE_CHECKING:
@@ -303,10 +300,9 @@ class ScopeRequest(Request):
         query = self._scope["query_string"]
         if (
             self._assigned_query is None and query.isascii()
-            and self.parameter_storage_class is ImmutableMultiDict and _FILL_DIRECTLY
+            and self.parameter_storage_class is ImmutableMultiDict
         ):
-            # perf: urlencoded_multidict, inline
-            return grouped_urlencoded(query.decode(), _new_multidict(RequestMultiDict))
+            return urlencoded_fields(query.decode())  # perf: urlencoded_multidict, inline
         return Request.args._fn(self)
 
     @lazy_attribute

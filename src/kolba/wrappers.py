@@ -15,7 +15,8 @@ import typing as t
 from collections.abc import Mapping
 
 from werkzeug.datastructures import EnvironHeaders, Headers, IfRange, ImmutableMultiDict, MultiDict
-from werkzeug.exceptions import BadRequest, ClientDisconnected, HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, BadRequestKeyError, ClientDisconnected, HTTPException
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.sansio.http import parse_cookie as _parse_cookie
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
@@ -530,8 +531,8 @@ class Request(_WerkzeugRequest):
                 # Undecodable bytes stay percent-encoded rather than failing.
                 text = _lenient_text(text.encode("latin1"))
             cls = self.parameter_storage_class
-            if cls is ImmutableMultiDict and _FILL_DIRECTLY:
-                return grouped_urlencoded(text, _new_multidict(RequestMultiDict))  # perf: urlencoded_multidict, inline
+            if cls is ImmutableMultiDict:
+                return urlencoded_fields(text)  # perf: urlencoded_multidict, inline
             return urlencoded_multidict(cls, text)
         return super().args
 
@@ -563,8 +564,8 @@ class Request(_WerkzeugRequest):
             except UnicodeDecodeError:
                 text = _lenient_text(body)  # undecodable bytes stay percent-encoded, so no field is lost
             cls = self.parameter_storage_class
-            if cls is ImmutableMultiDict and _FILL_DIRECTLY:
-                form = grouped_urlencoded(text, _new_multidict(RequestMultiDict))  # perf: urlencoded_multidict, inline
+            if cls is ImmutableMultiDict:
+                form = urlencoded_fields(text)  # perf: urlencoded_multidict, inline
             else:
                 form = urlencoded_multidict(cls, text)
             frame = _get_frame(None)
@@ -678,10 +679,7 @@ def parse_cookie_header(header: str, cls: t.Any) -> t.Any:
     or blanks inside a pair, and at most one ``;`` (and spaces) at the end.  For it, splitting gives exactly
     what Werkzeug's scanner gives; any other header goes to Werkzeug.
     """
-    if (
-        not header or '"' in header or "\t" in header
-        or cls is not ImmutableMultiDict or not _FILL_DIRECTLY
-    ):
+    if not header or '"' in header or "\t" in header or cls is not ImmutableMultiDict:
         return _parse_cookie(header, cls=cls)
     parts = header.split("; ")
     separators = len(parts) - 1
@@ -692,9 +690,11 @@ def parse_cookie_header(header: str, cls: t.Any) -> t.Any:
     result = _new_multidict(RequestMultiDict)  # filled directly (see _setdefault)
     for part in parts:
         name, _, value = part.partition("=")
-        _setdefault(result, name, []).append(value)
+        _setdefault(result, name, value)  # a name's first value
     if "" in result:
         return _werkzeug_cookies(header, cls=cls)  # a pair without a name
+    if len(result) != len(parts):  # a name sent twice: keep every value
+        return _with_pairs(_new_multidict(RequestMultiDict), [part.partition("=")[::2] for part in parts])
     return result
 
 
@@ -711,7 +711,7 @@ def _cookies_spaced_otherwise(header: str, cls: t.Any) -> t.Any:
         if not name or " " in value or " " in name:
             return _werkzeug_cookies(header, cls=cls)  # a blank pair, or blanks inside one
         grouped.setdefault(name, []).append(value)
-    return _filled(grouped)
+    return _with_lists(_new_multidict(RequestMultiDict), grouped.items())
 
 
 def _groups_values_by_key() -> bool:
@@ -725,17 +725,15 @@ _FILL_DIRECTLY = _groups_values_by_key()
 
 
 def multidict(cls: t.Any, pairs: list[tuple[str, str]]) -> t.Any:
-    """``cls(pairs)``, filled directly when ``cls`` is ``ImmutableMultiDict``.
+    """``cls(pairs)``; a ``RequestMultiDict`` filled directly when ``cls`` is ``ImmutableMultiDict``.
 
     perf: MultiDict's constructor first asks whether its argument is a
-    MultiDict and then a ``Mapping`` (an ABC check) before grouping; for
-    a list of pairs this builds the same key-to-values dict in one pass.
-    Any other class, or a Werkzeug that stores its values differently,
-    gets the constructor.
+    MultiDict and then a ``Mapping`` (an ABC check) before grouping.  Any
+    other class gets its constructor.
     """
-    if cls is not ImmutableMultiDict or not _FILL_DIRECTLY:
+    if cls is not ImmutableMultiDict:
         return cls(pairs)
-    return _filled(_group(pairs))
+    return _with_pairs(_new_multidict(RequestMultiDict), pairs)
 
 
 def _group(pairs: t.Iterable[tuple[str, str]]) -> dict[str, list[str]]:
@@ -746,54 +744,153 @@ def _group(pairs: t.Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     return grouped
 
 
-def _filled(grouped: dict[str, list[str]]) -> RequestMultiDict:
-    """A ``RequestMultiDict`` holding ``grouped``, each key's list of values.
-
-    Only where ``_FILL_DIRECTLY`` holds: Werkzeug stores values so.
-    """
-    result: RequestMultiDict = _new_multidict(RequestMultiDict)
-    dict.update(result, grouped)
-    return result
-
-
 # perf: an empty multidict without MultiDict's constructor, and dict's own
-# setdefault to fill one (a MultiDict's setdefault stores a single value).
-# Only where ``_FILL_DIRECTLY`` holds.
+# setdefault to store a key's first value (a MultiDict's own stores a list).
 _new_multidict: t.Callable[[type], t.Any] = dict.__new__
-_setdefault: t.Callable[[t.Any, str, list[str]], list[str]] = dict.setdefault
+_setdefault: t.Callable[[t.Any, str, str], str] = dict.setdefault
+
+#: What ``dict.get`` returns for a key a ``RequestMultiDict`` lacks.
+_ABSENT: t.Any = object()
 
 
 class RequestMultiDict(ImmutableMultiDict[str, str]):
     """The ``ImmutableMultiDict`` Kolba fills with parsed args, form fields and cookies.
 
-    It is Werkzeug's class in every respect (``isinstance`` holds, every
-    method and the ``repr`` are the same) except that the two reads views
-    make most, ``get`` and ``[]``, answer from the stored lists directly.
-    perf: Werkzeug's ``get`` goes through ``__getitem__`` (two Python
-    calls) and answers a missing key by raising and catching
-    ``BadRequestKeyError``.  A missing key in ``[]`` still raises
-    Werkzeug's own error.
+    It answers as Werkzeug's class does (``isinstance`` holds; each method,
+    the ``repr``, equality, copies and pickling give Werkzeug's answers), but
+    stores values its own way: the dict maps each key to its *first* value,
+    and ``_repeats`` maps each key that has more than one value to the list
+    of all of them (None when no key repeats, as in most requests).
+    perf: ``[]`` is ``dict.__getitem__`` itself, with no Python call (a
+    missing key reaches ``__missing__``, which raises Werkzeug's
+    ``BadRequestKeyError``); ``get`` is one ``dict.get``; parsing stores a
+    field with one ``setdefault`` instead of making a list and appending.
+    A key is never stored without a value (parsing makes none); a mapping
+    given one with an empty list leaves the key out.
     """
 
+    #: Key -> every value, for the keys that have more than one; or None.
+    _repeats: dict[str, list[str]] | None = None
+
+    def __init__(self, mapping: t.Any = None) -> None:
+        # Whatever Werkzeug's constructor takes (pairs, a mapping, a
+        # MultiDict), read by Werkzeug's own MultiDict.  Copies, pickles and
+        # ``fromkeys`` come here; Kolba's parsers fill an empty one directly.
+        dict.clear(self)
+        _with_lists(self, MultiDict(mapping).lists())
+
+    __getitem__ = dict.__getitem__
+
+    def __missing__(self, key: t.Any) -> t.NoReturn:
+        raise BadRequestKeyError(key)
+
     def get(self, key: t.Any, default: t.Any = None, type: t.Any = None) -> t.Any:  # type: ignore[override]
-        values = dict.get(self, key)
-        if not values:
-            return default
         if type is None:
-            return values[0]
+            return dict.get(self, key, default)
+        value = dict.get(self, key, _ABSENT)
+        if value is _ABSENT:
+            return default
         try:
-            return type(values[0])
+            return type(value)
         except (ValueError, TypeError):
             return default
 
-    def __getitem__(self, key: t.Any) -> t.Any:
-        values = dict.get(self, key)
-        if values:
-            return values[0]
-        return ImmutableMultiDict.__getitem__(self, key)  # Werkzeug's BadRequestKeyError
+    def getlist(self, key: t.Any, type: t.Any = None) -> list[t.Any]:
+        values = self._values_or_none(key)
+        if values is None:
+            return []
+        if type is None:
+            return list(values)
+        converted = []
+        for value in values:
+            try:
+                converted.append(type(value))
+            except (ValueError, TypeError):
+                pass
+        return converted
+
+    def _values_or_none(self, key: t.Any) -> list[str] | None:
+        """Every value of ``key`` (a list the caller must not change), or None."""
+        repeats = self._repeats
+        if repeats is not None:
+            values = repeats.get(key)
+            if values is not None:
+                return values
+        value = dict.get(self, key, _ABSENT)
+        return None if value is _ABSENT else [value]
+
+    def items(self, multi: bool = False) -> t.Iterator[tuple[str, str]]:  # type: ignore[override]
+        repeats = self._repeats
+        for key, value in dict.items(self):
+            if multi and repeats is not None and key in repeats:
+                for each in repeats[key]:
+                    yield key, each
+            else:
+                yield key, value
+
+    def lists(self) -> t.Iterator[tuple[str, list[str]]]:
+        repeats = self._repeats
+        for key, value in dict.items(self):
+            if repeats is not None and key in repeats:
+                yield key, list(repeats[key])
+            else:
+                yield key, [value]
+
+    def values(self) -> t.Iterator[str]:  # type: ignore[override]
+        yield from dict.values(self)
+
+    def listvalues(self) -> t.Any:
+        return dict(self.lists()).values()
+
+    def to_dict(self, flat: bool = True) -> dict[str, t.Any]:
+        if flat:
+            return dict(dict.items(self))
+        return dict(self.lists())
+
+    def __getstate__(self) -> dict[str, list[str]]:
+        return dict(self.lists())
+
+    def __setstate__(self, value: dict[str, list[str]]) -> None:
+        dict.clear(self)
+        self._repeats = None
+        _with_lists(self, value.items())
+
+    def __eq__(self, other: object) -> bool:
+        # A MultiDict equals a dict holding the same lists: compare those.
+        if not isinstance(other, dict):
+            return NotImplemented
+        return dict(self.lists()) == other
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = ImmutableMultiDict.__hash__  # type: ignore[assignment]  # defining __eq__ unset it
 
     def __repr__(self) -> str:
         return f"ImmutableMultiDict({list(self.items(multi=True))!r})"
+
+
+def _with_lists(
+    fields: RequestMultiDict, lists: t.Iterable[tuple[str, list[str]]]
+) -> RequestMultiDict:
+    """Fill an empty ``fields`` with each key's values (keys without values are left out)."""
+    repeats: dict[str, list[str]] | None = None
+    for key, values in lists:
+        if values:
+            _setdefault(fields, key, values[0])
+            if len(values) > 1:
+                if repeats is None:
+                    repeats = {}
+                repeats[key] = list(values)
+    if repeats is not None:
+        fields._repeats = repeats
+    return fields
+
+
+def _with_pairs(fields: RequestMultiDict, pairs: t.Iterable[tuple[str, str]]) -> RequestMultiDict:
+    """Fill an empty ``fields`` with ``(key, value)`` pairs, in order."""
+    return _with_lists(fields, _group(pairs).items())
 
 
 def _lenient_text(raw: bytes) -> str:
@@ -967,7 +1064,7 @@ def parse_urlencoded(text: str) -> list[tuple[str, str]]:
     Blank values are kept, ``+`` means space, and invalid percent-escapes
     or bytes stay percent-encoded (Werkzeug's ``werkzeug.url_quote`` error
     handler).  Each name and value is decoded on its own; request parsing
-    takes the quicker :func:`grouped_urlencoded`.
+    takes the quicker :func:`urlencoded_fields`.
     """
     items = []
     for field in text.split("&"):
@@ -987,22 +1084,21 @@ def parse_urlencoded(text: str) -> list[tuple[str, str]]:
 
 
 def urlencoded_multidict(cls: t.Any, text: str) -> t.Any:
-    """``multidict(cls, parse_urlencoded(text))``, by way of :func:`grouped_urlencoded`."""
-    if cls is not ImmutableMultiDict or not _FILL_DIRECTLY:
+    """``multidict(cls, parse_urlencoded(text))``, by way of :func:`urlencoded_fields`."""
+    if cls is not ImmutableMultiDict:
         return cls(parse_urlencoded(text))
-    return grouped_urlencoded(text, _new_multidict(RequestMultiDict))
+    return urlencoded_fields(text)
 
 
-def grouped_urlencoded(text: str, grouped: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
-    """Each name's values in ``text``, grouped as it is split: what MultiDicts hold.
+def urlencoded_fields(text: str) -> RequestMultiDict:
+    """The fields of ``text``: :func:`parse_urlencoded`'s pairs, in a ``RequestMultiDict``.
 
-    The same answers as grouping :func:`parse_urlencoded`'s pairs, with the
-    whole text unescaped at once when ``_unescaped`` can.  They go into
-    ``grouped`` (a new dict by default): request parsing passes a new
-    ``RequestMultiDict`` to fill (perf: no dict to copy into it after).
+    perf: the whole text is unescaped at once when ``_unescaped`` can, and
+    each field is stored with one ``setdefault`` (the key's first value).
+    Fewer keys than fields afterwards means a repeated name (or an empty
+    field): the repeats are then collected in a second pass.
     """
-    if grouped is None:
-        grouped = {}
+    fields: RequestMultiDict = _new_multidict(RequestMultiDict)
     if text.isascii() and "%" not in text:
         # Nothing to unescape but "+" (perf: the usual query string, no call)
         if "+" in text:
@@ -1011,24 +1107,45 @@ def grouped_urlencoded(text: str, grouped: dict[str, list[str]] | None = None) -
     else:
         unescaped = _unescaped(text)
         if unescaped is None:
-            for name, value in parse_urlencoded(text):
-                _setdefault(grouped, name, []).append(value)
-            return grouped
+            return _with_pairs(fields, parse_urlencoded(text))
         text, amp, eq = unescaped
     # Text without escapes is ASCII (``_unescaped`` checked), so its pieces
     # need no UTF-8 decoding.
     decoded = amp is _AMP
-    for field in text.split(amp):
-        if field:
-            name, _, value = field.partition(eq)
-            if decoded and not field.isascii():  # perf: one test for an ASCII field
-                if not name.isascii():
-                    name = _from_latin(name)
-                if not value.isascii():
-                    value = _from_latin(value)
-            # dict's own setdefault: a MultiDict's stores the value, not a list
-            _setdefault(grouped, name, []).append(value)
+    pieces = text.split(amp)
+    for piece in pieces:
+        if piece:
+            if decoded and not piece.isascii():  # perf: one test for an ASCII piece
+                name, value = _decoded_field(piece, eq)
+            else:
+                name, _, value = piece.partition(eq)
+            _setdefault(fields, name, value)
+    if len(fields) != len(pieces):
+        return _with_lists(_new_multidict(RequestMultiDict), _grouped_pieces(pieces, eq, decoded).items())
+    return fields
+
+
+def _grouped_pieces(pieces: list[str], eq: str, decoded: bool) -> dict[str, list[str]]:
+    """Each name's values among the fields of unescaped text (see :func:`urlencoded_fields`)."""
+    grouped: dict[str, list[str]] = {}
+    for piece in pieces:
+        if piece:
+            if decoded and not piece.isascii():
+                name, value = _decoded_field(piece, eq)
+            else:
+                name, _, value = piece.partition(eq)
+            grouped.setdefault(name, []).append(value)
     return grouped
+
+
+def _decoded_field(piece: str, eq: str) -> tuple[str, str]:
+    """The name and value of a field of unescaped text holding bytes above 127."""
+    name, _, value = piece.partition(eq)
+    if not name.isascii():
+        name = _from_latin(name)
+    if not value.isascii():
+        value = _from_latin(value)
+    return name, value
 
 
 # The separators of unescaped text: characters no ``%XX`` escape decodes to.
@@ -1053,7 +1170,7 @@ def _unescaped(text: str) -> tuple[str, str, str] | None:
     from UTF-8 whole (perf: no piece to test).  None means the text needs
     the general path: non-ASCII, a backslash, or an escape without two hex
     digits.  ASCII text without ``%`` never comes here:
-    :func:`grouped_urlencoded` splits it as it is.
+    :func:`urlencoded_fields` splits it as it is.
     """
     if not text.isascii():
         return None

@@ -16,7 +16,7 @@ import typing as t
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..wrappers import _FILL_DIRECTLY, _lenient_text, grouped_urlencoded
+from ..wrappers import _FILL_DIRECTLY, RequestMultiDict, _lenient_text, urlencoded_fields
 
 from ._types import is_sequence, split_annotated
 from .engines import REQUIRED, Engine, FieldError, GroupField, engine_for, engine_for_all
@@ -100,6 +100,8 @@ _Lists = t.Callable[[str], t.Optional[t.List[str]]]
 
 def _lists_of(values: t.Any) -> _Lists:
     """``key -> values`` of a Werkzeug MultiDict (or any mapping with ``getlist``)."""
+    if type(values) is RequestMultiDict:
+        return values._values_or_none
     if _FILL_DIRECTLY and isinstance(values, MultiDict):
         # perf: the MultiDict keeps each key's values as a list in the dict
         # itself (kolba.wrappers checks this once); dict.get reads it in C.
@@ -117,7 +119,7 @@ def _query_lists(ctx: RequestContext) -> _Lists:
     text = ctx.environ.get("QUERY_STRING", "")
     if not text.isascii():
         text = _lenient_text(text.encode("latin1"))
-    return grouped_urlencoded(text).get
+    return urlencoded_fields(text)._values_or_none
 
 
 def _form_lists(ctx: RequestContext) -> _Lists:
