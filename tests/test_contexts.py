@@ -423,6 +423,61 @@ def test_proxies_learn_the_names_read_through_them(app: kolba.Kolba) -> None:
     assert type(request) is not type(g) and type(current_app) is not type(session)
 
 
+def test_proxies_read_names_that_are_not_identifiers(app: kolba.Kolba) -> None:
+    """A name only ``getattr`` can spell is forwarded as well (not written into source)."""
+    with app.test_request_context("/?a=1"):
+        setattr(request._get_current_object(), "odd name", 1)
+        g_obj = g._get_current_object()
+        setattr(g_obj, "odd-name", 2)
+        for _ in range(2):  # learned, then through the learned property
+            assert getattr(request, "odd name") == 1 and getattr(g, "odd-name") == 2
+        with pytest.raises(AttributeError):
+            getattr(request, "class")
+        assert getattr(g, "import", "default") == "default"
+
+
+@pytest.mark.kolba_only
+def test_the_request_proxy_reads_kept_attributes_without_their_descriptor() -> None:
+    """perf: ``request.form`` (and args, cookies, headers) runs no ``__get__``, first read included."""
+    from kolba.wrappers import UNREAD
+    from tests._calls import assert_not_called, calls_made
+
+    app = kolba.Kolba(__name__)
+    for learned in (False, True, True):  # the proxy learns the names, then their classes
+        with app.test_request_context("/?q=1", method="POST", data={"a": "b"},
+                                      headers={"Cookie": "c=d"}):
+            assert request._get_current_object()._kept_form is UNREAD
+            found, called = calls_made(lambda: (request.form["a"], request.args["q"],
+                                                request.cookies["c"], request.headers["Cookie"]))
+            assert found == ("b", "1", "d", "c=d")
+            if learned:
+                assert_not_called(called, "kolba.wrappers.kept_attribute.__get__")
+            assert request._get_current_object()._kept_form is request.form
+
+
+def test_a_request_class_may_redefine_a_kept_attribute() -> None:
+    """A subclass's own ``form`` answers every read through the proxy, uncached."""
+
+    class Counting(kolba.Request):
+        reads = 0
+
+        @property
+        def form(self) -> Any:
+            Counting.reads += 1
+            return {"read": Counting.reads}
+
+    class Inheriting(kolba.Request):
+        pass
+
+    app = kolba.Kolba(__name__)
+    app.request_class = Counting
+    with app.test_request_context("/", method="POST", data={"a": "b"}):
+        assert request.form == {"read": 1} and request.form == {"read": 2}
+    app.request_class = Inheriting
+    with app.test_request_context("/", method="POST", data={"a": "b"}):
+        assert request.form["a"] == "b" and request.form is request.form
+
+
 def test_proxies_do_not_learn_dunder_names(req_ctx: Any) -> None:
     """Protocols look dunders up on the type, so those are never added to it."""
     with pytest.raises(AttributeError):

@@ -177,10 +177,27 @@ def test_form_and_files_read_once_and_match_werkzeug(body: bytes, content_type: 
     ours = _form_request(body, content_type)
     theirs = WerkzeugRequest(_form_request(body, content_type).environ)
     assert ours.form == theirs.form and list(ours.files) == list(theirs.files)
-    # Parsed once; later reads are the instance dict's (no descriptor runs).
-    assert ours.__dict__["form"] is ours.form and ours.__dict__["files"] is ours.files
+    # Parsed once: the form is kept in its field, the files in the instance dict.
+    assert ours._kept_form is ours.form and ours.__dict__["files"] is ours.files
     files_first = _form_request(body, content_type)
     assert list(files_first.files) == list(theirs.files) and files_first.form == theirs.form
+
+
+@pytest.mark.parametrize("name", ["args", "form", "cookies", "headers"])
+def test_kept_attributes_behave_like_cached_properties(name: str) -> None:
+    """Computed once; assignment replaces the value, deletion makes the next read compute it again."""
+    wrappers = _wrappers()
+    request = _form_request(b"a=1", "application/x-www-form-urlencoded")
+    request.environ.update(QUERY_STRING="q=1", HTTP_COOKIE="c=d")
+    assert isinstance(getattr(type(request), name), wrappers.kept_attribute)
+    first = getattr(request, name)
+    assert getattr(request, name) is first and getattr(request, f"_kept_{name}") is first
+    setattr(request, name, "assigned")
+    assert getattr(request, name) == "assigned"
+    delattr(request, name)
+    if name != "form":  # the body was read: a second parse finds it empty, as Werkzeug's would
+        again = getattr(request, name)
+        assert again is not first and list(again.items()) == list(first.items())
 
 
 def test_args_reads_skip_werkzeugs_multidict_code() -> None:

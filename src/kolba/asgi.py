@@ -39,6 +39,7 @@ from .wrappers import (
     RequestHeaders,
     _new_request_headers,
     declared_length,
+    kept_attribute,
     lazy_attribute,
     parse_cookie_header,
     remember,
@@ -294,7 +295,7 @@ class ScopeRequest(Request):
         """The scope's path (already text), always starting with ``/``."""
         return "/" + str(self._scope["path"]).lstrip("/")
 
-    @lazy_attribute
+    @kept_attribute
     def args(self) -> t.Any:
         """The parsed query string, from the scope's bytes when they are ASCII."""
         query = self._scope["query_string"]
@@ -305,7 +306,7 @@ class ScopeRequest(Request):
             return urlencoded_fields(query.decode())  # perf: urlencoded_multidict, inline
         return Request.args._fn(self)
 
-    @lazy_attribute
+    @kept_attribute
     def headers(self) -> RequestHeaders:  # type: ignore[override]
         """The request headers: ``get`` reads the scope, the rest the environ (see :class:`ScopeHeaders`)."""
         shared = self._header_environ
@@ -322,7 +323,7 @@ class ScopeRequest(Request):
         headers._list = []
         return headers
 
-    @lazy_attribute
+    @kept_attribute
     def cookies(self) -> t.Any:
         """The cookies the client sent (the one Cookie header of the scope)."""
         return parse_cookie_header(self._cookie or "", self.dict_storage_class)

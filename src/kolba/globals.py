@@ -8,8 +8,11 @@ inside a request keeps the request visible, as in Flask.
 
 from __future__ import annotations
 
+import functools
 import typing as t
 from contextvars import ContextVar
+
+from ._named import is_plain_name, named_function
 
 if t.TYPE_CHECKING:
     from .app import Kolba
@@ -279,10 +282,10 @@ def _learning_proxy(find: t.Callable[[], _T]) -> t.Any:
     """A learning proxy for ``find``'s object, with a type of its own to learn on."""
 
     def forwarder(name: str) -> property:
-        def read(self: t.Any) -> t.Any:
-            return getattr(find(), name)
-
-        return property(read)
+        if not is_plain_name(name):
+            return property(lambda self: getattr(find(), name))
+        source = f"def read(self):\n    return find().{name}\n"
+        return property(named_function(source, "read", {"find": find}))
 
     owner = type(
         f"_{find.__name__.removeprefix('_find_').title()}Proxy",
@@ -292,20 +295,72 @@ def _learning_proxy(find: t.Callable[[], _T]) -> t.Any:
     return owner(find)
 
 
+# ``request.<name>``, with the context lookup inline (the commonest read of
+# all).  perf: a function per name (see ``kolba._named``); the request is
+# made here when the context has none yet, without the ``request``
+# property.
+_REQUEST_READ = """\
+def read(self):
+    frame = get_frame(None)
+    if frame is None or frame[1] is None:
+        raise RuntimeError(no_request)
+    ctx = frame[1]
+    req = ctx._request
+    if req is None:
+        req = ctx._made_request()
+"""
+
+# ... for a kept attribute (``kolba.wrappers.kept_attribute``): its field,
+# and while that is unread, the value the request's class computes, called
+# and stored here rather than through the descriptor.
+_KEPT_READ = _REQUEST_READ + """\
+    value = req.{field}
+    if value is UNREAD:
+        compute = computes.get(type(req))
+        if compute is None:
+            return read_first(req)
+        value = req.{field} = compute(req)
+    return value
+"""
+
+
 def _request_forwarder(name: str) -> property:
-    """``request.<name>``, with the context lookup inline (the commonest read of all)."""
+    """``request.<name>``: a property reading ``name`` from the current request."""
+    namespace: dict[str, t.Any] = {"get_frame": _cv_frame.get, "no_request": _no_req_msg}
+    if not is_plain_name(name):
+        return property(named_function(_REQUEST_READ + "    return getattr(req, name)\n",
+                                       "read", {**namespace, "name": name}))
+    from .wrappers import UNREAD, Request, kept_attribute, kept_field
 
-    def read(self: t.Any) -> t.Any:
-        frame = _cv_frame.get(None)
-        if frame is None or frame[1] is None:
-            raise RuntimeError(_no_req_msg)
-        ctx = frame[1]
-        req = ctx._request
-        if req is None:
-            req = ctx._made_request()  # perf: the ``request`` property's work, without the property
+    if isinstance(vars(Request).get(name), kept_attribute):
+        computes: dict[type, t.Callable[[t.Any], t.Any]] = {}
+        namespace.update(UNREAD=UNREAD, computes=computes,
+                         read_first=functools.partial(_read_first, name, computes, kept_attribute))
+        source = _KEPT_READ.format(field=kept_field(name))
+    else:
+        source = _REQUEST_READ + f"    return req.{name}\n"
+    return property(named_function(source, "read", namespace))
+
+
+def _read_first(
+    name: str, computes: dict[type, t.Callable[[t.Any], t.Any]], kept: type, req: t.Any
+) -> t.Any:
+    """Read ``name`` from ``req`` the first time, and learn how its class computes it.
+
+    A class whose ``name`` is a kept attribute has its computing function
+    remembered, for the proxy to call; any other (a subclass that redefines
+    ``name``) is read as it defines, every time.
+    """
+    cls = type(req)
+    found = next((vars(klass)[name] for klass in cls.__mro__ if name in vars(klass)), None)
+    if not isinstance(found, kept):
         return getattr(req, name)
-
-    return property(read)
+    compute = found._fn  # type: ignore[attr-defined]
+    if len(computes) < 64:
+        computes[cls] = compute
+    value = compute(req)
+    setattr(req, found.field, value)  # type: ignore[attr-defined]
+    return value
 
 
 class _RequestProxy(_LearningProxy["Request"]):
@@ -316,15 +371,20 @@ class _RequestProxy(_LearningProxy["Request"]):
 
 
 def _globals_forwarder(name: str) -> property:
-    def read(self: t.Any) -> t.Any:
-        frame = _cv_frame.get(None)
-        if frame is None:
-            raise RuntimeError(_no_app_msg)
-        # perf: the context's stored ``g``, or the one its ``g`` property would make
-        g = frame[0]._g
-        return getattr(frame[0]._made_g() if g is None else g, name)
-
-    return property(read)
+    """``g.<name>``: the context's stored ``g``, or the one its ``g`` property would make."""
+    read = "getattr(g, name)" if not is_plain_name(name) else f"g.{name}"
+    source = f"""\
+def read(self):
+    frame = get_frame(None)
+    if frame is None:
+        raise RuntimeError(no_app)
+    g = frame[0]._g
+    if g is None:
+        g = frame[0]._made_g()
+    return {read}
+"""
+    namespace = {"get_frame": _cv_frame.get, "no_app": _no_app_msg, "name": name}
+    return property(named_function(source, "read", namespace))
 
 
 class _GlobalsProxy(_LearningProxy["_AppCtxGlobals"]):
