@@ -1089,3 +1089,21 @@ def test_a_kolba_response_returned_as_is_matches_its_full_sending() -> None:
     assert status == "201 CREATED"
     assert headers == [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "6")]
     assert body == "héllo".encode()
+
+
+@pytest.mark.kolba_only
+def test_plain_headers_learn_only_names_that_need_no_rewriting() -> None:
+    """perf: a header name found plain is remembered; a length or location never is."""
+    from kolba.wrappers import _PLAIN_HEADERS, _plain_wsgi_headers
+
+    for name, plain in (("X-Learned-Probe", True), ("content-length", False),
+                        ("LOCATION", False), ("Content-location", False)):
+        response = kolba.Response(b"body")
+        response.headers[name] = "4" if "length" in name else "/to"
+        for _ in range(2):  # learned the first time, answered alike the second
+            sent = _plain_wsgi_headers(response, response.response)
+            assert (name in _PLAIN_HEADERS) is plain, name
+            if "location" in name.lower():
+                assert sent is None, name  # Werkzeug's path normalises it
+            else:
+                assert sent == list(response.headers.items()), name

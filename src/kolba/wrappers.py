@@ -1702,10 +1702,11 @@ def encode_control_characters(url: str) -> str:
 _new_headers = Headers.__new__
 
 
-#: Header names, as Kolba and Werkzeug spell them, that need no rewriting.
-_PLAIN_HEADERS = frozenset(
-    ("Content-Type", "Vary", "Set-Cookie", "Cache-Control", "ETag", "Last-Modified", "Expires")
-)
+#: Header names, as spelled, that need no rewriting: the usual ones, and
+#: (up to 256) others ``_plain_wsgi_headers`` has found to be neither a
+#: length nor a location (perf: an after-request hook's own header is
+#: looked at once, not on every response).
+_PLAIN_HEADERS = {"Content-Type", "Vary", "Set-Cookie", "Cache-Control", "ETag", "Last-Modified", "Expires"}
 
 
 def plain_triple(response: t.Any, method: str | None) -> tuple[str, list[tuple[str, str]], list[t.Any]] | None:
@@ -1773,6 +1774,8 @@ def _plain_wsgi_headers(response: Response, body: list[t.Any]) -> list[tuple[str
             has_length = True
         elif lower == "location" or lower == "content-location":
             return None
+        elif len(_PLAIN_HEADERS) < 256:
+            _PLAIN_HEADERS.add(key)
     if not has_length:
         return None
     for item in body:
