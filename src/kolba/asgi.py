@@ -510,9 +510,9 @@ class ScopeContext(DoorContext):
                 return
             _remember_host(host, _checked_host_bytes)
         url_map = app.url_map
-        paths = url_map.plain_routes.get(self._method)
-        if paths is not None:
-            rule = paths.get(path)
+        methods = url_map.plain_routes.get(path)
+        if methods is not None:
+            rule = methods.get(self._method)
             if rule is not None:  # a static path whose match is final (see Map.plain_routes)
                 self.url_rule = rule
                 self.view_args = {}  # no request object yet

@@ -372,9 +372,9 @@ class RequestContext(_ContextBase):
                 method = environ.get("REQUEST_METHOD", "GET")
                 if method != "GET" and method != "POST":  # perf: no upper() for the commonest two
                     method = method.upper()
-                paths = url_map.plain_routes.get(method)
-                if paths is not None:
-                    rule = paths.get(path)
+                methods = url_map.plain_routes.get(path)
+                if methods is not None:
+                    rule = methods.get(method)
                     if rule is not None:  # a static path whose match is final (see Map.plain_routes)
                         if self._request is None:
                             self.url_rule = rule

@@ -60,7 +60,7 @@ class Map(WerkzeugMap):
         self._added: list[WerkzeugRule] = []
         self._trie: Matcher | None = None
         self._book: Book | None = None
-        #: Method -> path -> rule, for requests in the default subdomain whose
+        #: Path -> method -> rule, for requests in the default subdomain whose
         #: match is that rule with no view arguments (``Matcher.plain_routes``);
         #: empty until the matcher is compiled.  The app looks a request up
         #: here before calling ``match_fast``.
