@@ -115,6 +115,8 @@ def test_request_multidict_answers_every_read_like_werkzeug(
     assert ours == theirs and theirs == ours and not ours != theirs and hash(ours) == hash(theirs)
     different = wrappers.multidict(ImmutableMultiDict, [*pairs, (key, "another")])
     assert different != ours and not different == theirs
+    different.__init__(pairs)  # made again in place: nothing of the old values is left
+    assert different.to_dict(flat=False) == theirs.to_dict(flat=False)
 
 
 def test_request_multidict_reads_a_key_in_c() -> None:

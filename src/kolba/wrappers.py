@@ -851,6 +851,7 @@ class RequestMultiDict(ImmutableMultiDict[str, str]):
         # MultiDict), read by Werkzeug's own MultiDict.  Copies, pickles and
         # ``fromkeys`` come here; Kolba's parsers fill an empty one directly.
         dict.clear(self)
+        self._repeats = None
         _with_lists(self, MultiDict(mapping).lists())
 
     __getitem__ = dict.__getitem__
