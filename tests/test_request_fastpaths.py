@@ -233,12 +233,6 @@ def test_pinned_werkzeug_form_loading_stores_form_and_files_in_the_instance_dict
     assert request.__dict__["form"].to_dict() == {"a": "1"} and "files" in request.__dict__
 
 
-def test_pinned_multidict_stores_each_keys_values_as_a_list() -> None:
-    """``RequestMultiDict`` reads the stored lists with ``dict.get``."""
-    probe = ImmutableMultiDict([("a", "1"), ("a", "2")])
-    assert dict.get(probe, "a") == ["1", "2"]
-
-
 def test_an_urlencoded_form_leaves_files_for_first_use() -> None:
     """No empty ``files`` is built (and nothing to close) unless a view asks for it."""
     request = _form_request(b"a=1", "application/x-www-form-urlencoded")

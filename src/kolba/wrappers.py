@@ -768,7 +768,7 @@ def parse_cookie_header(header: str, cls: t.Any) -> t.Any:
     if "" in result:
         return _werkzeug_cookies(header, cls=cls)  # a pair without a name
     if len(result) != len(parts):  # a name sent twice: keep every value
-        return _with_pairs(_new_multidict(RequestMultiDict), [part.partition("=")[::2] for part in parts])
+        return multidict(cls, [part.partition("=")[::2] for part in parts])
     return result
 
 
@@ -777,25 +777,15 @@ def _cookies_spaced_otherwise(header: str, cls: t.Any) -> t.Any:
     parts = header.split(";")
     if len(parts) > 1 and not parts[-1].strip(" "):
         parts.pop()  # the trailing separator
-    grouped: dict[str, list[str]] = {}
+    pairs: list[tuple[str, str]] = []
     for part in parts:
         if part[:1] == " ":
             part = part.lstrip(" ")
         name, _, value = part.partition("=")
         if not name or " " in value or " " in name:
             return _werkzeug_cookies(header, cls=cls)  # a blank pair, or blanks inside one
-        grouped.setdefault(name, []).append(value)
-    return _with_lists(_new_multidict(RequestMultiDict), grouped.items())
-
-
-def _groups_values_by_key() -> bool:
-    """Whether ``ImmutableMultiDict`` still stores each key's values as a list."""
-    probe = ImmutableMultiDict([("a", "1"), ("a", "2")])
-    stored: dict[str, t.Any] = probe
-    return dict.get(stored, "a") == ["1", "2"] and probe.getlist("a") == ["1", "2"]
-
-
-_FILL_DIRECTLY = _groups_values_by_key()
+        pairs.append((name, value))
+    return multidict(cls, pairs)
 
 
 def multidict(cls: t.Any, pairs: list[tuple[str, str]]) -> t.Any:
@@ -1171,9 +1161,11 @@ def urlencoded_fields(text: str) -> RequestMultiDict:
     perf: the whole text is unescaped at once when ``_unescaped`` can, and
     each field is stored with one ``setdefault`` (the key's first value).
     Fewer keys than fields afterwards means a repeated name (or an empty
-    field): the repeats are then collected in a second pass.
+    field): :func:`parse_urlencoded` then splits the text again, pair by
+    pair, so that every value of a repeated name is kept.
     """
     fields: RequestMultiDict = _new_multidict(RequestMultiDict)
+    raw = text
     if text.isascii() and "%" not in text:
         # Nothing to unescape but "+" (perf: the usual query string, no call)
         if "+" in text:
@@ -1196,21 +1188,8 @@ def urlencoded_fields(text: str) -> RequestMultiDict:
                 name, _, value = piece.partition(eq)
             _setdefault(fields, name, value)
     if len(fields) != len(pieces):
-        return _with_lists(_new_multidict(RequestMultiDict), _grouped_pieces(pieces, eq, decoded).items())
+        return _with_pairs(_new_multidict(RequestMultiDict), parse_urlencoded(raw))
     return fields
-
-
-def _grouped_pieces(pieces: list[str], eq: str, decoded: bool) -> dict[str, list[str]]:
-    """Each name's values among the fields of unescaped text (see :func:`urlencoded_fields`)."""
-    grouped: dict[str, list[str]] = {}
-    for piece in pieces:
-        if piece:
-            if decoded and not piece.isascii():
-                name, value = _decoded_field(piece, eq)
-            else:
-                name, _, value = piece.partition(eq)
-            grouped.setdefault(name, []).append(value)
-    return grouped
 
 
 def _decoded_field(piece: str, eq: str) -> tuple[str, str]:

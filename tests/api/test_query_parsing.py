@@ -71,10 +71,10 @@ def test_with_a_request_object_already_made_the_lists_come_from_request_args() -
 
 
 def test_multidict_lists_are_what_getlist_returns() -> None:
-    # The storage the reader relies on (through kolba.wrappers' probe): if
+    # The storage the reader relies on (through kolba.api.readers' probe): if
     # Werkzeug changes it, the probe turns the shortcut off and this fails.
-    from kolba.wrappers import _FILL_DIRECTLY
+    from kolba.api.readers import _LISTS_IN_DICT
 
-    assert _FILL_DIRECTLY
+    assert _LISTS_IN_DICT
     values = ImmutableMultiDict([("a", "1"), ("b", "2"), ("a", "3")])
     assert dict.get(values, "a") == values.getlist("a") == ["1", "3"]

@@ -13,10 +13,10 @@ from __future__ import annotations
 import functools
 import typing as t
 
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..wrappers import _FILL_DIRECTLY, RequestMultiDict, _lenient_text, urlencoded_fields
+from ..wrappers import RequestMultiDict, _lenient_text, urlencoded_fields
 
 from ._types import is_sequence, split_annotated
 from .engines import REQUIRED, Engine, FieldError, GroupField, engine_for, engine_for_all
@@ -98,13 +98,23 @@ def _header_key(name: str) -> str:
 _Lists = t.Callable[[str], t.Optional[t.List[str]]]
 
 
+def _stores_lists() -> bool:
+    """Whether Werkzeug's ``MultiDict`` keeps each key's values as a list in the dict itself."""
+    probe = ImmutableMultiDict([("a", "1"), ("a", "2")])
+    stored: dict[str, t.Any] = probe
+    return dict.get(stored, "a") == ["1", "2"] and probe.getlist("a") == ["1", "2"]
+
+
+_LISTS_IN_DICT = _stores_lists()
+
+
 def _lists_of(values: t.Any) -> _Lists:
     """``key -> values`` of a Werkzeug MultiDict (or any mapping with ``getlist``)."""
     if type(values) is RequestMultiDict:
         return values._values_or_none
-    if _FILL_DIRECTLY and isinstance(values, MultiDict):
+    if _LISTS_IN_DICT and isinstance(values, MultiDict):
         # perf: the MultiDict keeps each key's values as a list in the dict
-        # itself (kolba.wrappers checks this once); dict.get reads it in C.
+        # itself (checked once, above); dict.get reads it in C.
         return functools.partial(dict.get, values)
     getlist = values.getlist
     return lambda key: getlist(key) or None
