@@ -233,6 +233,31 @@ def test_g_missing_attribute_raises_attribute_error(app_ctx: Any) -> None:
     assert not hasattr(g, "nope")
 
 
+def test_g_missing_attribute_names_it_as_flask_does(app: kolba.Kolba) -> None:
+    """The message is the bare name, on the first and on later reads, as Flask's ``g`` says it.
+
+    A property of a custom ``g`` class that raises AttributeError itself is
+    reported by the name read, as Flask's ``__getattr__`` fallback does.
+    """
+
+    class Globals(app.app_ctx_globals_class):  # type: ignore[name-defined, misc]
+        @property
+        def broken(self) -> Any:
+            raise AttributeError("inner")
+
+    for _ in range(3):
+        with app.app_context():
+            with pytest.raises(AttributeError) as missing:
+                g.never_set_anywhere
+            assert str(missing.value) == "never_set_anywhere"
+    app.app_ctx_globals_class = Globals
+    for _ in range(3):
+        with app.app_context():
+            with pytest.raises(AttributeError) as broken:
+                g.broken
+            assert str(broken.value) == "broken"
+
+
 def test_g_get(app_ctx: Any) -> None:
     assert g.get("a") is None
     assert g.get("a", 5) == 5

@@ -202,6 +202,20 @@ def test_kept_attributes_behave_like_cached_properties(name: str) -> None:
         assert again is not first and list(again.items()) == list(first.items())
 
 
+def test_the_unread_marker_is_an_object_of_a_builtin_type() -> None:
+    """A kept attribute's class default must be of an immutable (built-in) type.
+
+    perf: CPython 3.11 specializes ``req._kept_<name>`` reads and stores
+    only then; with an instance of a Python class as the class default,
+    every one takes the generic path.
+    """
+    wrappers = _wrappers()
+    immutable = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE
+    assert type(wrappers.UNREAD).__flags__ & immutable
+    for name in ("args", "form", "cookies", "headers"):
+        assert getattr(wrappers.Request, f"_kept_{name}") is wrappers.UNREAD
+
+
 def test_args_reads_skip_werkzeugs_multidict_code() -> None:
     from tests._calls import assert_not_called, calls_made
 

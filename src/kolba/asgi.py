@@ -1036,7 +1036,8 @@ class ASGIDoor:
                 if method not in _BODILESS or "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ:
                     body = functools.partial(self._prepare_body, receive, None)
             try:
-                ready = await self._serve(ctx, self._emit, (send, receive), body)
+                serve_http = self._serve  # perf: 3.11 specializes no method call on an instance's own attribute
+                ready = await serve_http(ctx, self._emit, (send, receive), body)
             except ClientDisconnected:
                 return
             if ready is not None:

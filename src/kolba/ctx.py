@@ -74,14 +74,16 @@ class _AppCtxGlobals:
     """The ``g`` namespace: scratch storage that lives as long as its app context.
 
     It is a plain object with a few dict-like helpers; attributes are kept
-    in its ``__dict__``.
+    in its ``__dict__``.  perf: it defines no ``__getattr__`` at run time
+    (only for type checkers): a type with one has every attribute read go
+    through CPython's ``__getattr__`` hook, which looks up two names on the
+    type first, and reads of it are never specialized.  Flask's message for
+    a missing attribute, the bare name, comes from the ``g`` proxy.
     """
 
-    def __getattr__(self, name: str) -> t.Any:
-        # Only reached when normal lookup failed: the attribute is not set.
-        raise AttributeError(name)
-
     if t.TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> t.Any: ...
 
         def __setattr__(self, name: str, value: t.Any) -> None: ...
 

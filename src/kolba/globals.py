@@ -393,6 +393,14 @@ class _GlobalsProxy(_LearningProxy["_AppCtxGlobals"]):
     __slots__ = ()
     _forwarder = staticmethod(_globals_forwarder)
 
+    def __getattr__(self, name: str) -> t.Any:
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            # Flask's message: the name alone (its ``g`` object raises it;
+            # Kolba's does not define ``__getattr__``, see ``_AppCtxGlobals``)
+            raise AttributeError(name) from None
+
     def __setattr__(self, name: str, value: t.Any) -> None:
         frame = _cv_frame.get(None)
         if frame is None:
