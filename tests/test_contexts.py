@@ -994,7 +994,8 @@ def test_the_lean_lane_makes_contexts_as_their_classes_do(app: kolba.Kolba) -> N
             assert vars(ctx) == {}
             assert _slot_values(ctx._app_ctx) == _slot_values(AppContext(app))
             assert vars(ctx._app_ctx) == {}
-            assert len(ctx._pushes) == 1 and ctx._pushes[0][1] is None
+            # the lean push records its token alone: it made no app context to pop
+            assert len(ctx._pushes) == 1 and type(ctx._pushes[0]) is contextvars.Token
         finally:
             ctx._pop_lean()
         assert not has_app_context()
@@ -1010,6 +1011,29 @@ def test_the_lean_lane_makes_contexts_as_their_classes_do(app: kolba.Kolba) -> N
             assert not has_request_context()
 
     isolated(inside_the_apps_context)
+
+
+@pytest.mark.kolba_only
+def test_a_lean_context_popped_and_pushed_again_pops_whole(app: kolba.Kolba) -> None:
+    """The lean push records its token alone; ``pop`` takes that entry, and
+    ``_pop_lean`` after a later ``push`` (whose entry is a pair, with the app
+    context it made) pops that push as ``pop`` would, app context included."""
+    from werkzeug.test import EnvironBuilder
+
+    from kolba.ctx import enter_lean
+
+    environ = EnvironBuilder("/").get_environ()
+
+    def check() -> None:
+        ctx = enter_lean(app, environ)
+        ctx.pop()
+        assert not has_request_context() and not has_app_context()
+        ctx.push()
+        assert request_ctx._get_current_object() is ctx  # type: ignore[attr-defined]
+        ctx._pop_lean()
+        assert not has_request_context() and not has_app_context()
+
+    isolated(check)
 
 
 @pytest.mark.kolba_only

@@ -517,7 +517,7 @@ class Core:
                 app_ctx._adapter = _UNSET
                 app_ctx._pushes = []
             ctx._app_ctx = app_ctx
-            ctx._pushes.append((_set_frame((app_ctx, ctx)), None))
+            ctx._pushes.append(_set_frame((app_ctx, ctx)))  # a lean push: its token alone
         error: BaseException | None = None
         try:
             try:

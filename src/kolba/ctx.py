@@ -247,8 +247,10 @@ class RequestContext(_ContextBase):
         self.flashes: list[tuple[str, str]] | None = None
         self._after_request_functions: list[t.Callable[[t.Any], t.Any]] = []
         #: One entry per push: the variable's token and the app context the
-        #: push created (None when an enclosing one was reused).
-        self._pushes: list[tuple[contextvars.Token[_Frame], AppContext | None]] = []
+        #: push created (None when an enclosing one was reused), as a pair;
+        #: a lean push (see :func:`enter_lean`), which creates none, records
+        #: its token alone (perf: no pair to build and take apart).
+        self._pushes: list[tuple[contextvars.Token[_Frame], AppContext | None] | contextvars.Token[_Frame]] = []
         self._app_ctx: AppContext | None = None
         #: Tasks this request started on an ASGI server's loop (see
         #: :func:`kolba.concurrency.track_request_tasks`); None until one is.
@@ -430,7 +432,8 @@ class RequestContext(_ContextBase):
 
     def _pop_lean(self) -> None:
         """Undo :func:`enter_lean` (or the door's lean push); a context re-pushed meanwhile pops fully."""
-        if len(self._pushes) != 1:
+        pushes = self._pushes
+        if len(pushes) != 1:
             self.pop(None)
             return
         if self._tasks:
@@ -445,11 +448,16 @@ class RequestContext(_ContextBase):
                 req.close()
             if has_environ:  # not a request from an ASGI scope that built none
                 self.environ["werkzeug.request"] = None
-        token = self._pushes.pop()[0]
+        token = pushes.pop()  # the lean push's entry: its token alone
         try:
-            _reset_frame(token)  # perf: _restore's usual case, inline
+            _reset_frame(token)  # type: ignore[arg-type]  # perf: _restore's usual case, inline
         except ValueError:
-            _restore(token)
+            _restore(token)  # type: ignore[arg-type]  # a token, as above
+        except TypeError:
+            # Not a token but a pair: the lean push was popped and the
+            # context pushed again meanwhile; that push pops as ``pop`` would.
+            pushes.append(token)
+            self.pop(None)
 
     def pop(self, exc: BaseException | None = _UNSET) -> None:
         """Undo the latest push; undoing the first one tears the request down."""
@@ -463,7 +471,8 @@ class RequestContext(_ContextBase):
                     self._request.close()
         finally:
             current = _get_frame(None)
-            token, created = self._pushes.pop()
+            entry = self._pushes.pop()
+            token, created = entry if isinstance(entry, tuple) else (entry, None)  # a lean push: its token alone
             _restore(token)
             if last and self._request is not None and _request_state(self._request)[1]:
                 self.environ["werkzeug.request"] = None
@@ -539,8 +548,9 @@ def enter_lean(app: Kolba, environ: WSGIEnvironment) -> RequestContext:
         app_ctx._adapter = _UNSET
         app_ctx._pushes = []
     ctx._app_ctx = app_ctx
-    # Recorded like a push, so a re-push (stream_with_context) pops in order.
-    ctx._pushes = [(_set_frame((app_ctx, ctx)), None)]
+    # Recorded like a push (its token alone: it made no app context to pop),
+    # so a re-push (stream_with_context) pops in order.
+    ctx._pushes = [_set_frame((app_ctx, ctx))]
     return ctx
 
 
