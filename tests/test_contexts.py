@@ -1036,6 +1036,27 @@ def test_a_lean_context_popped_and_pushed_again_pops_whole(app: kolba.Kolba) -> 
     isolated(check)
 
 
+def test_a_view_that_pops_and_pushes_its_context_leaves_none_behind(app: kolba.Kolba) -> None:
+    """A view may pop its request context and push it again; after the
+    request, neither that push nor the app context it made is current."""
+
+    @app.route("/again")
+    def again() -> str:
+        ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]
+        ctx.pop()
+        ctx.push()
+        g.mark = "set"
+        return "ok"
+
+    def check() -> None:
+        client = app.test_client()
+        for _ in range(2):
+            assert client.get("/again").text == "ok"
+            assert not has_request_context() and not has_app_context()
+
+    isolated(check)
+
+
 @pytest.mark.kolba_only
 def test_other_modules_call_shared_objects_through_bound_methods() -> None:
     """``_get_frame``, ``_set_frame`` and ``_reset_frame`` are the context variable's own.

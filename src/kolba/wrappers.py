@@ -1185,7 +1185,7 @@ def urlencoded_fields(text: str) -> RequestMultiDict:
                 name, _, value = piece.partition(eq)
             _setdefault(fields, name, value)
     if len(fields) != len(pieces):
-        return _with_pairs(_new_multidict(RequestMultiDict), parse_urlencoded(raw))
+        return multidict(ImmutableMultiDict, parse_urlencoded(raw))  # type: ignore[no-any-return]
     return fields
 
 
