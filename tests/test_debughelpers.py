@@ -47,6 +47,18 @@ def test_files_key_sent_as_form_field_is_explained_in_debug(upload_app: kolba.Ko
     assert isinstance(info.value, KeyError) and isinstance(info.value, AssertionError)
 
 
+def test_a_form_read_first_still_explains_the_missing_file(app: kolba.Kolba) -> None:
+    # The form is parsed before ``files`` is made; the explanation comes with ``files``.
+    @app.route("/upload", methods=["POST"])
+    def upload() -> str:
+        assert request.form["upload"] == "report.pdf"
+        return request.files["upload"].filename or ""
+
+    app.debug = True
+    with pytest.raises(DebugFilesKeyError, match="This was submitted: 'report.pdf'$"):
+        app.test_client().post("/upload", data={"upload": "report.pdf"})
+
+
 def test_every_submitted_name_is_listed(upload_app: kolba.Kolba) -> None:
     upload_app.debug = True
     with upload_app.test_request_context(

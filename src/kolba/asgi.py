@@ -479,6 +479,9 @@ class ScopeContext(DoorContext):
             scoped._has_environ = False
             if self._body is not None:
                 scoped._body = self._body
+                # perf: the class defaults as the instance's own values, which
+                # CPython 3.11 reads specialized when the body is parsed
+                scoped._cached_data = scoped._max_content_length = None
             request = scoped
         else:
             request = app.request_class(self.environ)

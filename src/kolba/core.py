@@ -46,7 +46,7 @@ from .ctx import _UNSET, PRESERVE_CONTEXT, AppContext, RequestContext, _new_obje
 from .errors import explain_missing_key, renders_itself
 from .globals import _get_frame, _set_frame
 from .plans import EndpointPlan, awaitable, run_after_hooks
-from .dispatch import may_send_session_cookie, save_session, store_session
+from .dispatch import save_session, store_session
 from .responses import Triple, direct_result, stock_error_result
 from .wrappers import Response, _fill, plain_triple
 
@@ -372,7 +372,7 @@ class Core:
             and not lane.signals
         ):
             return self._unprocessed(rv, environ.get("REQUEST_METHOD"), lane)
-        return self._finish(ctx, plan, rv, lane)
+        return self._finish(ctx, plan, rv, lane, cookie)
 
     def _unprocessed(self, rv: t.Any, method: str | None, lane: Lane) -> Result:
         """The result when ``process_response`` would change nothing.
@@ -399,14 +399,21 @@ class Core:
             app.raise_routing_exception(ctx.request)
         raise error
 
-    def _finish(self, ctx: RequestContext, plan: EndpointPlan, rv: t.Any, lane: Lane) -> Response:
-        """``finalize_request`` by the plan: after hooks and the session, then the signal."""
+    def _finish(
+        self, ctx: RequestContext, plan: EndpointPlan, rv: t.Any, lane: Lane, cookie: str | None
+    ) -> Response:
+        """``finalize_request`` by the plan: after hooks and the session, then the signal.
+
+        ``cookie`` is the request's Cookie header, which :meth:`dispatch` read.
+        """
         app = self.app
         if type(rv) is str and lane.shortcuts:
             # perf: make_response's str case, inline (the shortcut lane
             # means the app's response class is Response itself).
             response = _new_response(Response)
-            _fill(response, rv.encode(), "text/html", headers_now=True)  # the hooks will read them
+            # the headers now, as the hooks will read them (perf: positional,
+            # as CPython 3.11 specializes no call with a keyword argument)
+            _fill(response, rv.encode(), "text/html", True)
         else:
             response = app.make_response(rv)
         callbacks = ctx._after_request_functions
@@ -414,7 +421,10 @@ class Core:
             response = run_after_hooks(response, map(app.ensure_sync, callbacks))
         for hook in plan.after:  # perf: run_after_hooks, inline
             response = hook(response)
-        if ctx._session is not None or may_send_session_cookie(app, ctx):  # perf: save_session's test, inline
+        if ctx._session is not None or (
+            # perf: save_session's test, inline, on the header already read
+            cookie and (name := app.config["SESSION_COOKIE_NAME"]) in cookie and name in ctx.request.cookies
+        ):
             store_session(app, ctx, response)
         if lane.signals:
             _send("request_finished", app, response=response)

@@ -638,11 +638,7 @@ class Request(_WerkzeugRequest):
                 form = urlencoded_fields(text)  # perf: urlencoded_multidict, inline
             else:
                 form = urlencoded_multidict(cls, text)
-            frame = _get_frame(None)
-            if frame is not None and frame[0].app.config.get("DEBUG"):  # perf: _debugging(), inline
-                self.form = form  # what the explanation reads
-                self._explain_missing_files()
-            return form
+            return form  # in debug mode, ``files`` explains a file sent as a field
         self._load_form_data()
         return self.__dict__["form"]
 
@@ -652,11 +648,19 @@ class Request(_WerkzeugRequest):
 
         An urlencoded body carries none; its parsing leaves ``files`` unset
         (perf: no empty MultiDict to build, and nothing for ``close`` to
-        close), so the empty one is made here if a view asks.
+        close), so the empty one is made here if a view asks.  In debug
+        mode it is made to explain a file name sent as a form field, as
+        Flask's is when the form is loaded (perf: parsing the form does not
+        look at the config, since only ``files`` shows the explanation).
         """
         self._load_form_data()
         files = self.__dict__.get("files")
-        return multidict(self.parameter_storage_class, []) if files is None else files
+        if files is not None:
+            return files
+        files = self.files = multidict(self.parameter_storage_class, [])
+        if _debugging():
+            self._explain_missing_files()
+        return files
 
     def _load_form_data(self) -> None:
         # Parsed (by Kolba, or by Werkzeug into the instance dict) or assigned: done.
@@ -1471,7 +1475,13 @@ def _fill(response: Response, body: bytes, mimetype: str | None, headers_now: bo
     except KeyError:
         content_type = _content_type(mimetype)
     if headers_now:
-        response.headers = plain_headers((content_type, str(len(body))))
+        # perf: plain_headers, inline (a call less for a response a hook reads)
+        headers = response.headers = _new_headers(ResponseHeaders)
+        length = str(len(body))
+        headers._list = (
+            [("Content-Length", length)] if content_type is None
+            else [("Content-Type", content_type), ("Content-Length", length)]
+        )
     else:
         response._plain = (content_type, str(len(body)))
     response._status = "200 OK"
