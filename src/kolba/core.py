@@ -551,8 +551,21 @@ class Core:
                         stock = self._stock_answer(raised, ctx, plan, lane)
                         result = await self._failed_async(raised, ctx, plan, lane) if stock is None else stock
                     else:
-                        direct = self._unprocessed_result(ctx, plan, rv, lane)
-                        result = await self._finish_async(ctx, plan, rv, lane) if direct is None else direct
+                        cookie = ctx._cookie
+                        if (
+                            lane.shortcuts
+                            and not ctx._after_request_functions
+                            and ctx._session is None
+                            and not (cookie and app.config["SESSION_COOKIE_NAME"] in cookie)
+                        ):
+                            # perf: _unprocessed_result's answer, inline (a bare
+                            # plan has no after hooks; the lane sends no signals)
+                            result = rv if type(rv) is Response else (
+                                direct_result(app, rv, ctx._method) or app.make_response(rv)
+                            )
+                        else:
+                            direct = self._unprocessed_result(ctx, plan, rv, lane)
+                            result = await self._finish_async(ctx, plan, rv, lane) if direct is None else direct
                 else:
                     result = await self.dispatch_async(ctx, plan, lane)
             except Exception as e:
@@ -565,7 +578,10 @@ class Core:
                 # While current, as under WSGI; perf: a plain response object
                 # (jsonify's) is made a triple without the environ.
                 result = plain_triple(result, ctx._method) or materialize(result, ctx.environ, None)
-            if type(result) is tuple and type(result[2]) is list:
+                if type(result) is not tuple:  # a response with an async body
+                    await emit(result, ctx.environ, sink)
+                    return None
+            if type(result[2]) is list:
                 return result  # perf: no coroutine to send it; the door does, after teardown
             await emit(result, ctx.environ, sink)
             return None
