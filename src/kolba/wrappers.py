@@ -757,8 +757,10 @@ def parse_cookie_header(header: str, cls: t.Any) -> t.Any:
     if not header or '"' in header or "\t" in header or cls is not ImmutableMultiDict:
         return _parse_cookie(header, cls=cls)
     parts = header.split("; ")
-    separators = len(parts) - 1
-    if header.count(" ") != separators or header.count(";") != separators:
+    # What is left without the separators (perf: two ``in`` tests cost
+    # less than two ``count`` calls, which parse their arguments slowly)
+    joined = header.replace("; ", "") if len(parts) > 1 else header
+    if " " in joined or ";" in joined:
         return _cookies_spaced_otherwise(header, cls)
     # perf: every space and every ``;`` is in a "; " separator, as browsers
     # join cookies; the pairs need no stripping and no blank tests.
