@@ -1648,6 +1648,12 @@ def test_a_scope_request_builds_one_environ_whichever_is_read_first(
     assert seen["environ"] == expected
 
 
+def _headers_by_name(scope: dict[str, t.Any]) -> dict[bytes, bytes] | None:
+    """The headers by name, as the door gives a ScopeContext; None for a repeated name (the door uses the environ)."""
+    by_name = dict(scope["headers"])
+    return by_name if len(by_name) == len(scope["headers"]) else None
+
+
 def _scope_request(scope: dict[str, t.Any], by_name: dict[bytes, bytes], body: bytes | None = None) -> kolba.Request:
     """The request object a ScopeContext makes for ``scope`` (and the whole ``body`` the door kept)."""
     from kolba.asgi import scope_context
@@ -1677,13 +1683,13 @@ def test_a_scope_request_answers_as_a_request_over_its_environ(
     path: str, method: str, query: bytes, headers: list[tuple[str, str]], client: t.Any
 ) -> None:
     """Each attribute a ScopeRequest reads from the scope equals the one Request reads from environ_for(scope)."""
-    from kolba.asgi import ScopeRequest, _scope_headers, environ_for
+    from kolba.asgi import ScopeRequest, environ_for
 
     scope = make_scope(path, method, query=query, client=client)
     scope["headers"] = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers]  # case kept
     if client is None:
         del scope["client"]
-    by_name = _scope_headers(scope)
+    by_name = _headers_by_name(scope)
     if by_name is None:
         return  # the door serves repeated names through the environ
     ours = _scope_request(scope, by_name)
@@ -1912,13 +1918,13 @@ def test_a_scope_request_reads_its_body_as_a_request_over_its_environ(
     content_type: str | None, body: bytes, reads: list[str]
 ) -> None:
     """Reads of a body the door kept as bytes answer, in any order, as reads of the environ's input do."""
-    from kolba.asgi import _scope_headers, environ_for
+    from kolba.asgi import environ_for
 
     headers = [("Content-Length", str(len(body)))]
     if content_type is not None:
         headers.append(("Content-Type", content_type))
     scope = make_scope("/in", "POST", headers=headers)
-    by_name = _scope_headers(scope)
+    by_name = _headers_by_name(scope)
     assert by_name is not None
     app = kolba.Kolba(__name__)
 

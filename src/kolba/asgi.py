@@ -567,21 +567,6 @@ def scope_context(app: Kolba, scope: Scope, headers: dict[bytes, bytes]) -> Scop
     return ctx
 
 
-def _scope_headers(scope: Scope) -> dict[bytes, bytes] | None:
-    """The headers by name of a request a ScopeContext can serve, else None.
-
-    It must have no root path (the path then needs the environ's split)
-    and repeat no header name (the environ joins repeated values).
-    """
-    if scope.get("root_path"):
-        return None
-    pairs = scope["headers"]
-    by_name = dict(pairs)
-    if len(by_name) != len(pairs):
-        return None
-    return by_name
-
-
 _new_object = object.__new__
 
 #: Host headers (as bytes) already found acceptable, as ``kolba.ctx`` keeps them as text.
@@ -1005,7 +990,15 @@ class ASGIDoor:
         kind = scope["type"]
         if kind == "http":
             # perf: the http scope is served inline (a coroutine less per request)
-            by_name = _scope_headers(scope)
+            # The headers by name, for a ScopeContext; None when it cannot serve
+            # the request: a root path (the path needs the environ's split) or
+            # a repeated header name (the environ joins their values).
+            by_name: dict[bytes, bytes] | None = None
+            if not scope.get("root_path"):
+                pairs = scope["headers"]
+                by_name = dict(pairs)
+                if len(by_name) != len(pairs):
+                    by_name = None
             ctx: DoorContext
             body: t.Callable[[t.Any, EndpointPlan | None], t.Awaitable[None] | None] | None = None
             if by_name is not None:
