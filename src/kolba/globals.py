@@ -302,9 +302,8 @@ def _learning_proxy(find: t.Callable[[], _T]) -> t.Any:
 _REQUEST_READ = """\
 def read(self):
     frame = get_frame(None)
-    if frame is None or frame[1] is None:
+    if frame is None or (ctx := frame[1]) is None:
         raise RuntimeError(no_request)
-    ctx = frame[1]
     req = ctx._request
     if req is None:
         req = ctx._made_request()
