@@ -1516,6 +1516,23 @@ def test_a_response_class_that_overrides_call_is_still_called(app: kolba.Kolba, 
 
 
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
+@pytest.mark.parametrize("value", ["Kraków", b"\x00bytes", {"b": [1, 2], "a": "\u00e9"}, [1, "two"]])
+def test_a_plain_value_is_sent_as_the_wsgi_door_sends_it(app: kolba.Kolba, value: t.Any, method: str) -> None:
+    """A str, bytes, dict or list from an async view (ASGI's own triple, see direct_result): WSGI's answer."""
+
+    @app.get("/")
+    async def view() -> t.Any:
+        return value
+
+    ours = call(app, "/", method)
+    theirs = app.test_client(door="wsgi").open("/", method=method)
+    assert type(ours.start["status"]) is int and ours.status == theirs.status_code == 200
+    assert ours.body == theirs.data
+    assert (ours.body == b"") is (method == "HEAD")
+    assert ours.start["headers"] == [(name.lower().encode(), v.encode()) for name, v in theirs.headers.items()]
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
 def test_a_plain_response_is_sent_without_running_it_as_wsgi(app: kolba.Kolba, method: str) -> None:
     """perf: a response object with a list body becomes status, headers and body directly."""
     from kolba import core

@@ -1040,15 +1040,16 @@ class ASGIDoor:
                 # perf: _Responder.send_triple's list case, inline: no
                 # responder object and no extra coroutine per request.
                 status, headers, chunks = ready
-                pairs = _raw_pairs
-                raw = []
-                for pair in headers:  # perf: a loop, not a comprehension (a function call in 3.11)
-                    raw.append(pairs.get(pair) or _raw_pair(pair))
-                await send({
-                    "type": "http.response.start",
-                    "status": _status_codes.get(status) or _status_code(status),
-                    "headers": raw,
-                })
+                raw: list[tuple[bytes, bytes]]
+                if type(status) is int:  # direct_result's raw triple: sent as it is
+                    code, raw = status, headers  # type: ignore[assignment]  # bytes pairs, with an int status
+                else:
+                    code = _status_codes.get(status) or _status_code(status)  # type: ignore[arg-type]  # a str
+                    pairs = _raw_pairs
+                    raw = []
+                    for pair in headers:  # perf: a loop, not a comprehension (a function call in 3.11)
+                        raw.append(pairs.get(pair) or _raw_pair(pair))  # type: ignore[arg-type]  # str pairs
+                await send({"type": "http.response.start", "status": code, "headers": raw})
                 # serve_async returns only list bodies
                 whole = chunks[0] if len(chunks) == 1 else _EMPTY.join(chunks)  # type: ignore[index, arg-type]
                 await send({"type": "http.response.body", "body": whole})

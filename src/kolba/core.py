@@ -47,7 +47,7 @@ from .errors import explain_missing_key, renders_itself
 from .globals import _get_frame, _set_frame
 from .plans import EndpointPlan, awaitable, run_after_hooks
 from .dispatch import save_session, store_session
-from .responses import Triple, direct_result, stock_error_result
+from .responses import RawTriple, Triple, direct_result, stock_error_result
 from .wrappers import Response, _fill, plain_triple
 
 if t.TYPE_CHECKING:
@@ -63,6 +63,8 @@ _S = t.TypeVar("_S")
 
 #: What a lane's dispatch produces: a response object or a ready triple.
 Result = t.Union[Response, Triple]
+#: What the async serving path answers: also ASGI's own triple (see direct_result).
+AsyncResult = t.Union[Response, Triple, RawTriple]
 Emit = t.Callable[[Result, "WSGIEnvironment", _S], _R]
 AsyncEmit = t.Callable[[Result, "WSGIEnvironment", _S], t.Awaitable[None]]
 
@@ -457,7 +459,7 @@ class Core:
     async def serve_async(
         self, ctx: DoorContext, emit: AsyncEmit[_S], sink: _S,
         prepare: t.Callable[[DoorContext, EndpointPlan | None], t.Awaitable[None] | None] | None = None,
-    ) -> Triple | None:
+    ) -> Triple | RawTriple | None:
         """Serve one request from the event loop.
 
         ``ctx`` is the request's context, not yet matched or pushed; the
@@ -561,7 +563,7 @@ class Core:
                             # perf: _unprocessed_result's answer, inline (a bare
                             # plan has no after hooks; the lane sends no signals)
                             result = rv if type(rv) is Response else (
-                                direct_result(app, rv, ctx._method) or app.make_response(rv)
+                                direct_result(app, rv, ctx._method, True) or app.make_response(rv)
                             )
                         else:
                             direct = self._unprocessed_result(ctx, plan, rv, lane)
@@ -577,13 +579,13 @@ class Core:
             if type(result) is not tuple:
                 # While current, as under WSGI; perf: a plain response object
                 # (jsonify's) is made a triple without the environ.
-                result = plain_triple(result, ctx._method) or materialize(result, ctx.environ, None)
+                result = plain_triple(result, ctx._method) or materialize(result, ctx.environ, None)  # type: ignore[arg-type]  # a response
                 if type(result) is not tuple:  # a response with an async body
                     await emit(result, ctx.environ, sink)
                     return None
             if type(result[2]) is list:
                 return result  # perf: no coroutine to send it; the door does, after teardown
-            await emit(result, ctx.environ, sink)
+            await emit(result, ctx.environ, sink)  # type: ignore[arg-type]  # not raw: a raw triple's body is a list
             return None
         finally:
             if ctx._tasks:
@@ -606,7 +608,7 @@ class Core:
         # Plain teardown callbacks run in the worker; async ones come back here.
         await run_in_worker(ctx.pop, error)
 
-    async def dispatch_async(self, ctx: DoorContext, plan: EndpointPlan, lane: Lane) -> Result:
+    async def dispatch_async(self, ctx: DoorContext, plan: EndpointPlan, lane: Lane) -> AsyncResult:
         """:meth:`dispatch` with every hook and the view awaited."""
         app = self.app
         req = ctx._request
@@ -656,13 +658,13 @@ class Core:
             return self._stock_error(ctx, plan, error, ctx._method, ctx._cookie)
         return None
 
-    async def _failed_async(self, error: Exception, ctx: DoorContext, plan: EndpointPlan, lane: Lane) -> Result:
+    async def _failed_async(self, error: Exception, ctx: DoorContext, plan: EndpointPlan, lane: Lane) -> AsyncResult:
         """What :meth:`dispatch_async` answers when a hook or the view raised ``error`` (not a stock page)."""
         rv = await self._user_error_async(error, plan, lane)
         result = self._unprocessed_result(ctx, plan, rv, lane)
         return await self._finish_async(ctx, plan, rv, lane) if result is None else result
 
-    def _unprocessed_result(self, ctx: DoorContext, plan: EndpointPlan, rv: t.Any, lane: Lane) -> Result | None:
+    def _unprocessed_result(self, ctx: DoorContext, plan: EndpointPlan, rv: t.Any, lane: Lane) -> AsyncResult | None:
         """What to send for ``rv`` when no after-request step applies (a triple or a response); else None."""
         cookie = ctx._cookie
         if (
@@ -676,7 +678,7 @@ class Core:
         if lane.shortcuts:  # perf: _unprocessed, inline
             if type(rv) is Response:
                 return rv  # perf: direct_result's case, without the call (serve_async makes the triple)
-            direct = direct_result(self.app, rv, ctx._method)
+            direct = direct_result(self.app, rv, ctx._method, True)
             if direct is not None:
                 return direct
         return self.app.make_response(rv)

@@ -30,6 +30,9 @@ if t.TYPE_CHECKING:
 
 #: ``(status line, headers, body chunks)``: a response ready to send.
 Triple = tuple[str, list[tuple[str, str]], t.Iterable[bytes]]
+#: A triple as ASGI sends it: the status code, and the headers as lower-case
+#: bytes pairs (``direct_result``'s answer for the ASGI door).
+RawTriple = tuple[int, list[tuple[bytes, bytes]], list[bytes]]
 
 HTML = "text/html; charset=utf-8"
 JSON = "application/json"
@@ -107,7 +110,15 @@ def _triple(status: str, content_type: str, body: bytes, method: str | None) -> 
     return (status, headers, [] if method == "HEAD" else [body])
 
 
-def direct_result(app: Kolba, rv: t.Any, method: str | None) -> Triple | Response | None:
+@t.overload
+def direct_result(
+    app: Kolba, rv: t.Any, method: str | None, raw: t.Literal[False] = False
+) -> Triple | Response | None: ...
+@t.overload
+def direct_result(app: Kolba, rv: t.Any, method: str | None, raw: t.Literal[True]) -> RawTriple | Response | None: ...
+def direct_result(
+    app: Kolba, rv: t.Any, method: str | None, raw: bool = False
+) -> Triple | RawTriple | Response | None:
     """What to send for a view value that needs no conversion, answering ``method``.
 
     The triple for a plain ``str``/``bytes``/``dict``/``list``; the value
@@ -115,26 +126,39 @@ def direct_result(app: Kolba, rv: t.Any, method: str | None) -> Triple | Respons
     it unchanged).  None when the value needs ``make_response`` (anything
     else, or a JSON provider whose responses are not plain
     ``application/json``).  Only for an app whose ``response_class`` is
-    Kolba's (the core's shortcut lane).
+    Kolba's (the core's shortcut lane).  ``raw`` asks for ASGI's triple
+    (:data:`RawTriple`), so the ASGI door sends it as it is (perf: no
+    header to convert).
     """
     kind = type(rv)
     if kind is str:
-        body, content_type = rv.encode(), HTML
+        body, typed = rv.encode(), _HTML_TYPED
     elif kind is Response:
         return rv  # type: ignore[no-any-return]
     elif kind is bytes:
-        body, content_type = rv, HTML
+        body, typed = rv, _HTML_TYPED
     elif kind is dict or kind is list:
         provider = app.json
         if provider.fast_response_mimetype() != JSON:
             return None
         debug = app.config["DEBUG"] if app._debug_is_config else app.debug  # perf: as jsonify
-        body, content_type = provider.dumps_for_response(rv, debug).encode(), JSON
+        body, typed = provider.dumps_for_response(rv, debug).encode(), _JSON_TYPED
     else:
         return None
-    # perf: _triple, inline
-    headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
-    return ("200 OK", headers, [] if method == "HEAD" else [body])
+    # perf: _triple, inline, with the Content-Type header made once
+    length = str(len(body))
+    if raw:
+        raw_headers = [_RAW_TYPED[typed], (b"content-length", length.encode())]
+        return (200, raw_headers, [] if method == "HEAD" else [body])
+    return ("200 OK", [typed, ("Content-Length", length)], [] if method == "HEAD" else [body])
+
+
+# The Content-Type headers of direct_result's answers (perf: one tuple each,
+# shared by every answer's header list; a tuple cannot change).
+_HTML_TYPED = ("Content-Type", HTML)
+_JSON_TYPED = ("Content-Type", JSON)
+#: Each of them as ASGI sends it.
+_RAW_TYPED = {typed: (b"content-type", typed[1].encode("latin-1")) for typed in (_HTML_TYPED, _JSON_TYPED)}
 
 
 #: Rendered stock error pages, one per exception class and code.
