@@ -1515,10 +1515,20 @@ def test_a_response_class_that_overrides_call_is_still_called(app: kolba.Kolba, 
     assert reply.headers["x-stamped"] == "GET"
 
 
+@pytest.mark.parametrize("hooked", [False, True])
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
 @pytest.mark.parametrize("value", ["Kraków", b"\x00bytes", {"b": [1, 2], "a": "\u00e9"}, [1, "two"]])
-def test_a_plain_value_is_sent_as_the_wsgi_door_sends_it(app: kolba.Kolba, value: t.Any, method: str) -> None:
-    """A str, bytes, dict or list from an async view (ASGI's own triple, see direct_result): WSGI's answer."""
+def test_a_plain_value_is_sent_as_the_wsgi_door_sends_it(
+    app: kolba.Kolba, value: t.Any, method: str, hooked: bool
+) -> None:
+    """A str, bytes, dict or list from an async view (ASGI's own triple, see direct_result): WSGI's answer.
+
+    With a before-request hook the view is not bare, and its answer comes
+    through ``dispatch_async`` rather than inline.
+    """
+    seen: list[str] = []
+    if hooked:
+        app.before_request(lambda: seen.append("before"))
 
     @app.get("/")
     async def view() -> t.Any:
@@ -1530,6 +1540,7 @@ def test_a_plain_value_is_sent_as_the_wsgi_door_sends_it(app: kolba.Kolba, value
     assert ours.body == theirs.data
     assert (ours.body == b"") is (method == "HEAD")
     assert ours.start["headers"] == [(name.lower().encode(), v.encode()) for name, v in theirs.headers.items()]
+    assert seen == (["before", "before"] if hooked else [])
 
 
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
