@@ -1543,6 +1543,33 @@ def test_a_plain_value_is_sent_as_the_wsgi_door_sends_it(
     assert seen == (["before", "before"] if hooked else [])
 
 
+def test_a_bare_async_view_still_refreshes_a_session_it_never_read(app: kolba.Kolba) -> None:
+    """The bare branch's plain answer is only for a request with nothing after the view.
+
+    A permanent session's cookie the view never read must still be
+    refreshed, with ``Vary: Cookie`` (``after_this_request`` is covered by
+    ``test_a_view_with_nothing_around_it_answers_as_the_full_dispatch_does``).
+    """
+
+    @app.get("/perm")
+    async def perm() -> str:
+        session.permanent = True
+        session["n"] = 7
+        return "stored"
+
+    @app.get("/plain")
+    async def plain() -> str:
+        return "plain"
+
+    client = app.test_client(door="asgi")
+    client.get("/perm")
+    refreshed = client.get("/plain")
+    assert refreshed.text == "plain"
+    cookies = refreshed.headers.getlist("Set-Cookie")
+    assert len(cookies) == 1 and "Expires=" in cookies[0]
+    assert "Cookie" in refreshed.headers.get("Vary", "")
+
+
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
 def test_a_plain_response_is_sent_without_running_it_as_wsgi(app: kolba.Kolba, method: str) -> None:
     """perf: a response object with a list body becomes status, headers and body directly."""
