@@ -174,6 +174,35 @@ def test_after_request_modifies_response(app: kolba.Kolba, client: Any) -> None:
     assert rv.data == b"body+after"
 
 
+def test_an_after_hook_sees_a_str_views_headers_as_flask_makes_them(app: kolba.Kolba, client: Any) -> None:
+    """The response a str becomes under an after hook: Flask's two headers, in
+    Flask's order; a hook that replaces one changes that response alone."""
+    seen: list[list[tuple[str, str]]] = []
+
+    @app.after_request
+    def look(response: Response) -> Response:
+        seen.append(list(response.headers.items()))
+        if request.args.get("as") == "json":
+            response.headers["Content-Type"] = "application/json"
+        elif request.args.get("as") == "bare":
+            del response.headers["Content-Length"]
+        return response
+
+    @app.route("/")
+    def index() -> str:
+        return "h\u00e9llo"
+
+    retyped = client.get("/?as=json")
+    unsized = client.get("/?as=bare")
+    plain = client.get("/")
+    assert seen == [[("Content-Type", "text/html; charset=utf-8"), ("Content-Length", "6")]] * 3
+    assert retyped.headers["Content-Type"] == "application/json"
+    assert plain.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert plain.headers["Content-Length"] == "6" and plain.data == "h\u00e9llo".encode()
+    assert unsized.data == "h\u00e9llo".encode()
+    assert unsized.headers["Content-Type"] == "text/html; charset=utf-8"
+
+
 def test_after_request_receives_response_object(app: kolba.Kolba, client: Any) -> None:
     seen: list[Any] = []
 

@@ -132,11 +132,11 @@ def direct_result(
     """
     kind = type(rv)
     if kind is str:
-        body, typed = rv.encode(), _HTML_TYPED
+        body, typed = rv.encode(), HTML_TYPED
     elif kind is Response:
         return rv  # type: ignore[no-any-return]
     elif kind is bytes:
-        body, typed = rv, _HTML_TYPED
+        body, typed = rv, HTML_TYPED
     elif kind is dict or kind is list:
         provider = app.json
         if provider.fast_response_mimetype() != JSON:
@@ -154,11 +154,12 @@ def direct_result(
 
 
 # The Content-Type headers of direct_result's answers (perf: one tuple each,
-# shared by every answer's header list; a tuple cannot change).
-_HTML_TYPED = ("Content-Type", HTML)
+# shared by every answer's header list; a tuple cannot change).  The core's
+# response for a str under after hooks shares the first.
+HTML_TYPED = ("Content-Type", HTML)
 _JSON_TYPED = ("Content-Type", JSON)
 #: Each of them as ASGI sends it.
-_RAW_TYPED = {typed: (b"content-type", typed[1].encode("latin-1")) for typed in (_HTML_TYPED, _JSON_TYPED)}
+_RAW_TYPED = {typed: (b"content-type", typed[1].encode("latin-1")) for typed in (HTML_TYPED, _JSON_TYPED)}
 
 
 #: Rendered stock error pages, one per exception class and code.

@@ -1450,7 +1450,8 @@ def send_wsgi(
         headers = _plain_wsgi_headers(response, body)
         if headers is not None:
             start_response(response._status, headers)
-            if environ.get("REQUEST_METHOD") == "HEAD" or response._status_code < 200:
+            # (no 1xx test: _plain_wsgi_headers answers None for one)
+            if environ.get("REQUEST_METHOD") == "HEAD":
                 return []
             return body
     return super(Response, response).__call__(environ, start_response)
@@ -1466,26 +1467,18 @@ def _inherits(cls: type, names: tuple[str, ...]) -> bool:
     return all(getattr(cls, name) is getattr(Response, name) for name in names)
 
 
-def _fill(response: Response, body: bytes, mimetype: str | None, headers_now: bool = False) -> None:
+def _fill(response: Response, body: bytes, mimetype: str | None) -> None:
     """Give a new response the state Werkzeug's ``__init__`` gives a 200 with this body.
 
-    The headers object is built when first read (see ``Response.headers``),
-    or here with ``headers_now``, for a caller about to read it.
+    The headers object is built when first read (see ``Response.headers``).
+    The core makes a str's response for after hooks itself, headers
+    included (``Core.dispatch``).
     """
     try:
         content_type = _content_types[mimetype]
     except KeyError:
         content_type = _content_type(mimetype)
-    if headers_now:
-        # perf: plain_headers, inline (a call less for a response a hook reads)
-        headers = response.headers = _new_headers(ResponseHeaders)
-        length = str(len(body))
-        headers._list = (
-            [("Content-Length", length)] if content_type is None
-            else [("Content-Type", content_type), ("Content-Length", length)]
-        )
-    else:
-        response._plain = (content_type, str(len(body)))
+    response._plain = (content_type, str(len(body)))
     response._status = "200 OK"
     response._status_code = 200
     response.direct_passthrough = False
@@ -1725,7 +1718,7 @@ def plain_triple(response: t.Any, method: str | None) -> tuple[str, list[tuple[s
         headers = _plain_wsgi_headers(response, body)
         if headers is None:
             return None
-    if method == "HEAD" or response._status_code < 200:
+    if method == "HEAD":  # a 1xx status took _plain_wsgi_headers' None above
         return response._status, headers, []
     return response._status, headers, body
 
