@@ -393,6 +393,7 @@ class Core:
             response.direct_passthrough = False
             response._on_close = []
             response.response = [body]
+            response._plain = None  # perf: read specialized (not the class default)
         else:
             response = app.make_response(rv)
         callbacks = ctx._after_request_functions
