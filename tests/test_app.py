@@ -611,6 +611,38 @@ def test_request_class_replaceable() -> None:
     assert resp.data == b"/ABC"
 
 
+def test_a_subclass_chooses_the_request_and_globals_classes() -> None:
+    """Class attributes of an app's subclass decide both classes; one that
+    computes a class in a property still works."""
+    class MyRequest(kolba.Request):
+        pass
+
+    class MyGlobals(kolba.Kolba.app_ctx_globals_class):  # type: ignore[misc, name-defined]
+        pass
+
+    class App(kolba.Kolba):
+        request_class = MyRequest
+        app_ctx_globals_class = MyGlobals
+
+    class Computed(kolba.Kolba):
+        @property
+        def request_class(self) -> type[kolba.Request]:  # type: ignore[override]
+            return MyRequest
+
+    for app in (App(__name__), Computed(__name__)):
+
+        @app.route("/")
+        def index() -> str:
+            kolba.g.seen = True
+            return f"{type(kolba.request._get_current_object()).__name__} {type(kolba.g._get_current_object()).__name__}"  # type: ignore[attr-defined]
+
+        expected = "MyRequest MyGlobals" if type(app) is App else "MyRequest _AppCtxGlobals"
+        assert app.test_client().get("/").text == expected
+        if type(app) is App:  # an assignment on the app wins
+            app.request_class = kolba.Request
+            assert app.test_client().get("/").text.split()[0] == "Request"
+
+
 def test_response_class_replaceable() -> None:
     class MyResponse(kolba.Response):
         default_mimetype = "text/plain"
