@@ -1107,3 +1107,24 @@ def test_plain_headers_learn_only_names_that_need_no_rewriting() -> None:
                 assert sent is None, name  # Werkzeug's path normalises it
             else:
                 assert sent == list(response.headers.items()), name
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+@pytest.mark.parametrize("cls", [kolba.Response, StampingResponse])
+def test_a_response_called_as_an_application_sends_what_werkzeug_sends(cls: type, method: str) -> None:
+    """``Response.__call__`` on its own (no app): Kolba's class takes the fast
+    sending, a subclass with a ``__call__`` of its own Werkzeug's general
+    pass; both send Werkzeug's status, headers and body."""
+
+    def send(response: Any) -> tuple[str, list[tuple[str, str]], bytes]:
+        started: list[Any] = []
+        body = response(EnvironBuilder("/", method=method).get_environ(), lambda *args: started.append(args))
+        return started[0][0], list(started[0][1]), b"".join(body)
+
+    ours = cls("h\u00e9llo", status=201, headers={"X-A": "1"})
+    theirs = werkzeug.wrappers.Response("h\u00e9llo", status=201, headers={"X-A": "1"}, mimetype="text/html")
+    expected = send(theirs)
+    if cls is StampingResponse:
+        expected[1].append(("X-Stamped", "yes"))
+    assert send(ours) == expected
+    assert send(ours)[2] == (b"" if method == "HEAD" else "h\u00e9llo".encode())
