@@ -311,8 +311,10 @@ class Core:
         """``full_dispatch_request`` by the endpoint's plan.
 
         perf: the usual request (no hooks, no session, a plain value) runs
-        through this one function; every step it inlines is a method of
-        the app or a function of :mod:`kolba.responses` as well.
+        through this one function, and so does ``finalize_request`` (after
+        hooks, the session, the signal) when one is needed; every step it
+        inlines is a method of the app, or a function of
+        :mod:`kolba.responses` or :mod:`kolba.wrappers`, as well.
         """
         app = self.app
         req = ctx._request
