@@ -1128,3 +1128,19 @@ def test_a_response_called_as_an_application_sends_what_werkzeug_sends(cls: type
         expected[1].append(("X-Stamped", "yes"))
     assert send(ours) == expected
     assert send(ours)[2] == (b"" if method == "HEAD" else "h\u00e9llo".encode())
+
+
+@pytest.mark.parametrize("status", [101, 103, 204, 304])
+def test_a_status_without_a_body_is_sent_as_werkzeug_sends_it(status: int) -> None:
+    """A 1xx, 204 or 304 from a view leaves without a body and with
+    Werkzeug's headers: the fast sending hands these to Werkzeug's pass."""
+    app = kolba.Kolba(__name__)
+    app.add_url_rule("/", "r", lambda: kolba.Response(b"body", status=status))
+    started: list[Any] = []
+    expected_body = b"".join(
+        werkzeug.wrappers.Response(b"body", status=status, mimetype="text/html")(
+            EnvironBuilder("/").get_environ(), lambda *args: started.append(args)
+        )
+    )
+    assert raw_call(app, "/") == (started[0][0], list(started[0][1]), expected_body)
+    assert expected_body == b""

@@ -1328,8 +1328,8 @@ def _percent_decode_pieces(text: str) -> str:
 
 
 #: Response and its subclasses that keep its ``__call__`` and the steps it
-#: stands in for (``_fast_call``): the responses ``plain_triple`` may send.
-#: Filled as the classes are made.
+#: stands in for (``_CALL_STEPS``): the responses ``send_wsgi`` and
+#: ``plain_triple`` may send themselves.  Filled as the classes are made.
 _plain_calling: set[type] = set()
 
 
@@ -1360,14 +1360,12 @@ class Response(_WerkzeugResponse):
     _fast_init = True
     #: Whether ``text_response`` may skip ``__init__`` (see there).
     _fast_text = True
-    _fast_call = True
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._fast_init = _inherits(cls, _INIT_STEPS)
         cls._fast_text = cls._fast_init and _inherits(cls, ("__init__", "__new__"))
-        cls._fast_call = _inherits(cls, _CALL_STEPS)
-        if cls._fast_call and cls.__call__ is Response.__call__:
+        if cls.__call__ is Response.__call__ and _inherits(cls, _CALL_STEPS):
             _plain_calling.add(cls)
 
     def __init__(

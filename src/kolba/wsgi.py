@@ -3,7 +3,8 @@
 Everything between is the serving core's (:mod:`kolba.core`).  The door only
 says how a result leaves: a ready ``(status, headers, body)`` triple goes
 straight to ``start_response``; a response object emits itself, as a WSGI
-application, so its own HEAD, conditional and streaming rules apply.
+application, so its own HEAD, conditional and streaming rules apply (one of
+Kolba's class is sent by ``send_wsgi`` as its ``__call__`` would send it).
 """
 
 from __future__ import annotations
