@@ -877,3 +877,21 @@ def test_extension_behaviour(scenario: str, backend: str, check: str) -> None:
     observed = report["results"].get(check, {"error": "check did not run"})
     trace = report["errors"].get(check, "")
     assert observed == EXPECTED[scenario][check], trace
+
+
+def test_a_scenarios_scratch_folder_is_gone_when_it_ends() -> None:
+    """Scenarios that need files write them where their process removes them."""
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from _harness import scratch_folder;"
+        "folder = scratch_folder('kolba-scratch-test-');"
+        "open(folder + '/kept', 'w').write('x');"
+        "print(folder)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(SCENARIO_DIR)],
+        capture_output=True, text=True, timeout=TIMEOUT, check=True,
+    )
+    folder = Path(done.stdout.strip())
+    assert folder.name.startswith("kolba-scratch-test-")
+    assert not folder.exists()

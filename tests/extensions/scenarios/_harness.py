@@ -9,9 +9,12 @@ on the last line of stdout.
 
 from __future__ import annotations
 
+import atexit
 import json
 import re
+import shutil
 import sys
+import tempfile
 import traceback
 import typing as t
 
@@ -29,6 +32,17 @@ def choose_backend() -> str:
 
     kolba.compat.install()
     return "kolba"
+
+
+def scratch_folder(prefix: str) -> str:
+    """A temporary folder that is removed when the scenario's process ends.
+
+    Scenarios run as scripts, not under pytest, so ``tmp_path`` is not there
+    to clean up after them; without this every run left a folder in /tmp.
+    """
+    folder = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def header_summary(response: t.Any) -> list[list[str]]:

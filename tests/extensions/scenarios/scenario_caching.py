@@ -5,10 +5,9 @@
 
 from __future__ import annotations
 
-import tempfile
 import typing as t
 
-from _harness import Report, choose_backend, header_summary
+from _harness import Report, choose_backend, header_summary, scratch_folder
 
 report = Report(choose_backend())
 
@@ -16,7 +15,7 @@ import flask  # noqa: E402
 from flask import Blueprint, Flask, jsonify, render_template_string, request  # noqa: E402
 from flask_caching import Cache  # noqa: E402
 
-CACHE_DIR = tempfile.mkdtemp(prefix="kolba-caching-")
+CACHE_DIR = scratch_folder("kolba-caching-")
 
 calls: dict[str, int] = {}
 

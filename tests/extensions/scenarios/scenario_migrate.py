@@ -15,17 +15,16 @@ import re
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import typing as t
 from pathlib import Path
 
-from _harness import FLASK_FLAG, Report, choose_backend
+from _harness import FLASK_FLAG, Report, choose_backend, scratch_folder
 
 report = Report(choose_backend())
 
 import flask  # noqa: E402
 
-PROJECT = Path(tempfile.mkdtemp(prefix="kolba-migrate-"))
+PROJECT = Path(scratch_folder("kolba-migrate-"))
 
 APP_MODULE = """\
 import os

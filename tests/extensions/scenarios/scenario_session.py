@@ -5,11 +5,10 @@
 
 from __future__ import annotations
 
-import tempfile
 import typing as t
 import warnings
 
-from _harness import Report, choose_backend, header_summary
+from _harness import Report, choose_backend, header_summary, scratch_folder
 
 report = Report(choose_backend())
 
@@ -19,7 +18,7 @@ from flask import Flask, jsonify, request, session  # noqa: E402
 from flask_session import Session  # noqa: E402
 from flask_sqlalchemy import SQLAlchemy  # noqa: E402
 
-CACHE_DIR = tempfile.mkdtemp(prefix="kolba-session-")
+CACHE_DIR = scratch_folder("kolba-session-")
 
 
 def build(backend: str) -> tuple[Flask, t.Any]:
