@@ -1009,7 +1009,11 @@ def test_fast_path_404_equal() -> None:
 
 # --- Kolba's response headers are Werkzeug's ---------------------------------------------------
 
-_HEADER_NAMES = st.sampled_from(["X-A", "x-a", "X-a", "Vary", "VARY", "Set-Cookie", "X-B"])
+# Names that lower-case alike at another length ("\u0130" lowers to "i\u0307")
+# or to ASCII from outside it (the Kelvin sign lowers to "k") as well.
+_HEADER_NAMES = st.sampled_from(
+    ["X-A", "x-a", "X-a", "Vary", "VARY", "Set-Cookie", "X-B", "X-k", "X-\u212a", "\u0130", "i\u0307"]
+)
 _HEADER_VALUES = st.one_of(
     st.sampled_from(["v", "", "a b", "Cookie", "x\ny", "\r", "é", "a\x0bb", "a\x85b"]),
     st.integers(), st.none(), st.binary(max_size=3),
@@ -1043,6 +1047,24 @@ def test_response_headers_store_what_werkzeugs_store(start: list[tuple[str, str]
         assert _apply(ours, op, name, value) == _apply(theirs, op, name, value)
         assert ours.to_wsgi_list() == theirs.to_wsgi_list()
         assert [type(v) for _, v in ours.items()] == [type(v) for _, v in theirs.items()]
+
+
+@pytest.mark.kolba_only
+@pytest.mark.parametrize(
+    ("present", "assigned"),
+    [("i\u0307", "\u0130"), ("\u0130", "i\u0307"), ("X-k", "X-\u212a"), ("X-\u212a", "X-K"), ("X-A", "x-a")],
+)
+def test_a_name_assigned_replaces_the_one_werkzeug_replaces(present: str, assigned: str) -> None:
+    # ``headers[name] = value`` replaces a header whose name lower-cases to
+    # the same text, whatever the two names' lengths.
+    from kolba.wrappers import ResponseHeaders
+
+    start = [("Content-Type", "text/plain"), (present, "1")]
+    ours, theirs = ResponseHeaders(start), Headers(start)
+    ours[assigned] = "2"
+    theirs[assigned] = "2"
+    assert ours.to_wsgi_list() == theirs.to_wsgi_list()
+    assert len(ours) == 2
 
 
 def test_werkzeug_headers_keep_their_pairs_in_a_list() -> None:

@@ -1580,12 +1580,17 @@ class ResponseHeaders(Headers):
 
     def __setitem__(self, key: t.Any, value: t.Any) -> None:
         if type(key) is str:
-            if type(value) is str and "\n" not in value and "\r" not in value:
+            if type(value) is str and "\n" not in value and "\r" not in value and key.isascii():
                 # perf: ``set``'s plain case inline, the usual one in after-request hooks.
                 items = self._list
                 wanted = key.lower()
+                size = len(key)
                 for name, _ in items:
-                    if name.lower() == wanted:
+                    # perf: no lower-case copy of a name of another length.  Only
+                    # an ASCII key allows this: the names that lower-case to an
+                    # ASCII one (letters, and the Kelvin sign to "k") keep their
+                    # length, while some others do not ("\u0130" lowers to two).
+                    if len(name) == size and name.lower() == wanted:
                         break
                 else:
                     items.append((key, value))
