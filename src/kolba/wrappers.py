@@ -1580,17 +1580,19 @@ class ResponseHeaders(Headers):
 
     def __setitem__(self, key: t.Any, value: t.Any) -> None:
         if type(key) is str:
-            if type(value) is str and "\n" not in value and "\r" not in value and key.isascii():
-                # perf: ``set``'s plain case inline, the usual one in after-request hooks.
+            # perf: ``set``'s plain case inline, the usual one in after-request
+            # hooks.  A printable value holds no line break (the only refusal);
+            # others, tabs included, take ``set``.
+            if type(value) is str and value.isprintable() and key.isascii():
                 items = self._list
-                wanted = key.lower()
                 size = len(key)
                 for name, _ in items:
-                    # perf: no lower-case copy of a name of another length.  Only
-                    # an ASCII key allows this: the names that lower-case to an
-                    # ASCII one (letters, and the Kelvin sign to "k") keep their
-                    # length, while some others do not ("\u0130" lowers to two).
-                    if len(name) == size and name.lower() == wanted:
+                    # perf: no lower-case copies for a name of another length.
+                    # Only an ASCII key allows this: the names that lower-case
+                    # to an ASCII one (letters, and the Kelvin sign to "k") keep
+                    # their length, while some others do not ("\u0130" lowers
+                    # to two).
+                    if len(name) == size and name.lower() == key.lower():
                         break
                 else:
                     items.append((key, value))
