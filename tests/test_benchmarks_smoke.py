@@ -136,6 +136,27 @@ def test_every_framework_is_listed() -> None:
     assert [framework.name for framework in FRAMEWORKS] == [*REFERENCE, "kolba", "kolba-compat"]
 
 
+@pytest.mark.parametrize("framework", ["kolba", "kolba-compat"])
+def test_the_import_time_cell_of_kolbas_columns_runs(framework: str) -> None:
+    # Every framework needs a hello app of the same module name under
+    # apps/hello; kolba-compat had none, and its cell printed "failed".
+    from benchmarks.importtime import measure_one
+
+    found = measure_one(framework, runs=1)
+    assert found["status"] == "ok", found.get("reason")
+    assert found["cpu_ms"] > 0
+
+
+def test_every_framework_has_a_hello_app() -> None:
+    from pathlib import Path
+
+    import benchmarks.apps.hello
+
+    folder = Path(benchmarks.apps.hello.__file__).parent
+    for framework in FRAMEWORKS:
+        assert (folder / (framework.module.rsplit(".", 1)[-1] + ".py")).is_file(), framework.name
+
+
 def test_expectation_rejects_a_wrong_reply() -> None:
     expect = Expect(mimetype="application/json", json={"id": 42}, headers={"X-Hook": "after"})
     reply = Reply("200 OK", [("Content-Type", "text/html; charset=utf-8")], b'{"id": 41}')
