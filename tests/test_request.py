@@ -1117,3 +1117,86 @@ def test_request_object_is_built_only_when_needed(
     response = client.get("/")
     assert response.status_code == 200
     assert len(created) == built
+
+
+# --- request.cookies read before the request object exists --------------------
+
+
+def test_cookies_read_first_stay_the_requests_cookies(app: kolba.Kolba) -> None:
+    # Kolba answers a first read of the cookies without building the request
+    # object; once something builds it, the cookies are still that object.
+    seen: dict[str, Any] = {}
+
+    @app.after_request
+    def after(response: kolba.Response) -> kolba.Response:
+        seen["after"] = kolba.request.cookies
+        return response
+
+    @app.route("/")
+    def index() -> str:
+        seen["first"] = kolba.request.cookies
+        args = kolba.request.args  # builds the request object
+        seen["again"] = kolba.request.cookies
+        seen["context"] = kolba.globals.request_ctx.request.cookies
+        return f"{seen['first'].get('theme')} {len(args)}"
+
+    client = app.test_client()
+    client.set_cookie("theme", "dark")
+    client.get("/?a=1")  # the ``request`` proxy learns the name on its first read in a process
+    assert client.get("/?a=1").get_data(as_text=True) == "dark 1"
+    assert seen["first"] is seen["again"] is seen["context"] is seen["after"]
+    assert isinstance(seen["first"], ImmutableMultiDict)
+    assert seen["first"].to_dict() == {"theme": "dark"}
+
+
+def test_a_request_class_of_its_own_computes_the_cookies(app: kolba.Kolba) -> None:
+    class Special(kolba.Request):
+        @property
+        def cookies(self) -> Any:  # type: ignore[override]
+            return {"from": "subclass"}
+
+    app.request_class = Special
+
+    @app.route("/")
+    def index() -> str:
+        return str(kolba.request.cookies["from"])
+
+    client = app.test_client()
+    client.set_cookie("from", "client")
+    assert client.get("/").get_data(as_text=True) == "subclass"
+
+
+@pytest.mark.kolba_only
+@pytest.mark.planned_lane_only
+def test_a_view_reading_only_cookies_builds_no_request_object(app: kolba.Kolba) -> None:
+    made: list[Any] = []
+
+    @app.route("/")
+    def index() -> str:
+        theme = kolba.request.cookies.get("theme", "light")
+        made.append(kolba.globals.request_ctx._request)
+        return str(theme)
+
+    client = app.test_client()
+    client.set_cookie("theme", "dark")
+    client.get("/")  # the ``request`` proxy learns the name on its first read in a process
+    assert client.get("/").get_data(as_text=True) == "dark"
+    assert made[-1] is None
+
+
+@pytest.mark.kolba_only
+def test_cookies_read_first_honour_the_dict_storage_class_of_kolbas_request(
+    app: kolba.Kolba, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Cookies(ImmutableMultiDict[str, str]):
+        pass
+
+    monkeypatch.setattr(kolba.Request, "dict_storage_class", Cookies)
+
+    @app.route("/")
+    def index() -> str:
+        return type(kolba.request.cookies).__name__ + " " + kolba.request.cookies["theme"]
+
+    client = app.test_client()
+    client.set_cookie("theme", "dark")
+    assert client.get("/").get_data(as_text=True) == "Cookies dark"

@@ -490,8 +490,18 @@ class ScopeContext(DoorContext):
         request.view_args = self.view_args
         if self.routing_exception is not None:  # perf: the class default is None
             request.routing_exception = self.routing_exception
+        cookies = self._early_cookies
+        if cookies is not None:  # read before the request existed (see the base class)
+            request._kept_cookies = cookies
         self._request = request
         return request
+
+    def _cookies_without_request(self) -> t.Any:
+        """The base class's shortcut, from the scope's Cookie header (no environ to build)."""
+        if self._environ is not None or self.app.request_class is not Request:
+            return None
+        cookies = self._early_cookies = parse_cookie_header(self._cookie or "", Request.dict_storage_class)
+        return cookies
 
     def match_request(self) -> None:
         """Match by the scope's path when that alone decides (see the base class)."""
@@ -558,6 +568,7 @@ def scope_context(app: Kolba, scope: Scope, headers: dict[bytes, bytes]) -> Scop
     ctx._pushes = []
     ctx._app_ctx = None
     ctx._tasks = None
+    ctx._early_cookies = None
     ctx._method = scope["method"]  # ASGI's are upper-case
     cookie = headers.get(b"cookie")
     ctx._cookie = None if cookie is None else cookie.decode("latin-1")

@@ -323,6 +323,21 @@ _KEPT_READ = _REQUEST_READ + """\
 """
 
 
+# ... for ``cookies``: while the context has no request object, the
+# context answers (see ``RequestContext._cookies_without_request``).
+_COOKIES_READ = _KEPT_READ.replace(
+    """    if req is None:
+        req = ctx._made_request()
+""",
+    """    if req is None:
+        cookies = ctx._early_cookies
+        if cookies is not None or (cookies := ctx._cookies_without_request()) is not None:
+            return cookies
+        req = ctx._made_request()
+""",
+)
+
+
 def _request_forwarder(name: str) -> property:
     """``request.<name>``: a property reading ``name`` from the current request."""
     namespace: dict[str, t.Any] = {"get_frame": _cv_frame.get, "no_request": _no_req_msg}
@@ -335,7 +350,7 @@ def _request_forwarder(name: str) -> property:
         computes: dict[type, t.Callable[[t.Any], t.Any]] = {}
         namespace.update(UNREAD=UNREAD, computes=computes,
                          read_first=functools.partial(_read_first, name, computes, kept_attribute))
-        source = _KEPT_READ.format(field=kept_field(name))
+        source = (_COOKIES_READ if name == "cookies" else _KEPT_READ).format(field=kept_field(name))
     else:
         source = _REQUEST_READ + f"    return req.{name}\n"
     return property(named_function(source, "read", namespace))
