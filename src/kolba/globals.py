@@ -299,20 +299,23 @@ def _learning_proxy(find: t.Callable[[], _T]) -> t.Any:
 # all).  perf: a function per name (see ``kolba._named``); the request is
 # made here when the context has none yet, without the ``request``
 # property.
-_REQUEST_READ = """\
+_CONTEXT_READ = """\
 def read(self):
     frame = get_frame(None)
     if frame is None or (ctx := frame[1]) is None:
         raise RuntimeError(no_request)
     req = ctx._request
+"""
+_MADE_READ = """\
     if req is None:
         req = ctx._made_request()
 """
+_REQUEST_READ = _CONTEXT_READ + _MADE_READ
 
 # ... for a kept attribute (``kolba.wrappers.kept_attribute``): its field,
 # and while that is unread, the value the request's class computes, called
 # and stored here rather than through the descriptor.
-_KEPT_READ = _REQUEST_READ + """\
+_KEPT_VALUE = """\
     value = req.{field}
     if value is UNREAD:
         compute = computes.get(type(req))
@@ -321,21 +324,17 @@ _KEPT_READ = _REQUEST_READ + """\
         value = req.{field} = compute(req)
     return value
 """
-
+_KEPT_READ = _REQUEST_READ + _KEPT_VALUE
 
 # ... for ``cookies``: while the context has no request object, the
 # context answers (see ``RequestContext._cookies_without_request``).
-_COOKIES_READ = _KEPT_READ.replace(
-    """    if req is None:
-        req = ctx._made_request()
-""",
-    """    if req is None:
+_COOKIES_READ = _CONTEXT_READ + """\
+    if req is None:
         cookies = ctx._early_cookies
         if cookies is not None or (cookies := ctx._cookies_without_request()) is not None:
             return cookies
         req = ctx._made_request()
-""",
-)
+""" + _KEPT_VALUE
 
 
 def _request_forwarder(name: str) -> property:

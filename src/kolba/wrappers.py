@@ -1237,9 +1237,10 @@ def _unescaped(text: str) -> tuple[str, str, str] | None:
     escapes_eq = "%3" in text and ("%3D" in text or "%3d" in text)
     escapes_amp = "%26" in text
     if not escapes_eq and (not escapes_amp or ("%01" not in text and "\x01" not in text)):
-        # Both separators ASCII: decoded whole.  perf: ``escape_decode`` makes the bytes
-        # themselves, in less than half the time ``unicode_escape`` takes to
-        # make their latin-1 text, which would then need encoding.
+        # Both separators ASCII: decoded whole.  perf: ``escape_decode``
+        # makes the bytes themselves, in less than half the time
+        # ``unicode_escape`` takes to make their latin-1 text, which would
+        # then need encoding.
         raw = text.encode()
         if "+" in text:
             raw = raw.replace(b"+", b" ")
